@@ -1,0 +1,103 @@
+// Package fsutil writes files the way a careful program must: never in place,
+// always through a temporary file in the same folder that is written, synced,
+// closed and renamed over the target, after which the folder itself is synced.
+// A crash at any moment leaves either the old file or the new one, never a mix.
+package fsutil
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// TempPrefix starts the name of every temporary file this package creates.
+// Listings of a folder (backups, exports) skip names with this prefix, so a
+// file left behind by a crash is never taken for a finished one.
+const TempPrefix = ".safeinvoice-tmp-"
+
+// ErrExists is returned by WriteFile when noReplace is set and the target
+// already exists.
+var ErrExists = errors.New("file already exists")
+
+// WriteFile atomically creates or replaces path with the bytes produced by
+// write, with the given permission bits. The data becomes visible under path
+// only after write returned nil and the data reached the disk. With noReplace,
+// an existing path is never overwritten and ErrExists is returned instead.
+func WriteFile(path string, perm fs.FileMode, noReplace bool, write func(w io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, TempPrefix+"*")
+	if err != nil {
+		return fmt.Errorf("create temporary file in %s: %w", dir, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err = f.Chmod(perm); err != nil {
+		return fmt.Errorf("set permissions of %s: %w", tmp, err)
+	}
+	if err = write(f); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", tmp, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmp, err)
+	}
+	if noReplace {
+		// A hard link fails if the target exists, so the check and the
+		// publication are one atomic step.
+		if err = os.Link(tmp, path); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("%s: %w", path, ErrExists)
+			}
+			return fmt.Errorf("publish %s: %w", path, err)
+		}
+		if err = os.Remove(tmp); err != nil {
+			return fmt.Errorf("remove %s: %w", tmp, err)
+		}
+	} else if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename %s to %s: %w", tmp, path, err)
+	}
+	return SyncDir(dir)
+}
+
+// WriteBytes is WriteFile for data already in memory.
+func WriteBytes(path string, data []byte, perm fs.FileMode, noReplace bool) error {
+	return WriteFile(path, perm, noReplace, func(w io.Writer) error {
+		if _, err := w.Write(data); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	})
+}
+
+// SyncDir flushes a folder's entries (new, renamed or removed names) to disk.
+// Platforms that cannot sync a folder are not an error.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open folder %s: %w", dir, err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil && cerr != nil {
+		return fmt.Errorf("close folder %s: %w", dir, cerr)
+	}
+	if err != nil && !errors.Is(err, os.ErrInvalid) && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// IsTemp reports whether a file name is one of this package's temporary files.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(filepath.Base(name), TempPrefix)
+}

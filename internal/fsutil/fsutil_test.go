@@ -1,0 +1,90 @@
+package fsutil
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteFileCreatesAndReplaces(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.txt")
+	if err := WriteBytes(p, []byte("one"), 0o600, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteBytes(p, []byte("two"), 0o600, false); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil || string(got) != "two" {
+		t.Fatalf("got %q, %v; want two", got, err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", st.Mode().Perm())
+	}
+	assertNoTemp(t, dir)
+}
+
+func TestWriteFileNoReplaceKeepsExisting(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.txt")
+	if err := WriteBytes(p, []byte("keep"), 0o644, true); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteBytes(p, []byte("lost"), 0o644, true)
+	if !errors.Is(err, ErrExists) {
+		t.Fatalf("second write: %v, want ErrExists", err)
+	}
+	got, _ := os.ReadFile(p)
+	if string(got) != "keep" {
+		t.Errorf("existing file changed to %q", got)
+	}
+	assertNoTemp(t, dir)
+}
+
+func TestWriteFileFailedWriterLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.txt")
+	if err := WriteBytes(p, []byte("old"), 0o644, false); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := WriteFile(p, 0o644, false, func(w io.Writer) error {
+		_, _ = w.Write([]byte("half"))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v, want boom", err)
+	}
+	got, _ := os.ReadFile(p)
+	if string(got) != "old" {
+		t.Errorf("old file changed to %q", got)
+	}
+	assertNoTemp(t, dir)
+}
+
+func TestWriteFileMissingFolder(t *testing.T) {
+	err := WriteBytes(filepath.Join(t.TempDir(), "gone", "a.txt"), []byte("x"), 0o644, false)
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("got %v, want a not-exist error", err)
+	}
+}
+
+func assertNoTemp(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if IsTemp(e.Name()) {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}

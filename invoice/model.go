@@ -1,0 +1,97 @@
+package invoice
+
+import "time"
+
+// Client is a customer of the business. Only Name and Email are required: a
+// client may be email-only, with no postal address and no tax id, which is
+// the minimal-information default.
+type Client struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Email   string    `json:"email"`
+	Address string    `json:"address,omitempty"`
+	TaxID   string    `json:"tax_id,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+}
+
+// Status is the stored lifecycle state of an invoice. Overdue is not a stored
+// state: it is derived from the due date and the balance.
+type Status string
+
+// The lifecycle states.
+const (
+	StatusDraft         Status = "draft"
+	StatusIssued        Status = "issued"
+	StatusPartiallyPaid Status = "partially_paid"
+	StatusPaid          Status = "paid"
+	StatusVoid          Status = "void"
+)
+
+// Kind tells an invoice from a credit note.
+type Kind string
+
+// The document kinds.
+const (
+	KindInvoice    Kind = "invoice"
+	KindCreditNote Kind = "credit_note"
+)
+
+// Invoice is an invoice or a credit note. ID is a stable internal identifier
+// given at creation; Number is assigned only when the document is issued and
+// is never reused.
+type Invoice struct {
+	ID       string `json:"id"`
+	Number   string `json:"number,omitempty"`
+	Kind     Kind   `json:"kind"`
+	Status   Status `json:"status"`
+	ClientID string `json:"client_id"`
+	// Currency is an ISO 4217 code such as "EUR".
+	Currency string `json:"currency"`
+	// IssueDate and DueDate are calendar dates, "YYYY-MM-DD".
+	IssueDate string `json:"issue_date"`
+	DueDate   string `json:"due_date"`
+	Notes     string `json:"notes,omitempty"`
+	Terms     string `json:"terms,omitempty"`
+	Lines     []Line `json:"lines"`
+	// Payments are recorded against an issued invoice.
+	Payments []Payment `json:"payments,omitempty"`
+	// Credits are the credit notes applied to an issued invoice (see
+	// ApplyCreditNote); they reduce its balance like payments do.
+	Credits []Credit `json:"credits,omitempty"`
+	// Corrects is, on a credit note, the ID of the invoice it corrects.
+	Corrects string `json:"corrects,omitempty"`
+	// VoidReason is set when an issued invoice is voided.
+	VoidReason string    `json:"void_reason,omitempty"`
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+}
+
+// Line is one line item. Quantity, UnitPrice, TaxRate (percent) and Discount
+// (percent) are decimal strings such as "2", "150.00", "19" and "0"; a
+// negative quantity or price makes a discount line.
+type Line struct {
+	Description string `json:"description"`
+	Quantity    string `json:"quantity"`
+	UnitPrice   string `json:"unit_price"`
+	TaxRate     string `json:"tax_rate"`
+	Discount    string `json:"discount,omitempty"`
+}
+
+// Payment is money received against an invoice, in the invoice's currency.
+// Date is "YYYY-MM-DD"; Amount is a decimal string.
+type Payment struct {
+	Date   string `json:"date"`
+	Amount string `json:"amount"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Credit records, on the corrected invoice, one credit note applied to it.
+// Amount is the credit note's total, a positive decimal string in the
+// invoice's currency.
+type Credit struct {
+	NoteID string `json:"note_id"`
+	Number string `json:"number"`
+	Date   string `json:"date"`
+	Amount string `json:"amount"`
+}

@@ -1,0 +1,318 @@
+package storage
+
+import (
+	"bytes"
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	prefixAudit  = "audit/"
+	keyAuditHead = "meta/audit_head"
+	keyMeta      = "meta/vault"
+	auditDigits  = 16
+)
+
+// AuditEntry is one event of the audit trail. Detail is short and never
+// holds sensitive data (no passwords, no client details beyond ids).
+type AuditEntry struct {
+	Seq    uint64    `json:"seq"`
+	Time   time.Time `json:"time"`
+	User   string    `json:"user"`
+	Action string    `json:"action"`
+	Object string    `json:"object,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+	// Prev is the hex SHA-256 chain hash of the entry before (the genesis
+	// hash for the first).
+	Prev string `json:"prev"`
+}
+
+// storedAudit is the value under audit/<seq>: the entry's exact bytes, the
+// chain hash h = SHA-256(prev || entry) and the tag HMAC-SHA-256(k, h) under
+// a key derived from the master key.
+type storedAudit struct {
+	Entry json.RawMessage `json:"entry"`
+	Hash  string          `json:"hash"`
+	Tag   string          `json:"tag"`
+}
+
+// storedHead is the value under meta/audit_head: the last entry's position,
+// updated in the same transaction as every append so that a cut-off tail is
+// detected, and tagged so that it cannot be moved back unnoticed.
+type storedHead struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+	Tag  string `json:"tag"`
+}
+
+// AuditCheckpoint is the position of the chain's last entry: its sequence
+// number and chain hash. Backups carry one so that a chain rewritten or cut
+// after the backup is detected.
+type AuditCheckpoint struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+type vaultMeta struct {
+	Format string `json:"format"`
+	ID     string `json:"id"`
+}
+
+func deriveAuditKey(master []byte, vaultID string) []byte {
+	k, err := hkdf.Key(sha256.New, master, []byte(vaultID), "safeinvoice audit hmac v1", 32)
+	if err != nil {
+		// Only possible for a key length beyond HKDF's limit; 32 is fine.
+		panic(err)
+	}
+	return k
+}
+
+func genesisHash(vaultID string) string {
+	h := sha256.Sum256([]byte("safeinvoice-audit-genesis/1\x00" + vaultID))
+	return hex.EncodeToString(h[:])
+}
+
+func auditKey(seq uint64) string {
+	return fmt.Sprintf("%s%0*d", prefixAudit, auditDigits, seq)
+}
+
+func (v *Vault) chainHash(prev string, entry []byte) (hash, tag string, err error) {
+	p, err := hex.DecodeString(prev)
+	if err != nil {
+		return "", "", fmt.Errorf("bad previous hash: %w", err)
+	}
+	h := sha256.New()
+	h.Write(p)
+	h.Write(entry)
+	sum := h.Sum(nil)
+	m := hmac.New(sha256.New, v.auditKey)
+	m.Write(sum)
+	return hex.EncodeToString(sum), hex.EncodeToString(m.Sum(nil)), nil
+}
+
+func (v *Vault) headTag(c AuditCheckpoint) string {
+	m := hmac.New(sha256.New, v.auditKey)
+	fmt.Fprintf(m, "head\x00%d\x00%s", c.Seq, c.Hash)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// readHead returns the tagged head, or ErrNotFound.
+func (tx *Tx) readHead() (AuditCheckpoint, error) {
+	h, err := getJSON[storedHead](tx, keyAuditHead)
+	if err != nil {
+		return AuditCheckpoint{}, err
+	}
+	c := AuditCheckpoint{Seq: h.Seq, Hash: h.Hash}
+	if !hmac.Equal([]byte(h.Tag), []byte(tx.v.headTag(c))) {
+		return c, &AuditError{Seq: h.Seq, Problem: "the record of the chain's last entry was altered"}
+	}
+	return c, nil
+}
+
+func (v *Vault) initMeta() error {
+	return v.Update("system", func(tx *Tx) error {
+		if err := putJSON(tx, keyMeta, vaultMeta{Format: markerFormat, ID: v.id}); err != nil {
+			return err
+		}
+		return tx.Audit("vault.create", "", "")
+	})
+}
+
+func (v *Vault) checkMeta() error {
+	return v.View(func(tx *Tx) error {
+		m, err := getJSON[vaultMeta](tx, keyMeta)
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("%s: the database has no vault record: %w", v.dir, ErrIncomplete)
+		}
+		if err != nil {
+			return err
+		}
+		if m.ID != v.id {
+			return fmt.Errorf("%s: the database belongs to vault %s, not %s: %w", v.dir, m.ID, v.id, ErrWrongKey)
+		}
+		return nil
+	})
+}
+
+// Audit appends an audit entry by the transaction's actor. action is a
+// dotted verb such as "invoice.issue"; object an id; detail a short,
+// non-sensitive remark.
+func (tx *Tx) Audit(action, object, detail string) error {
+	if !tx.write {
+		return errors.New("audit entry in a read-only transaction")
+	}
+	if action == "" {
+		return errors.New("audit entry without an action")
+	}
+	if tx.head == nil {
+		h, err := tx.readHead()
+		switch {
+		case errors.Is(err, ErrNotFound):
+			h = AuditCheckpoint{Seq: 0, Hash: genesisHash(tx.v.id)}
+		case err != nil:
+			return err
+		}
+		tx.head = &h
+	}
+	e := AuditEntry{
+		Seq:    tx.head.Seq + 1,
+		Time:   tx.Now().UTC(),
+		User:   tx.actor,
+		Action: action,
+		Object: object,
+		Detail: detail,
+		Prev:   tx.head.Hash,
+	}
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode audit entry: %w", err)
+	}
+	hash, tag, err := tx.v.chainHash(e.Prev, raw)
+	if err != nil {
+		return err
+	}
+	if err := putJSON(tx, auditKey(e.Seq), storedAudit{Entry: raw, Hash: hash, Tag: tag}); err != nil {
+		return err
+	}
+	next := AuditCheckpoint{Seq: e.Seq, Hash: hash}
+	if err := putJSON(tx, keyAuditHead, storedHead{Seq: next.Seq, Hash: next.Hash, Tag: tx.v.headTag(next)}); err != nil {
+		return err
+	}
+	tx.head = &next
+	tx.audits++
+	return nil
+}
+
+// AuditCheckpoint returns the position of the last audit entry.
+func (tx *Tx) AuditCheckpoint() (AuditCheckpoint, error) {
+	h, err := tx.readHead()
+	if errors.Is(err, ErrNotFound) {
+		return AuditCheckpoint{Hash: genesisHash(tx.v.id)}, nil
+	}
+	return h, err
+}
+
+// EachAudit calls fn for every audit entry from seq from on, in order, until
+// fn returns an error. It does not verify the chain; VerifyAudit does.
+func (tx *Tx) EachAudit(from uint64, fn func(AuditEntry) error) error {
+	it := tx.txn.NewIterator(badgerIterOpts(prefixAudit))
+	defer it.Close()
+	for it.Seek([]byte(auditKey(max(from, 1)))); it.Valid(); it.Next() {
+		var sa storedAudit
+		var e AuditEntry
+		err := it.Item().Value(func(val []byte) error {
+			if err := json.Unmarshal(val, &sa); err != nil {
+				return err
+			}
+			return json.Unmarshal(sa.Entry, &e)
+		})
+		if err != nil {
+			return fmt.Errorf("decode audit entry %s: %w", it.Item().Key(), err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AuditReport is the outcome of a successful verification.
+type AuditReport struct {
+	Entries uint64
+	Head    AuditCheckpoint
+}
+
+// VerifyAudit walks the whole audit chain and checks every link: sequence
+// numbers without gaps, each entry's recorded position, its chain hash and
+// its HMAC tag, and that the chain ends where the head says. The first
+// failure is returned as an *AuditError (errors.Is ErrAuditBroken) naming the
+// entry and what is wrong with it.
+func (v *Vault) VerifyAudit() (AuditReport, error) {
+	var rep AuditReport
+	err := v.View(func(tx *Tx) error {
+		prev := genesisHash(v.id)
+		var want uint64 = 1
+		it := tx.txn.NewIterator(badgerIterOpts(prefixAudit))
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			key := string(item.Key())
+			seq, err := strconv.ParseUint(strings.TrimPrefix(key, prefixAudit), 10, 64)
+			if err != nil || len(key) != len(prefixAudit)+auditDigits {
+				return &AuditError{Seq: want, Problem: fmt.Sprintf("unexpected key %q in the audit trail", key)}
+			}
+			if seq != want {
+				if want == seq-1 {
+					return &AuditError{Seq: want, Problem: "entry is missing (deleted)"}
+				}
+				return &AuditError{Seq: want, Problem: fmt.Sprintf("entries %d to %d are missing (deleted)", want, seq-1)}
+			}
+			val, err := item.ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("read audit entry %d: %w", seq, err)
+			}
+			if err := v.checkAuditEntry(seq, prev, val, &prev); err != nil {
+				return err
+			}
+			want++
+		}
+		last := want - 1
+		head, err := tx.readHead()
+		if errors.Is(err, ErrNotFound) {
+			if last == 0 {
+				return &AuditError{Seq: 1, Problem: "the audit trail is empty and its head is missing"}
+			}
+			return &AuditError{Seq: last, Problem: "the record of the chain's last entry is missing"}
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case head.Seq > last:
+			return &AuditError{Seq: last + 1, Problem: fmt.Sprintf("the trail is cut off: it ends at entry %d but %d entries were written", last, head.Seq)}
+		case head.Seq < last:
+			return &AuditError{Seq: head.Seq + 1, Problem: fmt.Sprintf("entries after %d were added outside SafeInvoice", head.Seq)}
+		case head.Hash != prev:
+			return &AuditError{Seq: last, Problem: "the last entry was replaced"}
+		}
+		rep = AuditReport{Entries: last, Head: head}
+		return nil
+	})
+	return rep, err
+}
+
+// checkAuditEntry verifies one stored entry at position seq whose predecessor
+// has chain hash prev, and moves *next to its own hash.
+func (v *Vault) checkAuditEntry(seq uint64, prev string, val []byte, next *string) error {
+	var sa storedAudit
+	if err := json.Unmarshal(val, &sa); err != nil {
+		return &AuditError{Seq: seq, Problem: "entry is damaged (unreadable)"}
+	}
+	var e AuditEntry
+	if err := json.Unmarshal(sa.Entry, &e); err != nil {
+		return &AuditError{Seq: seq, Problem: "entry is damaged (unreadable)"}
+	}
+	hash, tag, err := v.chainHash(e.Prev, sa.Entry)
+	if err != nil {
+		return &AuditError{Seq: seq, Problem: "entry is damaged (bad link)"}
+	}
+	if !hmac.Equal([]byte(hash), []byte(sa.Hash)) || !hmac.Equal([]byte(tag), []byte(sa.Tag)) {
+		return &AuditError{Seq: seq, Problem: "entry was altered (its hash or tag does not match its contents)"}
+	}
+	if e.Seq != seq {
+		return &AuditError{Seq: seq, Problem: fmt.Sprintf("entries were reordered: position %d holds entry %d", seq, e.Seq)}
+	}
+	if !bytes.Equal([]byte(e.Prev), []byte(prev)) {
+		return &AuditError{Seq: seq, Problem: "the chain is broken before this entry (an earlier entry was replaced or removed)"}
+	}
+	*next = sa.Hash
+	return nil
+}

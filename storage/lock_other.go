@@ -1,0 +1,11 @@
+//go:build !unix
+
+package storage
+
+// dirLock is a no-op where flock is missing; Badger's own directory lock
+// still refuses a second process, and openDB maps its error to ErrAlreadyOpen.
+type dirLock struct{}
+
+func lockDir(dir string) (*dirLock, error) { return &dirLock{}, nil }
+
+func (l *dirLock) unlock() error { return nil }

@@ -1,0 +1,181 @@
+package storage
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+)
+
+// Key prefixes of the typed records. Ids never contain sensitive data.
+const (
+	prefixClient  = "client/"
+	prefixInvoice = "invoice/"
+	prefixUser    = "user/"
+	prefixSeq     = "seq/"
+	keySettings   = "settings"
+	keyRecovery   = "secret/recovery"
+)
+
+// Settings is the business profile and the administrator's choices for the
+// whole vault.
+type Settings struct {
+	BusinessName    string `json:"business_name"`
+	BusinessAddress string `json:"business_address,omitempty"`
+	BusinessEmail   string `json:"business_email,omitempty"`
+	BusinessTaxID   string `json:"business_tax_id,omitempty"`
+	// Logo is a PNG or JPEG image for the PDF header, if any.
+	Logo []byte `json:"logo,omitempty"`
+	// Currency is the default ISO 4217 code of new invoices.
+	Currency string `json:"currency"`
+	// NumberPattern numbers issued invoices, e.g. "INV-{YYYY}-{SEQ:4}".
+	NumberPattern string `json:"number_pattern"`
+	// PaymentTerms is printed on invoices, e.g. "Payable within 30 days".
+	PaymentTerms string `json:"payment_terms,omitempty"`
+	// PaymentDays is the default due-date offset of new invoices.
+	PaymentDays int `json:"payment_days,omitempty"`
+	// BackupDir is the folder backups are written to, if chosen.
+	BackupDir string `json:"backup_dir,omitempty"`
+}
+
+// recordID checks an id before it becomes part of a key.
+func recordID(kind, id string) (string, error) {
+	if id == "" || len(id) > 128 {
+		return "", fmt.Errorf("%s id %q is empty or too long", kind, id)
+	}
+	return id, nil
+}
+
+// PutClient creates or replaces a client.
+func (tx *Tx) PutClient(c invoice.Client) error {
+	id, err := recordID("client", c.ID)
+	if err != nil {
+		return err
+	}
+	return putJSON(tx, prefixClient+id, c)
+}
+
+// Client returns the client with id, or ErrNotFound.
+func (tx *Tx) Client(id string) (invoice.Client, error) {
+	c, err := getJSON[invoice.Client](tx, prefixClient+id)
+	if errors.Is(err, ErrNotFound) {
+		return c, fmt.Errorf("client %s: %w", id, ErrNotFound)
+	}
+	return c, err
+}
+
+// DeleteClient removes a client.
+func (tx *Tx) DeleteClient(id string) error { return tx.del(prefixClient + id) }
+
+// EachClient calls fn for every client in id order until fn returns an error.
+func (tx *Tx) EachClient(fn func(invoice.Client) error) error {
+	return eachJSON(tx, prefixClient, fn)
+}
+
+// PutInvoice creates or replaces an invoice or credit note.
+func (tx *Tx) PutInvoice(inv invoice.Invoice) error {
+	id, err := recordID("invoice", inv.ID)
+	if err != nil {
+		return err
+	}
+	return putJSON(tx, prefixInvoice+id, inv)
+}
+
+// Invoice returns the invoice with id, or ErrNotFound.
+func (tx *Tx) Invoice(id string) (invoice.Invoice, error) {
+	inv, err := getJSON[invoice.Invoice](tx, prefixInvoice+id)
+	if errors.Is(err, ErrNotFound) {
+		return inv, fmt.Errorf("invoice %s: %w", id, ErrNotFound)
+	}
+	return inv, err
+}
+
+// DeleteInvoice removes an invoice.
+func (tx *Tx) DeleteInvoice(id string) error { return tx.del(prefixInvoice + id) }
+
+// EachInvoice calls fn for every invoice in id order until fn returns an
+// error.
+func (tx *Tx) EachInvoice(fn func(invoice.Invoice) error) error {
+	return eachJSON(tx, prefixInvoice, fn)
+}
+
+// PutUser creates or replaces a user record.
+func (tx *Tx) PutUser(u auth.User) error {
+	if err := checkSlotName(u.Name); err != nil {
+		return err
+	}
+	return putJSON(tx, prefixUser+u.Name, u)
+}
+
+// User returns the user called name, or ErrNotFound.
+func (tx *Tx) User(name string) (auth.User, error) {
+	u, err := getJSON[auth.User](tx, prefixUser+name)
+	if errors.Is(err, ErrNotFound) {
+		return u, fmt.Errorf("user %s: %w", name, ErrNotFound)
+	}
+	return u, err
+}
+
+// DeleteUser removes a user record (not the key slot).
+func (tx *Tx) DeleteUser(name string) error { return tx.del(prefixUser + name) }
+
+// EachUser calls fn for every user in name order until fn returns an error.
+func (tx *Tx) EachUser(fn func(auth.User) error) error {
+	return eachJSON(tx, prefixUser, fn)
+}
+
+// Settings returns the vault's settings, or ErrNotFound before they were
+// first saved.
+func (tx *Tx) Settings() (Settings, error) { return getJSON[Settings](tx, keySettings) }
+
+// PutSettings replaces the vault's settings.
+func (tx *Tx) PutSettings(s Settings) error { return putJSON(tx, keySettings, s) }
+
+// RecoveryIdentity returns the age identity (AGE-SECRET-KEY-1…) that backups
+// are encrypted to, or ErrNotFound.
+func (tx *Tx) RecoveryIdentity() (string, error) {
+	raw, err := tx.getRaw(keyRecovery)
+	if err != nil {
+		return "", err
+	}
+	return string(raw), nil
+}
+
+// PutRecoveryIdentity stores the recovery identity.
+func (tx *Tx) PutRecoveryIdentity(identity string) error {
+	return tx.set(keyRecovery, []byte(identity))
+}
+
+// NextSeq increments the named counter and returns its new value (1 first).
+// The counter lives in the transaction, so numbers handed out are gap-free:
+// a transaction that fails or is retried takes none.
+func (tx *Tx) NextSeq(name string) (uint64, error) {
+	cur, err := tx.Seq(name)
+	if err != nil {
+		return 0, err
+	}
+	next := cur + 1
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], next)
+	if err := tx.set(prefixSeq+name, b[:]); err != nil {
+		return 0, err
+	}
+	return next, nil
+}
+
+// Seq returns the current value of the named counter (0 if never used).
+func (tx *Tx) Seq(name string) (uint64, error) {
+	raw, err := tx.getRaw(prefixSeq + name)
+	if errors.Is(err, ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if len(raw) != 8 {
+		return 0, fmt.Errorf("counter %s is damaged", name)
+	}
+	return binary.BigEndian.Uint64(raw), nil
+}

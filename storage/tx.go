@@ -1,0 +1,208 @@
+package storage
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// maxConflictRetries bounds how often Update re-runs a transaction that lost
+// a race with a concurrent one (only possible with writers outside Update).
+const maxConflictRetries = 20
+
+// Tx is a transaction on the vault, valid only inside the function given to
+// View or Update. Reads see one consistent snapshot. Writes become visible,
+// durably and together with their audit entries, only when that function
+// returns nil.
+type Tx struct {
+	v      *Vault
+	txn    *badger.Txn
+	actor  string
+	write  bool
+	writes int
+	audits int
+	head   *AuditCheckpoint // loaded on the first Audit call
+}
+
+// View runs fn in a read-only transaction.
+func (v *Vault) View(fn func(tx *Tx) error) error {
+	if err := v.checkOpen(); err != nil {
+		return err
+	}
+	return v.db.View(func(txn *badger.Txn) error {
+		return fn(&Tx{v: v, txn: txn})
+	})
+}
+
+// Update runs fn in a read-write transaction on behalf of actor (the user
+// name written into audit entries) and commits it durably. A transaction that
+// changes anything must append at least one audit entry with Tx.Audit, or it
+// is refused with ErrUnaudited and nothing is written. When a concurrent
+// transaction wrote what fn read, fn is run again on fresh data, so fn must
+// have no effects outside the transaction.
+func (v *Vault) Update(actor string, fn func(tx *Tx) error) error {
+	if err := v.checkOpen(); err != nil {
+		return err
+	}
+	if actor == "" {
+		return errors.New("update without an acting user")
+	}
+	// Every change appends to the one audit chain, so writers would always
+	// conflict; they take turns instead. Readers are never blocked.
+	v.writeMu.Lock()
+	defer v.writeMu.Unlock()
+	for range maxConflictRetries {
+		err := v.update(actor, fn)
+		if !errors.Is(err, badger.ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("gave up after %d conflicting transactions: %w", maxConflictRetries, badger.ErrConflict)
+}
+
+func (v *Vault) update(actor string, fn func(tx *Tx) error) error {
+	txn := v.db.NewTransaction(true)
+	defer txn.Discard()
+	tx := &Tx{v: v, txn: txn, actor: actor, write: true}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if tx.writes > 0 && tx.audits == 0 {
+		return ErrUnaudited
+	}
+	if err := txn.Commit(); err != nil {
+		if errors.Is(err, badger.ErrConflict) {
+			return err
+		}
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (v *Vault) checkOpen() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Actor is the user on whose behalf the transaction writes ("" in View).
+func (tx *Tx) Actor() string { return tx.actor }
+
+// Now is the vault clock.
+func (tx *Tx) Now() time.Time { return tx.v.opts.now() }
+
+func (tx *Tx) set(key string, value []byte) error {
+	if !tx.write {
+		return errors.New("write in a read-only transaction")
+	}
+	if err := tx.txn.Set([]byte(key), value); err != nil {
+		return fmt.Errorf("write %s: %w", kindOf(key), err)
+	}
+	tx.writes++
+	return nil
+}
+
+func (tx *Tx) del(key string) error {
+	if !tx.write {
+		return errors.New("delete in a read-only transaction")
+	}
+	if err := tx.txn.Delete([]byte(key)); err != nil {
+		return fmt.Errorf("delete %s: %w", kindOf(key), err)
+	}
+	tx.writes++
+	return nil
+}
+
+// getRaw returns a copy of the value at key, or ErrNotFound.
+func (tx *Tx) getRaw(key string) ([]byte, error) {
+	item, err := tx.txn.Get([]byte(key))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", kindOf(key), err)
+	}
+	val, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", kindOf(key), err)
+	}
+	return val, nil
+}
+
+func (tx *Tx) exists(key string) (bool, error) {
+	_, err := tx.txn.Get([]byte(key))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", kindOf(key), err)
+	}
+	return true, nil
+}
+
+func getJSON[T any](tx *Tx, key string) (T, error) {
+	var v T
+	raw, err := tx.getRaw(key)
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return v, fmt.Errorf("decode %s: %w", kindOf(key), err)
+	}
+	return v, nil
+}
+
+func putJSON(tx *Tx, key string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", kindOf(key), err)
+	}
+	return tx.set(key, raw)
+}
+
+// eachRaw calls fn for every key with prefix, in key order, until fn returns
+// an error. Values are only valid during the call.
+func (tx *Tx) eachRaw(prefix string, fn func(key, val []byte) error) error {
+	it := tx.txn.NewIterator(badgerIterOpts(prefix))
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		err := item.Value(func(val []byte) error {
+			return fn(item.Key(), val)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func eachJSON[T any](tx *Tx, prefix string, fn func(T) error) error {
+	return tx.eachRaw(prefix, func(key, val []byte) error {
+		var v T
+		if err := json.Unmarshal(val, &v); err != nil {
+			return fmt.Errorf("decode %s: %w", kindOf(string(key)), err)
+		}
+		return fn(v)
+	})
+}
+
+// kindOf names a key's record kind for error messages without echoing ids.
+func kindOf(key string) string {
+	for i := range len(key) {
+		if key[i] == '/' {
+			return key[:i]
+		}
+	}
+	return key
+}
+
+func badgerIterOpts(prefix string) badger.IteratorOptions {
+	return badger.IteratorOptions{Prefix: []byte(prefix), PrefetchValues: true, PrefetchSize: 100}
+}
