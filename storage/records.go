@@ -179,3 +179,12 @@ func (tx *Tx) Seq(name string) (uint64, error) {
 	}
 	return binary.BigEndian.Uint64(raw), nil
 }
+
+const keyPolicy = "policy"
+
+// Policy returns the administrator's password policy, or ErrNotFound before
+// one was saved (callers then use auth.DefaultPolicy).
+func (tx *Tx) Policy() (auth.Policy, error) { return getJSON[auth.Policy](tx, keyPolicy) }
+
+// PutPolicy replaces the password policy.
+func (tx *Tx) PutPolicy(p auth.Policy) error { return putJSON(tx, keyPolicy, p) }

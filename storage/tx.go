@@ -135,17 +135,6 @@ func (tx *Tx) getRaw(key string) ([]byte, error) {
 	return val, nil
 }
 
-func (tx *Tx) exists(key string) (bool, error) {
-	_, err := tx.txn.Get([]byte(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read %s: %w", kindOf(key), err)
-	}
-	return true, nil
-}
-
 func getJSON[T any](tx *Tx, key string) (T, error) {
 	var v T
 	raw, err := tx.getRaw(key)

@@ -1,0 +1,292 @@
+// Package cli is SafeInvoice's command-line front end. It parses the global
+// flags and a command, reads passwords from a file, standard input or the
+// terminal (never from the command line), and calls the app layer. Errors
+// come out as one line on standard error with a non-zero exit status.
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"golang.org/x/term"
+
+	"safeinvoice/app"
+)
+
+// Exit statuses.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+// Env is what a command may touch of its process: its streams, the terminal
+// for password prompts, and the configuration defaults (tests lower the KDF
+// work factor and fix the clock there).
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// ReadPassword shows prompt and reads one line without echo from the
+	// terminal. Nil when there is no terminal.
+	ReadPassword func(prompt string) (string, error)
+	// Config is the base configuration; its DataDir is used when
+	// --data-dir is absent and it is not empty.
+	Config app.Config
+}
+
+// StdEnv is the environment of the running process.
+func StdEnv() Env {
+	env := Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		env.ReadPassword = func(prompt string) (string, error) {
+			fmt.Fprint(os.Stderr, prompt)
+			b, err := term.ReadPassword(fd)
+			fmt.Fprintln(os.Stderr)
+			if err != nil {
+				return "", fmt.Errorf("read password: %w", err)
+			}
+			return string(b), nil
+		}
+	}
+	return env
+}
+
+// Global holds the flags every command accepts.
+type Global struct {
+	DataDir      string
+	User         string
+	PasswordFile string
+}
+
+func (g *Global) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.DataDir, "data-dir", g.DataDir, "data `directory` (default: the per-user data directory)")
+	fs.StringVar(&g.User, "user", g.User, "user `name` to log in as")
+	fs.StringVar(&g.PasswordFile, "password-file", g.PasswordFile, "read the password from the first line of `file` (- for standard input)")
+}
+
+// Invocation is a parsed command line. An empty Command means: open the
+// window.
+type Invocation struct {
+	Global  Global
+	Command string
+	Args    []string
+}
+
+// errUsage marks errors that are the caller's wording, exit status 2.
+var errUsage = errors.New("usage")
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return errUsage }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// Parse reads the global flags and the command name. The command's own
+// flags (which may repeat the global ones) are parsed when it runs.
+func Parse(args []string) (Invocation, error) {
+	var inv Invocation
+	fs := flag.NewFlagSet("safeinvoice", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	inv.Global.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return inv, usagef("%v (see safeinvoice help)", err)
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return inv, nil
+	}
+	inv.Command, inv.Args = rest[0], rest[1:]
+	if _, ok := commands()[inv.Command]; !ok {
+		return inv, usagef("unknown command %q (see safeinvoice help)", inv.Command)
+	}
+	return inv, nil
+}
+
+// Config resolves the invocation's app configuration from env's defaults
+// and --data-dir.
+func (inv Invocation) Config(env Env) (app.Config, error) {
+	cfg := env.Config
+	switch {
+	case inv.Global.DataDir != "":
+		cfg.DataDir = inv.Global.DataDir
+	case cfg.DataDir == "":
+		d, err := app.DefaultDataDir()
+		if err != nil {
+			return cfg, err
+		}
+		cfg.DataDir = d
+	}
+	return cfg, nil
+}
+
+// command is one subcommand: its synopsis and its body.
+type command struct {
+	synopsis string
+	run      func(c *ctx, args []string) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"init":    {"init --user NAME [--business NAME] [--recovery-key-out PATH]   set up a new vault", runInit},
+		"audit":   {"audit verify                      verify the audit chain", runAudit},
+		"help":    {"help                              show this help", runHelp},
+		"version": {"version                           print the version", runVersion},
+	}
+}
+
+// Version is the program's version, set at build time with -ldflags.
+var Version = "0.1.0"
+
+// ctx is what a running command has at hand.
+type ctx struct {
+	env Env
+	inv *Invocation
+}
+
+// Run executes a parsed invocation and returns the exit status. Errors are
+// printed as one line on env.Stderr.
+func Run(inv Invocation, env Env) int {
+	cmd, ok := commands()[inv.Command]
+	if !ok {
+		return Fail(env, usagef("unknown command %q (see safeinvoice help)", inv.Command))
+	}
+	if err := cmd.run(&ctx{env: env, inv: &inv}, inv.Args); err != nil {
+		return Fail(env, err)
+	}
+	return ExitOK
+}
+
+// Fail prints err as one line and returns its exit status.
+func Fail(env Env, err error) int {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	fmt.Fprintf(env.Stderr, "safeinvoice: %s\n", msg)
+	if errors.Is(err, errUsage) {
+		return ExitUsage
+	}
+	return ExitError
+}
+
+// flags returns a flag set for a command that also accepts the global flags.
+func (c *ctx) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.inv.Global.register(fs)
+	return fs
+}
+
+func (c *ctx) parse(fs *flag.FlagSet, args []string, maxArgs int) error {
+	if err := fs.Parse(args); err != nil {
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > maxArgs {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(maxArgs))
+	}
+	return nil
+}
+
+func (c *ctx) config() (app.Config, error) { return c.inv.Config(c.env) }
+
+// password returns the password from --password-file, standard input or the
+// terminal. With confirm, a terminal user types it twice.
+func (c *ctx) password(prompt string, confirm bool) (string, error) {
+	if pf := c.inv.Global.PasswordFile; pf != "" {
+		return readPasswordFile(pf, c.env.Stdin)
+	}
+	if c.env.ReadPassword == nil {
+		return "", usagef("no password given: use --password-file FILE (or - for standard input), or run in a terminal")
+	}
+	pw, err := c.env.ReadPassword(prompt)
+	if err != nil {
+		return "", err
+	}
+	if confirm {
+		again, err := c.env.ReadPassword("Repeat the password: ")
+		if err != nil {
+			return "", err
+		}
+		if again != pw {
+			return "", errors.New("the two passwords differ")
+		}
+	}
+	if pw == "" {
+		return "", errors.New("empty password")
+	}
+	return pw, nil
+}
+
+// readPasswordFile returns the first line of path ("-": stdin) without its
+// line ending. Other whitespace is part of the password.
+func readPasswordFile(path string, stdin io.Reader) (string, error) {
+	var r io.Reader
+	if path == "-" {
+		r = stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", fmt.Errorf("password file: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("password file: %w", err)
+	}
+	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if line == "" {
+		return "", fmt.Errorf("password file %s: the first line is empty", path)
+	}
+	return line, nil
+}
+
+// session logs in with --user and the password.
+func (c *ctx) session() (*app.Session, error) {
+	cfg, err := c.config()
+	if err != nil {
+		return nil, err
+	}
+	if c.inv.Global.User == "" {
+		return nil, usagef("no user given: use --user NAME")
+	}
+	if !cfg.VaultExists() {
+		return nil, fmt.Errorf("no vault in %s: set one up with safeinvoice init --user NAME", cfg.DataDir)
+	}
+	pw, err := c.password(fmt.Sprintf("Password for %s: ", c.inv.Global.User), false)
+	if err != nil {
+		return nil, err
+	}
+	return app.Login(cfg, c.inv.Global.User, pw)
+}
+
+func runHelp(c *ctx, args []string) error {
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	w := c.env.Stdout
+	fmt.Fprintln(w, "Usage: safeinvoice [--data-dir DIR] [--user NAME] [--password-file PATH] COMMAND")
+	fmt.Fprintln(w, "\nWithout a command, the window opens. Commands:")
+	for _, n := range names {
+		fmt.Fprintf(w, "  %s\n", cmds[n].synopsis)
+	}
+	fmt.Fprintln(w, "\nPasswords are read from --password-file (its first line; - is standard input)")
+	fmt.Fprintln(w, "or asked for on the terminal; never give one on the command line.")
+	return nil
+}
+
+func runVersion(c *ctx, args []string) error {
+	fmt.Fprintf(c.env.Stdout, "safeinvoice %s\n", Version)
+	return nil
+}

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"safeinvoice/storage"
+)
+
+// Config says where the data lives and how the vault is tuned. The zero
+// value of every field but DataDir is the product's setting.
+type Config struct {
+	// DataDir is the data directory; see DefaultDataDir.
+	DataDir string
+	// WorkFactor is the scrypt work factor of key slots; 0 is the product's
+	// (storage.ProductWorkFactor). Tests lower it.
+	WorkFactor int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logf receives background storage errors; nil drops them.
+	Logf func(format string, args ...any)
+}
+
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c Config) storageOptions() storage.Options {
+	return storage.Options{WorkFactor: c.WorkFactor, Now: c.Now, Logf: c.Logf}
+}
+
+// DefaultDataDir is the per-user data directory: $XDG_DATA_HOME/safeinvoice
+// (or ~/.local/share/safeinvoice) on Linux and other Unix systems,
+// ~/Library/Application Support/SafeInvoice on macOS and
+// %LocalAppData%\SafeInvoice on Windows.
+func DefaultDataDir() (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		if d := os.Getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "SafeInvoice"), nil
+		}
+		return "", errors.New("cannot find the data directory: %LocalAppData% is not set")
+	case "darwin", "ios":
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("cannot find the data directory: %w", err)
+		}
+		return filepath.Join(home, "Library", "Application Support", "SafeInvoice"), nil
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "safeinvoice"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the data directory: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "safeinvoice"), nil
+}
+
+// VaultExists reports whether the configured data directory holds a vault, so
+// that a front end can choose between first-run set-up and login.
+func (c Config) VaultExists() bool { return storage.Exists(c.DataDir) }

@@ -1,0 +1,273 @@
+package app
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"safeinvoice/auth"
+	"safeinvoice/backup"
+	"safeinvoice/internal/fsutil"
+	"safeinvoice/storage"
+)
+
+// Sentinel errors of the app layer, checked with errors.Is. Errors from the
+// layers below (storage.ErrWrongPassword, auth.ErrPermission, …) pass through
+// wrapped.
+var (
+	// ErrDisabled means the account was disabled by an administrator.
+	ErrDisabled = errors.New("this account is disabled")
+	// ErrNoAccount means a key slot exists but no user record does.
+	ErrNoAccount = errors.New("no account record for this user")
+
+	// The vault's errors that front ends tell apart, so that they need not
+	// import storage.
+	ErrWrongPassword = storage.ErrWrongPassword
+	ErrNoSuchUser    = storage.ErrNoSlot
+	ErrSlotDamaged   = storage.ErrSlotDamaged
+	ErrAlreadyOpen   = storage.ErrAlreadyOpen
+	ErrVaultExists   = storage.ErrVaultExists
+	ErrAuditBroken   = storage.ErrAuditBroken
+)
+
+// Settings is the business profile and the administrator's choices.
+type Settings = storage.Settings
+
+// Default settings of a new vault.
+const (
+	DefaultCurrency      = "EUR"
+	DefaultNumberPattern = "INV-{YYYY}-{SEQ:4}"
+	DefaultPaymentDays   = 30
+)
+
+// Session is a logged-in user with the vault unlocked. It is safe for
+// concurrent use. The caller must Close it, which drops the master key.
+type Session struct {
+	cfg   Config
+	vault *storage.Vault
+	user  auth.User
+	// auditErr is the outcome of the audit verification run at login.
+	auditErr error
+}
+
+// InitParams are what set-up asks for.
+type InitParams struct {
+	// User becomes the first administrator.
+	User     string
+	Password string
+	// Business is the business name printed on invoices.
+	Business string
+	// RecoveryKeyOut, if set, is where the recovery key file is written
+	// (mode 0600; an existing file is never replaced).
+	RecoveryKeyOut string
+}
+
+// Init sets up a new vault in cfg.DataDir: the administrator's account and
+// key slot, default settings and policy, and the recovery key that backups
+// are encrypted to. The administrator's password must satisfy the default
+// policy. Init is all-or-nothing: on error nothing is left behind. The
+// returned session is logged in as the administrator.
+func Init(cfg Config, p InitParams) (*Session, error) {
+	if err := auth.ValidateUserName(p.User); err != nil {
+		return nil, err
+	}
+	business := strings.TrimSpace(p.Business)
+	policy := auth.DefaultPolicy()
+	password := auth.NormalizePassword(p.Password)
+	if err := policy.CheckPassword(password, auth.PasswordContext{UserName: p.User, BusinessName: business}); err != nil {
+		return nil, err
+	}
+	if p.RecoveryKeyOut != "" {
+		if err := checkNewFile(p.RecoveryKeyOut); err != nil {
+			return nil, fmt.Errorf("recovery key file: %w", err)
+		}
+	}
+	if storage.Exists(cfg.DataDir) {
+		return nil, fmt.Errorf("%s: %w", cfg.DataDir, storage.ErrVaultExists)
+	}
+	rk, err := backup.NewRecoveryKey()
+	if err != nil {
+		return nil, err
+	}
+	undo, err := prepareDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	v, err := storage.Create(cfg.DataDir, p.User, password, cfg.storageOptions())
+	if err != nil {
+		undo()
+		return nil, fmt.Errorf("create vault: %w", err)
+	}
+	fail := func(err error) (*Session, error) {
+		_ = v.Close()
+		undo()
+		return nil, err
+	}
+	now := cfg.now()
+	admin := auth.User{Name: p.User, Role: auth.RoleAdministrator, Created: now.UTC(), LastLogin: now.UTC()}
+	salt := make([]byte, auth.MinSaltSize)
+	if _, err := rand.Read(salt); err != nil {
+		return fail(fmt.Errorf("generate salt: %w", err))
+	}
+	if err := admin.RecordPasswordChange(password, salt, policy, now); err != nil {
+		return fail(err)
+	}
+	settings := storage.Settings{
+		BusinessName:  business,
+		Currency:      DefaultCurrency,
+		NumberPattern: DefaultNumberPattern,
+		PaymentDays:   DefaultPaymentDays,
+	}
+	err = v.Update(p.User, func(tx *storage.Tx) error {
+		for _, err := range []error{
+			tx.PutUser(admin), tx.PutSettings(settings), tx.PutPolicy(policy),
+			tx.PutRecoveryIdentity(rk.Identity),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return tx.Audit("vault.init", p.User, "administrator account, settings and recovery key created")
+	})
+	if err != nil {
+		return fail(fmt.Errorf("set up vault: %w", err))
+	}
+	if p.RecoveryKeyOut != "" {
+		data := rk.KeyFile(v.ID(), business, now)
+		if err := fsutil.WriteBytes(p.RecoveryKeyOut, data, 0o600, true); err != nil {
+			return fail(fmt.Errorf("write recovery key: %w", err))
+		}
+	}
+	return &Session{cfg: cfg, vault: v, user: admin}, nil
+}
+
+// checkNewFile makes sure a file can be created at path without replacing
+// anything, before any work is done.
+func checkNewFile(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s: %w", path, fsutil.ErrExists)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	st, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("folder of %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a folder", filepath.Dir(path))
+	}
+	return nil
+}
+
+// prepareDir creates the data directory if needed and returns a function
+// that removes what Init created there, for a failed set-up.
+func prepareDir(dir string) (undo func(), err error) {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		return func() { _ = os.RemoveAll(dir) }, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	var ours []string // what Init may create and is not there yet
+	for _, name := range []string{"db", "keyslots", "safeinvoice.json", "lock"} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); errors.Is(err, fs.ErrNotExist) {
+			ours = append(ours, name)
+		}
+	}
+	return func() {
+		for _, name := range ours {
+			_ = os.RemoveAll(filepath.Join(dir, name))
+		}
+	}, nil
+}
+
+// Login unlocks the vault in cfg.DataDir for user with password. Errors wrap
+// storage.ErrWrongPassword, storage.ErrNoSlot, storage.ErrSlotDamaged,
+// storage.ErrAlreadyOpen, storage.ErrNoVault or ErrDisabled. The audit chain
+// is verified on the way in; a broken chain does not refuse the login (an
+// administrator must be able to look), it is reported by AuditProblem.
+func Login(cfg Config, user, password string) (*Session, error) {
+	v, err := storage.Unlock(cfg.DataDir, user, auth.NormalizePassword(password), cfg.storageOptions())
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{cfg: cfg, vault: v}
+	var u auth.User
+	err = v.View(func(tx *storage.Tx) error {
+		var err error
+		u, err = tx.User(user)
+		return err
+	})
+	if errors.Is(err, storage.ErrNotFound) {
+		err = fmt.Errorf("user %q: %w", user, ErrNoAccount)
+	}
+	if err == nil && u.Disabled {
+		err = fmt.Errorf("user %q: %w", user, ErrDisabled)
+	}
+	if err != nil {
+		_ = v.Close()
+		return nil, err
+	}
+	_, s.auditErr = v.VerifyAudit()
+	u.LastLogin = cfg.now().UTC()
+	err = v.Update(user, func(tx *storage.Tx) error {
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		return tx.Audit("user.login", user, "")
+	})
+	switch {
+	case errors.Is(err, storage.ErrAuditBroken):
+		// The chain cannot be extended; let the user in to see why.
+		if s.auditErr == nil {
+			s.auditErr = err
+		}
+	case err != nil:
+		_ = v.Close()
+		return nil, fmt.Errorf("record login: %w", err)
+	}
+	s.user = u
+	return s, nil
+}
+
+// Close locks the vault again and drops the master key.
+func (s *Session) Close() error { return s.vault.Close() }
+
+// User returns the logged-in user as of login.
+func (s *Session) User() auth.User { return s.user }
+
+// DataDir returns the session's data directory.
+func (s *Session) DataDir() string { return s.cfg.DataDir }
+
+// AuditProblem returns the error found by the audit verification at login
+// (an *storage.AuditError), or nil if the chain was intact.
+func (s *Session) AuditProblem() error { return s.auditErr }
+
+// require returns an error naming the missing permission unless the
+// session's role has it.
+func (s *Session) require(p auth.Permission) error { return auth.Check(s.user.Role, p) }
+
+// VerifyAudit verifies the whole audit chain now.
+func (s *Session) VerifyAudit() (storage.AuditReport, error) {
+	if err := s.require(auth.PermVerifyAudit); err != nil {
+		return storage.AuditReport{}, err
+	}
+	return s.vault.VerifyAudit()
+}
+
+// Settings returns the vault's settings.
+func (s *Session) Settings() (storage.Settings, error) {
+	var st storage.Settings
+	err := s.vault.View(func(tx *storage.Tx) error {
+		var err error
+		st, err = tx.Settings()
+		return err
+	})
+	return st, err
+}

@@ -1,0 +1,148 @@
+package archtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "safeinvoice"
+
+type pkg struct {
+	ImportPath string
+	Imports    []string
+	Deps       []string
+}
+
+// listPackages runs `go list -deps` style listing over the whole module.
+func listPackages(t *testing.T) map[string]pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-json=ImportPath,Imports,Deps", module+"/...")
+	cmd.Dir = "../.."
+	// main reaches Fyne's GLFW driver, which only exists with cgo; listing
+	// needs no C compiler, so ask for the cgo view whatever the test runs with.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	pkgs := map[string]pkg{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var p pkg
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		pkgs[p.ImportPath] = p
+	}
+	if len(pkgs) < 8 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	return pkgs
+}
+
+func rel(path string) string {
+	if path == module {
+		return "main"
+	}
+	return strings.TrimPrefix(path, module+"/")
+}
+
+func isProject(path string) bool {
+	return path == module || strings.HasPrefix(path, module+"/")
+}
+
+// allowed lists, for each package, the project packages it may import
+// directly. A package missing here may not exist: add it with its rule.
+var allowed = map[string][]string{
+	"invoice":           {},
+	"auth":              {},
+	"assets":            {},
+	"internal/fsutil":   {},
+	"internal/archtest": {},
+	"storage":           {"invoice", "auth", "internal/fsutil"},
+	"backup":            {"invoice", "auth", "internal/fsutil"},
+	"pdf":               {"invoice", "auth", "internal/fsutil", "assets"},
+	"app":               {"invoice", "auth", "storage", "backup", "pdf", "internal/fsutil"},
+	"app/ui":            {"app", "invoice", "auth", "assets"},
+	"app/cli":           {"app", "invoice", "auth"},
+	"main":              {"app", "app/ui", "app/cli"},
+}
+
+func TestDependencyRule(t *testing.T) {
+	pkgs := listPackages(t)
+	for path, p := range pkgs {
+		if !isProject(path) {
+			continue
+		}
+		name := rel(path)
+		ok, known := allowed[name]
+		if !known {
+			t.Errorf("package %s has no dependency rule; add it to allowed", name)
+			continue
+		}
+		for _, imp := range p.Imports {
+			if isProject(imp) && !slices.Contains(ok, rel(imp)) {
+				t.Errorf("%s imports %s, which the dependency rule forbids", name, rel(imp))
+			}
+		}
+	}
+}
+
+func TestDomainImportsNoProjectPackage(t *testing.T) {
+	pkgs := listPackages(t)
+	for _, name := range []string{"invoice", "auth"} {
+		for _, d := range pkgs[module+"/"+name].Deps {
+			if isProject(d) {
+				t.Errorf("domain package %s depends on %s", name, rel(d))
+			}
+		}
+	}
+}
+
+func TestOnlyUIAndMainReachFyne(t *testing.T) {
+	pkgs := listPackages(t)
+	for path, p := range pkgs {
+		if !isProject(path) {
+			continue
+		}
+		name := rel(path)
+		for _, d := range p.Deps {
+			if !strings.HasPrefix(d, "fyne.io/") {
+				continue
+			}
+			if name != "app/ui" && name != "main" {
+				t.Errorf("%s depends on Fyne (%s)", name, d)
+				break
+			}
+		}
+		for _, imp := range p.Imports {
+			if imp == "fyne.io/fyne/v2/app" && name != "main" {
+				t.Errorf("%s imports fyne.io/fyne/v2/app; only main may", name)
+			}
+		}
+	}
+}
+
+func TestOnlyStorageImportsBadger(t *testing.T) {
+	pkgs := listPackages(t)
+	for path, p := range pkgs {
+		if !isProject(path) {
+			continue
+		}
+		for _, imp := range p.Imports {
+			if strings.HasPrefix(imp, "github.com/dgraph-io/") && rel(path) != "storage" {
+				t.Errorf("%s imports %s; only storage may", rel(path), imp)
+			}
+		}
+	}
+}
