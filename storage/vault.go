@@ -170,17 +170,25 @@ func Create(dir, user, password string, opts Options) (*Vault, error) {
 		_ = v.Close()
 		return nil, err
 	}
-	data, err := json.MarshalIndent(marker{Format: markerFormat, VaultID: id, Created: opts.now().UTC()}, "", "  ")
-	if err != nil {
+	if err := writeMarker(dir, id, opts); err != nil {
 		_ = v.Close()
-		return nil, fmt.Errorf("encode vault marker: %w", err)
-	}
-	if err := fsutil.WriteBytes(filepath.Join(dir, markerName), append(data, '\n'), 0o600, true); err != nil {
-		_ = v.Close()
-		return nil, fmt.Errorf("write vault marker: %w", err)
+		return nil, err
 	}
 	ok = true
 	return v, nil
+}
+
+// writeMarker writes the file that makes dir a complete vault; it is the
+// last step of Create and Restore.
+func writeMarker(dir, id string, opts Options) error {
+	data, err := json.MarshalIndent(marker{Format: markerFormat, VaultID: id, Created: opts.now().UTC()}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode vault marker: %w", err)
+	}
+	if err := fsutil.WriteBytes(filepath.Join(dir, markerName), append(data, '\n'), 0o600, true); err != nil {
+		return fmt.Errorf("write vault marker: %w", err)
+	}
+	return nil
 }
 
 // Unlock opens the vault in dir for user with password. It fails with

@@ -1,0 +1,196 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"safeinvoice/internal/fsutil"
+)
+
+// Snapshot describes one backup stream written by Vault.Backup: the
+// versions it covers, what it holds and the audit position at that moment,
+// all taken while writers were held off, so they agree with the stream.
+type Snapshot struct {
+	// Since is the version the stream starts after (0: a full backup).
+	Since uint64
+	// Until is the last version included, the since of the next
+	// incremental backup. With no changes, Until equals Since.
+	Until uint64
+	// Counts is the number of live records of each kind ("invoice",
+	// "client", "user", "audit", …) in the vault at that moment.
+	Counts map[string]int
+	// Audit is the audit chain's head at that moment.
+	Audit AuditCheckpoint
+}
+
+// RestoreKit is what a backup must carry so that a restore rebuilds this
+// vault exactly: its id, its master key and every user's key slot file, so
+// that each user logs in with the password they had at backup time. It is
+// secret: it must only ever be stored encrypted.
+type RestoreKit struct {
+	VaultID string            `json:"vault_id"`
+	Key     []byte            `json:"key"`
+	Slots   map[string][]byte `json:"slots"`
+}
+
+// Backup writes Badger's backup stream of every version after since to w:
+// the whole vault for since 0, the changes since an earlier backup (pass its
+// Until) otherwise. (Badger's own documentation says "since+1"; its iterator
+// in fact skips versions ≤ since, which a test pins down.)
+// Writers wait while it runs, so the returned Snapshot matches the stream.
+func (v *Vault) Backup(w io.Writer, since uint64) (Snapshot, error) {
+	if err := v.checkOpen(); err != nil {
+		return Snapshot{}, err
+	}
+	v.writeMu.Lock()
+	defer v.writeMu.Unlock()
+	snap := Snapshot{Since: since}
+	err := v.View(func(tx *Tx) error {
+		var err error
+		if snap.Audit, err = tx.AuditCheckpoint(); err != nil {
+			return err
+		}
+		snap.Counts, err = tx.counts()
+		return err
+	})
+	if err != nil {
+		return Snapshot{}, err
+	}
+	until, err := v.db.Backup(w, since)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("backup stream: %w", err)
+	}
+	if until < since {
+		until = since // nothing changed
+	}
+	snap.Until = until
+	return snap, nil
+}
+
+// counts tallies the live records by kind (the part of the key before '/').
+func (tx *Tx) counts() (map[string]int, error) {
+	c := map[string]int{}
+	it := tx.txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		c[kindOf(string(it.Item().Key()))]++
+	}
+	return c, nil
+}
+
+// Counts returns the number of live records of each kind.
+func (v *Vault) Counts() (map[string]int, error) {
+	var c map[string]int
+	err := v.View(func(tx *Tx) error {
+		var err error
+		c, err = tx.counts()
+		return err
+	})
+	return c, err
+}
+
+// RestoreKit returns the secrets a backup must carry; see RestoreKit.
+func (v *Vault) RestoreKit() (RestoreKit, error) {
+	if err := v.checkOpen(); err != nil {
+		return RestoreKit{}, err
+	}
+	users, err := SlotUsers(v.dir)
+	if err != nil {
+		return RestoreKit{}, err
+	}
+	kit := RestoreKit{VaultID: v.id, Key: append([]byte(nil), v.key...), Slots: map[string][]byte{}}
+	for _, u := range users {
+		data, err := os.ReadFile(slotPath(v.dir, u))
+		if err != nil {
+			return RestoreKit{}, fmt.Errorf("read key slot of %s: %w", u, err)
+		}
+		kit.Slots[u] = data
+	}
+	return kit, nil
+}
+
+// Restore builds a vault in dir, which must not exist or be empty, from a
+// full backup stream followed by any incremental ones, in order, and the
+// kit saved with them. The marker that makes the vault usable is written
+// last: until Restore returns nil, dir is not a vault. The result is opened
+// with the kit's key, so its audit chain can be verified before it is put
+// in place of anything. The caller must Close the returned vault.
+func Restore(dir string, kit RestoreKit, opts Options, streams ...io.Reader) (*Vault, error) {
+	if len(kit.Key) != KeySize || kit.VaultID == "" {
+		return nil, errors.New("restore: the backup's key material is incomplete")
+	}
+	if len(streams) == 0 {
+		return nil, errors.New("restore: no backup stream")
+	}
+	if err := ensureEmptyDir(dir); err != nil {
+		return nil, err
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	key := append([]byte(nil), kit.Key...)
+	v, err := openDB(dir, kit.VaultID, key, lock, opts)
+	if err != nil {
+		_ = lock.unlock()
+		return nil, err
+	}
+	for i, r := range streams {
+		if err := v.db.Load(r, 256); err != nil {
+			_ = v.Close()
+			return nil, fmt.Errorf("restore: load backup stream %d: %w", i+1, err)
+		}
+	}
+	if err := v.checkMeta(); err != nil {
+		_ = v.Close()
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, slotDir), 0o700); err != nil {
+		_ = v.Close()
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	for user, data := range kit.Slots {
+		if err := checkSlotName(user); err != nil {
+			_ = v.Close()
+			return nil, fmt.Errorf("restore: %w", err)
+		}
+		if err := fsutil.WriteBytes(slotPath(dir, user), data, 0o600, true); err != nil {
+			_ = v.Close()
+			return nil, fmt.Errorf("restore: key slot of %s: %w", user, err)
+		}
+	}
+	if err := writeMarker(dir, kit.VaultID, opts); err != nil {
+		_ = v.Close()
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	return v, nil
+}
+
+// ensureEmptyDir creates dir, or accepts it if it exists and is empty.
+func ensureEmptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("restore target: %w", err)
+	}
+	if len(entries) > 0 {
+		names := make([]string, 0, 3)
+		for _, e := range entries[:min(3, len(entries))] {
+			names = append(names, e.Name())
+		}
+		return fmt.Errorf("restore target %s is not empty (%s…): %w", dir, strings.Join(names, ", "), fs.ErrExist)
+	}
+	return nil
+}
