@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"safeinvoice/auth"
 	"safeinvoice/backup"
 	"safeinvoice/internal/fsutil"
+	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
 
@@ -39,9 +41,8 @@ type Settings = storage.Settings
 
 // Default settings of a new vault.
 const (
-	DefaultCurrency      = "EUR"
-	DefaultNumberPattern = "INV-{YYYY}-{SEQ:4}"
-	DefaultPaymentDays   = 30
+	DefaultCurrency    = "EUR"
+	DefaultPaymentDays = 30
 )
 
 // Session is a logged-in user with the vault unlocked. It is safe for
@@ -52,6 +53,11 @@ type Session struct {
 	user  auth.User
 	// auditErr is the outcome of the audit verification run at login.
 	auditErr error
+
+	// idx is the invoice list's index, loaded at the first list; idxMu
+	// orders its loading with the updates that writes make to it.
+	idxMu sync.Mutex
+	idx   *invoiceIndex
 }
 
 // InitParams are what set-up asks for.
@@ -117,10 +123,11 @@ func Init(cfg Config, p InitParams) (*Session, error) {
 		return fail(err)
 	}
 	settings := storage.Settings{
-		BusinessName:  business,
-		Currency:      DefaultCurrency,
-		NumberPattern: DefaultNumberPattern,
-		PaymentDays:   DefaultPaymentDays,
+		BusinessName:      business,
+		Currency:          DefaultCurrency,
+		NumberPattern:     invoice.DefaultPattern,
+		CreditNotePattern: DefaultCreditNotePattern,
+		PaymentDays:       DefaultPaymentDays,
 	}
 	err = v.Update(p.User, func(tx *storage.Tx) error {
 		for _, err := range []error{

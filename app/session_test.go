@@ -12,6 +12,7 @@ import (
 	"safeinvoice/auth"
 	"safeinvoice/backup"
 	"safeinvoice/internal/fsutil"
+	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
 
@@ -77,7 +78,7 @@ func TestInitThenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if set.BusinessName != "Acme Tools" || set.NumberPattern != DefaultNumberPattern || set.Currency != DefaultCurrency {
+	if set.BusinessName != "Acme Tools" || set.NumberPattern != invoice.DefaultPattern || set.Currency != DefaultCurrency {
 		t.Errorf("settings %+v", set)
 	}
 	var stored string

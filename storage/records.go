@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
@@ -13,6 +15,8 @@ import (
 const (
 	prefixClient  = "client/"
 	prefixInvoice = "invoice/"
+	prefixSummary = "isum/"
+	prefixNumber  = "num/"
 	prefixUser    = "user/"
 	prefixSeq     = "seq/"
 	keySettings   = "settings"
@@ -32,12 +36,27 @@ type Settings struct {
 	Currency string `json:"currency"`
 	// NumberPattern numbers issued invoices, e.g. "INV-{YYYY}-{SEQ:4}".
 	NumberPattern string `json:"number_pattern"`
+	// CreditNotePattern numbers credit notes, in a sequence of their own.
+	CreditNotePattern string `json:"credit_note_pattern,omitempty"`
 	// PaymentTerms is printed on invoices, e.g. "Payable within 30 days".
 	PaymentTerms string `json:"payment_terms,omitempty"`
 	// PaymentDays is the default due-date offset of new invoices.
 	PaymentDays int `json:"payment_days,omitempty"`
 	// BackupDir is the folder backups are written to, if chosen.
 	BackupDir string `json:"backup_dir,omitempty"`
+	// BackupRecipients are extra age X25519 public keys ("age1…") backups
+	// are encrypted to besides the recovery key, such as an accountant's.
+	BackupRecipients []string `json:"backup_recipients,omitempty"`
+	// BackupSchedule is when backups run by themselves: "manual" (or
+	// empty), "on-close", "hourly" or "daily".
+	BackupSchedule string `json:"backup_schedule,omitempty"`
+	// BackupKeepLast, BackupKeepDaily, BackupKeepWeekly and
+	// BackupKeepMonthly are the retention policy; all zero means the
+	// default policy.
+	BackupKeepLast    int `json:"backup_keep_last,omitempty"`
+	BackupKeepDaily   int `json:"backup_keep_daily,omitempty"`
+	BackupKeepWeekly  int `json:"backup_keep_weekly,omitempty"`
+	BackupKeepMonthly int `json:"backup_keep_monthly,omitempty"`
 }
 
 // recordID checks an id before it becomes part of a key.
@@ -74,13 +93,67 @@ func (tx *Tx) EachClient(fn func(invoice.Client) error) error {
 	return eachJSON(tx, prefixClient, fn)
 }
 
-// PutInvoice creates or replaces an invoice or credit note.
+// InvoiceSummary is what lists and searches need of an invoice. One is
+// kept beside every invoice, written in the same transaction, so that
+// opening a vault of 100,000 invoices reads small summaries instead of
+// decoding and totalling every invoice.
+type InvoiceSummary struct {
+	ID        string         `json:"id"`
+	Number    string         `json:"number,omitempty"`
+	Kind      invoice.Kind   `json:"kind"`
+	Status    invoice.Status `json:"status"`
+	ClientID  string         `json:"client"`
+	Currency  string         `json:"currency"`
+	IssueDate string         `json:"issue"`
+	DueDate   string         `json:"due"`
+	// Total and Balance are decimal strings in the invoice's currency.
+	Total   string `json:"total"`
+	Balance string `json:"balance"`
+	// Text is the searchable free text: notes and line descriptions.
+	Text    string    `json:"text,omitempty"`
+	Updated time.Time `json:"updated"`
+}
+
+// Summarize computes an invoice's summary.
+func Summarize(inv *invoice.Invoice) (InvoiceSummary, error) {
+	t, err := inv.Totals()
+	if err != nil {
+		return InvoiceSummary{}, err
+	}
+	var text strings.Builder
+	text.WriteString(inv.Notes)
+	for _, l := range inv.Lines {
+		text.WriteByte('\n')
+		text.WriteString(l.Description)
+	}
+	return InvoiceSummary{
+		ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Status: inv.Status, ClientID: inv.ClientID,
+		Currency: inv.Currency, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
+		Total: t.Total.Number(), Balance: t.Balance.Number(), Text: text.String(), Updated: inv.Updated,
+	}, nil
+}
+
+// PutInvoice creates or replaces an invoice or credit note and its summary.
+// The invoice's totals must compute (see invoice.Invoice.Totals).
 func (tx *Tx) PutInvoice(inv invoice.Invoice) error {
 	id, err := recordID("invoice", inv.ID)
 	if err != nil {
 		return err
 	}
-	return putJSON(tx, prefixInvoice+id, inv)
+	sum, err := Summarize(&inv)
+	if err != nil {
+		return fmt.Errorf("invoice %s: %w", id, err)
+	}
+	if err := putJSON(tx, prefixInvoice+id, inv); err != nil {
+		return err
+	}
+	return putJSON(tx, prefixSummary+id, sum)
+}
+
+// EachInvoiceSummary calls fn for every invoice summary in id order until
+// fn returns an error.
+func (tx *Tx) EachInvoiceSummary(fn func(InvoiceSummary) error) error {
+	return eachJSON(tx, prefixSummary, fn)
 }
 
 // Invoice returns the invoice with id, or ErrNotFound.
@@ -92,8 +165,13 @@ func (tx *Tx) Invoice(id string) (invoice.Invoice, error) {
 	return inv, err
 }
 
-// DeleteInvoice removes an invoice.
-func (tx *Tx) DeleteInvoice(id string) error { return tx.del(prefixInvoice + id) }
+// DeleteInvoice removes an invoice and its summary.
+func (tx *Tx) DeleteInvoice(id string) error {
+	if err := tx.del(prefixInvoice + id); err != nil {
+		return err
+	}
+	return tx.del(prefixSummary + id)
+}
 
 // EachInvoice calls fn for every invoice in id order until fn returns an
 // error.
@@ -188,3 +266,35 @@ func (tx *Tx) Policy() (auth.Policy, error) { return getJSON[auth.Policy](tx, ke
 
 // PutPolicy replaces the password policy.
 func (tx *Tx) PutPolicy(p auth.Policy) error { return putJSON(tx, keyPolicy, p) }
+
+// ErrNumberTaken means an invoice number is already used by another invoice.
+var ErrNumberTaken = errors.New("invoice number already used")
+
+// ClaimNumber records that number belongs to invoice id, so that no other
+// invoice can ever carry it. It fails with ErrNumberTaken if another
+// invoice has it. Numbers are never released, even when an invoice is void.
+func (tx *Tx) ClaimNumber(number, id string) error {
+	if number == "" {
+		return errors.New("empty invoice number")
+	}
+	owner, err := tx.getRaw(prefixNumber + number)
+	switch {
+	case err == nil && string(owner) == id:
+		return nil
+	case err == nil:
+		return fmt.Errorf("%s: %w", number, ErrNumberTaken)
+	case !errors.Is(err, ErrNotFound):
+		return err
+	}
+	return tx.set(prefixNumber+number, []byte(id))
+}
+
+// InvoiceByNumber returns the id of the invoice carrying number, or
+// ErrNotFound.
+func (tx *Tx) InvoiceByNumber(number string) (string, error) {
+	id, err := tx.getRaw(prefixNumber + number)
+	if errors.Is(err, ErrNotFound) {
+		return "", fmt.Errorf("invoice %s: %w", number, ErrNotFound)
+	}
+	return string(id), err
+}

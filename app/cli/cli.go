@@ -137,10 +137,13 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"init":    {"init --user NAME [--business NAME] [--recovery-key-out PATH]   set up a new vault", runInit},
-		"audit":   {"audit verify                      verify the audit chain", runAudit},
-		"help":    {"help                              show this help", runHelp},
-		"version": {"version                           print the version", runVersion},
+		"init":       {"init --user NAME [--business NAME] [--recovery-key-out PATH]   set up a new vault", runInit},
+		"audit":      {"audit verify                      verify the audit chain", runAudit},
+		"import":     {"import PATH                       import invoices and clients (JSON or CSV), all or nothing", runImport},
+		"list":       {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
+		"export-csv": {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
+		"help":       {"help                              show this help", runHelp},
+		"version":    {"version                           print the version", runVersion},
 	}
 }
 

@@ -1,0 +1,132 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+	"safeinvoice/storage"
+)
+
+// ErrClientInUse means a client cannot be deleted because invoices refer
+// to it.
+var ErrClientInUse = errors.New("the client has invoices")
+
+// Clients returns every client, sorted by name.
+func (s *Session) Clients() ([]invoice.Client, error) {
+	if err := s.require(auth.PermViewClients); err != nil {
+		return nil, err
+	}
+	var cs []invoice.Client
+	err := s.vault.View(func(tx *storage.Tx) error {
+		return tx.EachClient(func(c invoice.Client) error { cs = append(cs, c); return nil })
+	})
+	slices.SortFunc(cs, func(a, b invoice.Client) int {
+		return strings.Compare(fold(a.Name), fold(b.Name))
+	})
+	return cs, err
+}
+
+// Client returns one client.
+func (s *Session) Client(id string) (invoice.Client, error) {
+	if err := s.require(auth.PermViewClients); err != nil {
+		return invoice.Client{}, err
+	}
+	var c invoice.Client
+	err := s.vault.View(func(tx *storage.Tx) error {
+		var err error
+		c, err = tx.Client(id)
+		return err
+	})
+	return c, err
+}
+
+// normalizeClient trims what people type around values.
+func normalizeClient(c *invoice.Client) {
+	c.Name = strings.TrimSpace(c.Name)
+	c.Email = strings.TrimSpace(c.Email)
+	c.Address = strings.TrimSpace(c.Address)
+	c.TaxID = strings.TrimSpace(c.TaxID)
+}
+
+// SaveClient creates a client (empty ID) or updates one. Only a name and an
+// email address are required. The minimal-information scanner runs first:
+// its findings come back as warnings, or refuse the save when the policy
+// blocks. The saved client is returned.
+func (s *Session) SaveClient(c invoice.Client) (invoice.Client, []invoice.Finding, error) {
+	if err := s.require(auth.PermManageClients); err != nil {
+		return c, nil, err
+	}
+	normalizeClient(&c)
+	if err := c.Validate(); err != nil {
+		return c, nil, err
+	}
+	warnings, err := s.screen(invoice.ScanClient(&c))
+	if err != nil {
+		return c, nil, err
+	}
+	now := s.cfg.now().UTC()
+	action := "client.update"
+	if c.ID == "" {
+		if c.ID, err = newID(); err != nil {
+			return c, nil, err
+		}
+		c.Created = now
+		action = "client.create"
+	}
+	c.Updated = now
+	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		if action == "client.update" {
+			old, err := tx.Client(c.ID)
+			if err != nil {
+				return err
+			}
+			c.Created = old.Created
+		}
+		if err := tx.PutClient(c); err != nil {
+			return err
+		}
+		return tx.Audit(action, c.ID, "")
+	})
+	if err != nil {
+		return c, nil, err
+	}
+	s.withIndex(func(x *invoiceIndex) { x.putClient(c) })
+	return c, warnings, nil
+}
+
+// DeleteClient removes a client that no invoice refers to.
+func (s *Session) DeleteClient(id string) error {
+	if err := s.require(auth.PermManageClients); err != nil {
+		return err
+	}
+	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		if _, err := tx.Client(id); err != nil {
+			return err
+		}
+		used := 0
+		err := tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error {
+			if sum.ClientID == id {
+				used++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if used > 0 {
+			return fmt.Errorf("%d invoices refer to it: %w", used, ErrClientInUse)
+		}
+		if err := tx.DeleteClient(id); err != nil {
+			return err
+		}
+		return tx.Audit("client.delete", id, "")
+	})
+	if err == nil {
+		s.withIndex(func(x *invoiceIndex) { x.removeClient(id) })
+	}
+	return err
+}

@@ -1,0 +1,280 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+	"safeinvoice/storage"
+)
+
+// The CSV format, for import and export: one row per line item, grouped by
+// the "invoice" column; invoice-level columns are given on the invoice's
+// first row and may be repeated (identically) or left empty on the others.
+// A row with payment_date and payment_amount and no line columns records a
+// payment. Export adds computed columns (line_net, invoice_total,
+// invoice_balance) that import ignores.
+var csvColumns = []string{
+	"invoice", "number", "status", "client", "client_name", "client_email", "client_address", "client_tax_id",
+	"currency", "issue_date", "due_date", "notes", "terms",
+	"description", "quantity", "unit_price", "tax_rate", "discount",
+	"payment_date", "payment_amount",
+}
+
+var csvComputed = []string{"kind", "line_net", "invoice_total", "invoice_balance"}
+
+// invoiceLevel are the columns that describe the invoice, not the row.
+var invoiceLevel = []string{"number", "status", "client", "client_name", "client_email", "client_address",
+	"client_tax_id", "currency", "issue_date", "due_date", "notes", "terms"}
+
+// ParseImportCSV reads the CSV format into an ImportFile. The header row is
+// required; columns may come in any order; unknown columns are an error
+// (a misspelt column would otherwise be silently lost). Cells neutralised
+// by ExportCSV (a leading ' before = + - @) are restored.
+func ParseImportCSV(data []byte) (*ImportFile, error) {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &ImportError{Record: "CSV file", Err: errors.New("the file is empty")}
+	}
+	if err != nil {
+		return nil, &ImportError{Record: "CSV header", Err: err}
+	}
+	col := map[string]int{}
+	known := map[string]bool{}
+	for _, c := range append(append([]string{}, csvColumns...), csvComputed...) {
+		known[c] = true
+	}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if !known[h] {
+			return nil, &ImportError{Record: "CSV header", Field: h, Err: fmt.Errorf("unknown column; the columns are %s", strings.Join(csvColumns, ", "))}
+		}
+		if _, dup := col[h]; dup {
+			return nil, &ImportError{Record: "CSV header", Field: h, Err: errors.New("the column appears twice")}
+		}
+		col[h] = i
+	}
+	if _, ok := col["invoice"]; !ok {
+		return nil, &ImportError{Record: "CSV header", Field: "invoice", Err: errors.New("required column missing")}
+	}
+	f := &ImportFile{}
+	byRef := map[string]int{}          // invoice column → index in f.Invoices
+	levels := map[string][]string{}    // invoice ref → invoice-level values
+	clientByKey := map[string]string{} // client key → file client id
+	for rowNo := 2; ; rowNo++ {
+		row, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		rec := fmt.Sprintf("CSV row %d", rowNo)
+		if err != nil {
+			return nil, &ImportError{Record: rec, Err: err}
+		}
+		get := func(name string) string {
+			i, ok := col[name]
+			if !ok || i >= len(row) {
+				return ""
+			}
+			return unneutralize(strings.TrimSpace(row[i]))
+		}
+		if strings.Join(row, "") == "" {
+			continue // blank line
+		}
+		if k := get("kind"); k != "" && k != string(invoice.KindInvoice) {
+			return nil, &ImportError{Record: rec, Field: "kind", Value: k, Err: errors.New("only invoices can be imported; credit notes are made in SafeInvoice")}
+		}
+		ref := get("invoice")
+		if ref == "" {
+			return nil, &ImportError{Record: rec, Field: "invoice", Err: invoice.ErrRequired}
+		}
+		vals := make([]string, len(invoiceLevel))
+		for i, name := range invoiceLevel {
+			vals[i] = get(name)
+		}
+		idx, seen := byRef[ref]
+		if !seen {
+			clientRef := get("client")
+			if clientRef == "" {
+				key := clientKey(get("client_name"), get("client_email"))
+				if key == "\x00" {
+					return nil, &ImportError{Record: rec, Field: "client", Err: errors.New("give a client id, or client_name and client_email")}
+				}
+				if id, ok := clientByKey[key]; ok {
+					clientRef = id
+				} else {
+					clientRef = fmt.Sprintf("csv-client-%d", len(f.Clients)+1)
+					clientByKey[key] = clientRef
+					f.Clients = append(f.Clients, ImportClient{ID: clientRef, Name: get("client_name"),
+						Email: get("client_email"), Address: get("client_address"), TaxID: get("client_tax_id")})
+				}
+			}
+			idx = len(f.Invoices)
+			byRef[ref] = idx
+			levels[ref] = vals
+			f.Invoices = append(f.Invoices, ImportInvoice{
+				Number: get("number"), Client: clientRef, Currency: get("currency"),
+				IssueDate: get("issue_date"), DueDate: get("due_date"), Status: get("status"),
+				Notes: get("notes"), Terms: get("terms"),
+			})
+		} else {
+			first := levels[ref]
+			for i, v := range vals {
+				if v != "" && v != first[i] {
+					return nil, &ImportError{Record: rec, Field: invoiceLevel[i], Value: v,
+						Err: fmt.Errorf("differs from the first row of invoice %q", ref)}
+				}
+			}
+		}
+		inv := &f.Invoices[idx]
+		line := invoice.Line{Description: get("description"), Quantity: get("quantity"),
+			UnitPrice: get("unit_price"), TaxRate: get("tax_rate"), Discount: get("discount")}
+		if line != (invoice.Line{}) {
+			inv.Lines = append(inv.Lines, line)
+		}
+		if pd, pa := get("payment_date"), get("payment_amount"); pd != "" || pa != "" {
+			inv.Payments = append(inv.Payments, invoice.Payment{Date: pd, Amount: pa})
+		}
+	}
+	if len(f.Invoices) == 0 {
+		return nil, &ImportError{Record: "CSV file", Err: errors.New("no invoice rows")}
+	}
+	return f, nil
+}
+
+// neutralize makes a text cell safe to open in a spreadsheet: a cell that
+// starts with = + - @ (or a tab or carriage return) would be run as a
+// formula, so it gets a leading apostrophe. Numbers that SafeInvoice wrote
+// itself (strict decimals such as "-20.00") are left as they are, so that
+// they stay numbers.
+func neutralize(s string) string {
+	if s == "" || isStrictDecimal(s) {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// unneutralize undoes neutralize on import.
+func unneutralize(s string) string {
+	if len(s) >= 2 && s[0] == '\'' {
+		switch s[1] {
+		case '=', '+', '-', '@', '\t', '\r':
+			return s[1:]
+		}
+	}
+	return s
+}
+
+func isStrictDecimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	digits := func(x string) bool {
+		if x == "" {
+			return false
+		}
+		for _, r := range x {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	return digits(intPart) && (!hasDot || digits(frac))
+}
+
+// ExportCSV writes every invoice and credit note, one row per line item and
+// one per payment, in the CSV format (UTF-8 with a byte-order mark so that
+// spreadsheets detect the encoding), formula-injection safe.
+func (s *Session) ExportCSV(w io.Writer) (int, error) {
+	if err := s.require(auth.PermExportCSV); err != nil {
+		return 0, err
+	}
+	if _, err := w.Write(utf8BOM); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	cw := csv.NewWriter(w)
+	header := append(append([]string{}, csvColumns...), csvComputed...)
+	if err := cw.Write(header); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	n := 0
+	err := s.vault.View(func(tx *storage.Tx) error {
+		clients := map[string]invoice.Client{}
+		if err := tx.EachClient(func(c invoice.Client) error { clients[c.ID] = c; return nil }); err != nil {
+			return err
+		}
+		return tx.EachInvoice(func(inv invoice.Invoice) error {
+			n++
+			return writeInvoiceRows(cw, &inv, clients[inv.ClientID])
+		})
+	})
+	if err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	if err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		return tx.Audit("export.csv", "", fmt.Sprintf("%d invoices", n))
+	}); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+func writeInvoiceRows(cw *csv.Writer, inv *invoice.Invoice, c invoice.Client) error {
+	t, err := inv.Totals()
+	if err != nil {
+		return fmt.Errorf("invoice %s: %w", inv.ID, err)
+	}
+	ref := inv.Number
+	if ref == "" {
+		ref = "draft-" + inv.ID
+	}
+	status := inv.Status
+	if status == invoice.StatusPartiallyPaid {
+		status = invoice.StatusIssued // payments rows carry the rest
+	}
+	base := map[string]string{
+		"invoice": ref, "number": inv.Number, "status": string(status), "client": "",
+		"client_name": c.Name, "client_email": c.Email, "client_address": c.Address, "client_tax_id": c.TaxID,
+		"currency": inv.Currency, "issue_date": inv.IssueDate, "due_date": inv.DueDate,
+		"notes": inv.Notes, "terms": inv.Terms, "kind": string(inv.Kind),
+		"invoice_total": t.Total.Number(), "invoice_balance": t.Balance.Number(),
+	}
+	row := func(extra map[string]string) []string {
+		out := make([]string, 0, len(csvColumns)+len(csvComputed))
+		for _, name := range append(append([]string{}, csvColumns...), csvComputed...) {
+			v, ok := extra[name]
+			if !ok {
+				v = base[name]
+			}
+			out = append(out, neutralize(v))
+		}
+		return out
+	}
+	for i, l := range inv.Lines {
+		err := cw.Write(row(map[string]string{"description": l.Description, "quantity": l.Quantity,
+			"unit_price": l.UnitPrice, "tax_rate": l.TaxRate, "discount": l.Discount, "line_net": t.LineNets[i].Number()}))
+		if err != nil {
+			return err
+		}
+	}
+	for _, p := range inv.Payments {
+		if err := cw.Write(row(map[string]string{"payment_date": p.Date, "payment_amount": p.Amount})); err != nil {
+			return err
+		}
+	}
+	return nil
+}

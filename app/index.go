@@ -1,0 +1,433 @@
+package app
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"safeinvoice/invoice"
+	"safeinvoice/storage"
+)
+
+// invoiceIndex is the in-memory index behind the invoice list: every
+// invoice summary, an inverted index of word prefixes over numbers, notes,
+// line descriptions and client names, and sorted orders built on demand. It
+// is filled from the vault's summaries at the first list after login and
+// kept current by the session's own writes (only one process has a vault
+// open). Safe for concurrent use.
+type invoiceIndex struct {
+	mu sync.RWMutex
+	// docs are slots; an updated invoice takes a new slot and its old one
+	// is marked dead, so postings never need editing.
+	docs  []indexDoc
+	byID  map[string]int32
+	dead  int
+	words map[string][]int32 // word → slots, ascending
+	// sortedWords is words' keys in order, for prefix ranges; rebuilt when
+	// stale.
+	sortedWords []string
+	// clients holds what is searchable and sortable of each client.
+	clients     map[string]clientEntry
+	clientWords map[string][]string // word → client ids
+	sortedCW    []string
+	orders      map[string][]int32 // sort key → live slots in order
+}
+
+type indexDoc struct {
+	sum   storage.InvoiceSummary
+	alive bool
+}
+
+type clientEntry struct {
+	name  string
+	fold  string // folded name, for sorting
+	words []string
+}
+
+func newInvoiceIndex() *invoiceIndex {
+	return &invoiceIndex{
+		byID:        map[string]int32{},
+		words:       map[string][]int32{},
+		clients:     map[string]clientEntry{},
+		clientWords: map[string][]string{},
+		orders:      map[string][]int32{},
+	}
+}
+
+// fold lower-cases s and strips diacritics, so that "muller" finds
+// "Müller" and "lodz" finds "Łódź".
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'ł', 'Ł':
+			r = 'l'
+		case 'ø', 'Ø':
+			r = 'o'
+		case 'đ', 'Đ':
+			r = 'd'
+		case 'ß':
+			b.WriteString("ss")
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// tokenize splits text into folded words of letters and digits; an invoice
+// number also counts whole.
+func tokenize(s string) []string {
+	f := fold(s)
+	words := strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	slices.Sort(words)
+	return slices.Compact(words)
+}
+
+func (x *invoiceIndex) putClient(c invoice.Client) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.putClientLocked(c)
+}
+
+func (x *invoiceIndex) putClientLocked(c invoice.Client) {
+	if old, ok := x.clients[c.ID]; ok {
+		for _, w := range old.words {
+			x.clientWords[w] = slices.DeleteFunc(x.clientWords[w], func(id string) bool { return id == c.ID })
+			if len(x.clientWords[w]) == 0 {
+				delete(x.clientWords, w)
+			}
+		}
+	}
+	words := tokenize(c.Name + " " + c.Email)
+	x.clients[c.ID] = clientEntry{name: c.Name, fold: fold(c.Name), words: words}
+	for _, w := range words {
+		x.clientWords[w] = append(x.clientWords[w], c.ID)
+	}
+	x.sortedCW = nil
+	delete(x.orders, "client")
+}
+
+func (x *invoiceIndex) removeClient(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if old, ok := x.clients[id]; ok {
+		for _, w := range old.words {
+			x.clientWords[w] = slices.DeleteFunc(x.clientWords[w], func(c string) bool { return c == id })
+			if len(x.clientWords[w]) == 0 {
+				delete(x.clientWords, w)
+			}
+		}
+		delete(x.clients, id)
+		x.sortedCW = nil
+	}
+}
+
+// put adds or replaces an invoice summary.
+func (x *invoiceIndex) put(s storage.InvoiceSummary) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.putLocked(s)
+}
+
+func (x *invoiceIndex) putLocked(s storage.InvoiceSummary) {
+	x.removeLocked(s.ID)
+	slot := int32(len(x.docs))
+	x.docs = append(x.docs, indexDoc{sum: s, alive: true})
+	x.byID[s.ID] = slot
+	words := tokenize(s.Number + " " + s.Text)
+	if s.Number != "" {
+		words = append(words, fold(s.Number))
+	}
+	for _, w := range words {
+		p, seen := x.words[w]
+		if !seen {
+			x.sortedWords = nil
+		}
+		if len(p) == 0 || p[len(p)-1] != slot {
+			x.words[w] = append(p, slot)
+		}
+	}
+	clear(x.orders)
+}
+
+func (x *invoiceIndex) remove(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.removeLocked(id)
+}
+
+func (x *invoiceIndex) removeLocked(id string) {
+	slot, ok := x.byID[id]
+	if !ok {
+		return
+	}
+	x.docs[slot].alive = false
+	x.docs[slot].sum = storage.InvoiceSummary{}
+	delete(x.byID, id)
+	x.dead++
+	clear(x.orders)
+	if x.dead > 1000 && x.dead > len(x.docs)/4 {
+		x.compactLocked()
+	}
+}
+
+// compactLocked rebuilds the slots without the dead ones.
+func (x *invoiceIndex) compactLocked() {
+	live := make([]storage.InvoiceSummary, 0, len(x.byID))
+	for _, d := range x.docs {
+		if d.alive {
+			live = append(live, d.sum)
+		}
+	}
+	x.docs, x.byID, x.words, x.sortedWords, x.dead = nil, map[string]int32{}, map[string][]int32{}, nil, 0
+	for _, s := range live {
+		x.putLocked(s)
+	}
+}
+
+// InvoiceQuery selects, orders and pages the invoice list. Zero values mean
+// "any"; Limit 0 means 50.
+type InvoiceQuery struct {
+	// Text is matched word by word against number, client name and email,
+	// notes and line descriptions; every word must match the start of a word
+	// there, ignoring case and accents.
+	Text string
+	// ClientID restricts to one client.
+	ClientID string
+	// Status restricts to one status; invoice.StatusOverdue selects the
+	// issued and partially paid invoices past their due date.
+	Status invoice.Status
+	// From and To bound the issue date, inclusive ("YYYY-MM-DD").
+	From, To string
+	// Sort is one of "date" (issue date, the default), "due", "number",
+	// "client", "total", "balance", "status".
+	Sort string
+	// Desc reverses the order; the default for "date" is newest first,
+	// which Desc=false gives (see Oldest).
+	Desc   bool
+	Offset int
+	Limit  int
+}
+
+// InvoiceRow is one line of the invoice list.
+type InvoiceRow struct {
+	ID         string         `json:"-"`
+	Number     string         `json:"number"`
+	Kind       invoice.Kind   `json:"kind"`
+	Status     invoice.Status `json:"status"`
+	ClientID   string         `json:"-"`
+	ClientName string         `json:"client"`
+	IssueDate  string         `json:"issue_date"`
+	DueDate    string         `json:"due_date"`
+	Currency   string         `json:"currency"`
+	Total      string         `json:"total"`
+	Balance    string         `json:"balance"`
+}
+
+// InvoicePage is one page of a query and the number of all matches.
+type InvoicePage struct {
+	Rows    []InvoiceRow
+	Matches int
+}
+
+var sortKeys = []string{"date", "due", "number", "client", "total", "balance", "status"}
+
+// order returns the live slots sorted by key (ascending), cached.
+func (x *invoiceIndex) order(key string) []int32 {
+	if o, ok := x.orders[key]; ok {
+		return o
+	}
+	o := make([]int32, 0, len(x.byID))
+	for _, slot := range x.byID {
+		o = append(o, slot)
+	}
+	d := x.docs
+	byNumber := func(a, b int32) int {
+		return cmp.Or(cmp.Compare(d[a].sum.Number, d[b].sum.Number), cmp.Compare(d[a].sum.ID, d[b].sum.ID))
+	}
+	var f func(a, b int32) int
+	switch key {
+	case "due":
+		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].sum.DueDate, d[b].sum.DueDate), byNumber(a, b)) }
+	case "number":
+		f = byNumber
+	case "client":
+		f = func(a, b int32) int {
+			return cmp.Or(cmp.Compare(x.clients[d[a].sum.ClientID].fold, x.clients[d[b].sum.ClientID].fold), byNumber(a, b))
+		}
+	case "total":
+		f = func(a, b int32) int { return cmp.Or(compareDecimal(d[a].sum.Total, d[b].sum.Total), byNumber(a, b)) }
+	case "balance":
+		f = func(a, b int32) int {
+			return cmp.Or(compareDecimal(d[a].sum.Balance, d[b].sum.Balance), byNumber(a, b))
+		}
+	case "status":
+		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].sum.Status, d[b].sum.Status), byNumber(a, b)) }
+	default: // date
+		f = func(a, b int32) int {
+			return cmp.Or(cmp.Compare(d[a].sum.IssueDate, d[b].sum.IssueDate), byNumber(a, b))
+		}
+	}
+	slices.SortFunc(o, f)
+	x.orders[key] = o
+	return o
+}
+
+// compareDecimal compares two canonical decimal strings ("-12.50",
+// "1500") exactly, without converting them to floating point.
+func compareDecimal(a, b string) int {
+	an, bn := strings.HasPrefix(a, "-"), strings.HasPrefix(b, "-")
+	if an != bn {
+		if an {
+			return -1
+		}
+		return 1
+	}
+	c := compareMagnitude(strings.TrimPrefix(a, "-"), strings.TrimPrefix(b, "-"))
+	if an {
+		return -c
+	}
+	return c
+}
+
+func compareMagnitude(a, b string) int {
+	ai, af, _ := strings.Cut(a, ".")
+	bi, bf, _ := strings.Cut(b, ".")
+	ai, bi = strings.TrimLeft(ai, "0"), strings.TrimLeft(bi, "0")
+	if c := cmp.Compare(len(ai), len(bi)); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(ai, bi); c != 0 {
+		return c
+	}
+	for len(af) < len(bf) {
+		af += "0"
+	}
+	for len(bf) < len(af) {
+		bf += "0"
+	}
+	return cmp.Compare(af, bf)
+}
+
+// prefixRange returns the words of sorted that start with p.
+func prefixRange(sorted []string, p string) []string {
+	lo, _ := slices.BinarySearch(sorted, p)
+	hi := lo
+	for hi < len(sorted) && strings.HasPrefix(sorted[hi], p) {
+		hi++
+	}
+	return sorted[lo:hi]
+}
+
+// matchText returns the set of slots matching every word of text, or nil
+// when text has no words (everything matches).
+func (x *invoiceIndex) matchText(text string) []bool {
+	qs := tokenize(text)
+	if len(qs) == 0 {
+		return nil
+	}
+	if x.sortedWords == nil {
+		x.sortedWords = make([]string, 0, len(x.words))
+		for w := range x.words {
+			x.sortedWords = append(x.sortedWords, w)
+		}
+		slices.Sort(x.sortedWords)
+	}
+	if x.sortedCW == nil {
+		x.sortedCW = make([]string, 0, len(x.clientWords))
+		for w := range x.clientWords {
+			x.sortedCW = append(x.sortedCW, w)
+		}
+		slices.Sort(x.sortedCW)
+	}
+	var result []bool
+	for _, q := range qs {
+		hit := make([]bool, len(x.docs))
+		for _, w := range prefixRange(x.sortedWords, q) {
+			for _, slot := range x.words[w] {
+				hit[slot] = true
+			}
+		}
+		clientHit := map[string]bool{}
+		for _, w := range prefixRange(x.sortedCW, q) {
+			for _, id := range x.clientWords[w] {
+				clientHit[id] = true
+			}
+		}
+		if len(clientHit) > 0 {
+			for slot, d := range x.docs {
+				if d.alive && clientHit[d.sum.ClientID] {
+					hit[slot] = true
+				}
+			}
+		}
+		if result == nil {
+			result = hit
+			continue
+		}
+		for i := range result {
+			result[i] = result[i] && hit[i]
+		}
+	}
+	return result
+}
+
+// query runs q; today decides which invoices are overdue.
+func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
+	// Building caches (word lists, orders) needs the write lock.
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	match := x.matchText(q.Text)
+	order := x.order(q.Sort)
+	// Newest first is the natural order of an invoice list.
+	reverse := q.Desc != (q.Sort == "" || q.Sort == "date")
+	page := InvoicePage{}
+	for i := range order {
+		slot := order[i]
+		if reverse {
+			slot = order[len(order)-1-i]
+		}
+		if match != nil && !match[slot] {
+			continue
+		}
+		s := &x.docs[slot].sum
+		status := effectiveStatus(s, today)
+		if (q.ClientID != "" && s.ClientID != q.ClientID) ||
+			(q.Status != "" && status != q.Status) ||
+			(q.From != "" && s.IssueDate < q.From) ||
+			(q.To != "" && s.IssueDate > q.To) {
+			continue
+		}
+		if page.Matches >= q.Offset && len(page.Rows) < limit {
+			page.Rows = append(page.Rows, InvoiceRow{
+				ID: s.ID, Number: s.Number, Kind: s.Kind, Status: status,
+				ClientID: s.ClientID, ClientName: x.clients[s.ClientID].name,
+				IssueDate: s.IssueDate, DueDate: s.DueDate, Currency: s.Currency,
+				Total: s.Total, Balance: s.Balance,
+			})
+		}
+		page.Matches++
+	}
+	return page
+}
+
+// effectiveStatus is invoice.EffectiveStatus on a summary: issued or
+// partially paid and due before today means overdue.
+func effectiveStatus(s *storage.InvoiceSummary, today string) invoice.Status {
+	if s.Kind != invoice.KindCreditNote && (s.Status == invoice.StatusIssued || s.Status == invoice.StatusPartiallyPaid) && s.DueDate < today {
+		return invoice.StatusOverdue
+	}
+	return s.Status
+}

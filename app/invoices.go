@@ -1,0 +1,435 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+	"safeinvoice/storage"
+)
+
+// DefaultCreditNotePattern numbers credit notes until the user sets one.
+const DefaultCreditNotePattern = "CN-{YYYY}-{SEQ:4}"
+
+// Sequence names of the gap-free counters.
+const (
+	seqInvoice    = "invoice"
+	seqCreditNote = "credit_note"
+)
+
+// maxNumberSkips bounds how many numbers issuing skips over when they are
+// already taken (by imported invoices, or after a pattern change).
+const maxNumberSkips = 10000
+
+// withIndex runs fn on the invoice index if it is loaded; writes call it
+// after their commit to keep the list current.
+func (s *Session) withIndex(fn func(x *invoiceIndex)) {
+	s.idxMu.Lock()
+	defer s.idxMu.Unlock()
+	if s.idx != nil {
+		fn(s.idx)
+	}
+}
+
+// index returns the invoice index, loading it from the vault's summaries
+// the first time.
+func (s *Session) index() (*invoiceIndex, error) {
+	s.idxMu.Lock()
+	defer s.idxMu.Unlock()
+	if s.idx != nil {
+		return s.idx, nil
+	}
+	x := newInvoiceIndex()
+	err := s.vault.View(func(tx *storage.Tx) error {
+		if err := tx.EachClient(func(c invoice.Client) error { x.putClientLocked(c); return nil }); err != nil {
+			return err
+		}
+		return tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error { x.putLocked(sum); return nil })
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load invoice list: %w", err)
+	}
+	s.idx = x
+	return x, nil
+}
+
+// indexInvoice records a saved invoice in the loaded index.
+func (s *Session) indexInvoice(inv *invoice.Invoice) {
+	sum, err := storage.Summarize(inv)
+	if err != nil {
+		// Saved invoices always total; if one does not, drop the index so
+		// that the next list reloads it from the vault.
+		s.dropIndex()
+		return
+	}
+	s.withIndex(func(x *invoiceIndex) { x.put(sum) })
+}
+
+// ListInvoices returns one page of the invoice list.
+func (s *Session) ListInvoices(q InvoiceQuery) (InvoicePage, error) {
+	if err := s.require(auth.PermViewInvoices); err != nil {
+		return InvoicePage{}, err
+	}
+	x, err := s.index()
+	if err != nil {
+		return InvoicePage{}, err
+	}
+	return x.query(q, s.today()), nil
+}
+
+// Invoice returns one invoice or credit note.
+func (s *Session) Invoice(id string) (invoice.Invoice, error) {
+	if err := s.require(auth.PermViewInvoices); err != nil {
+		return invoice.Invoice{}, err
+	}
+	var inv invoice.Invoice
+	err := s.vault.View(func(tx *storage.Tx) error {
+		var err error
+		inv, err = tx.Invoice(id)
+		return err
+	})
+	return inv, err
+}
+
+// InvoiceByNumber returns the invoice carrying number.
+func (s *Session) InvoiceByNumber(number string) (invoice.Invoice, error) {
+	if err := s.require(auth.PermViewInvoices); err != nil {
+		return invoice.Invoice{}, err
+	}
+	var inv invoice.Invoice
+	err := s.vault.View(func(tx *storage.Tx) error {
+		id, err := tx.InvoiceByNumber(number)
+		if err != nil {
+			return err
+		}
+		inv, err = tx.Invoice(id)
+		return err
+	})
+	return inv, err
+}
+
+func normalizeInvoice(inv *invoice.Invoice) {
+	inv.Currency = strings.ToUpper(strings.TrimSpace(inv.Currency))
+	inv.IssueDate = strings.TrimSpace(inv.IssueDate)
+	inv.DueDate = strings.TrimSpace(inv.DueDate)
+	for i := range inv.Lines {
+		l := &inv.Lines[i]
+		l.Description = strings.TrimSpace(l.Description)
+		l.Quantity = strings.TrimSpace(l.Quantity)
+		l.UnitPrice = strings.TrimSpace(l.UnitPrice)
+		l.TaxRate = strings.TrimSpace(l.TaxRate)
+		l.Discount = strings.TrimSpace(l.Discount)
+	}
+}
+
+// SaveDraft creates a draft (empty ID) or replaces an existing draft. Issued
+// invoices are never edited: that is refused with invoice.ErrImmutable. The
+// client must exist. The scanner's findings come back as warnings, or refuse
+// the save when the policy blocks.
+func (s *Session) SaveDraft(inv invoice.Invoice) (invoice.Invoice, []invoice.Finding, error) {
+	creating := inv.ID == ""
+	perm := auth.PermEditDraft
+	if creating {
+		perm = auth.PermCreateDraft
+	}
+	if err := s.require(perm); err != nil {
+		return inv, nil, err
+	}
+	normalizeInvoice(&inv)
+	if inv.Kind == "" {
+		inv.Kind = invoice.KindInvoice
+	}
+	if creating {
+		inv.Status = invoice.StatusDraft
+	}
+	if err := inv.Validate(); err != nil {
+		return inv, nil, err
+	}
+	warnings, err := s.screen(invoice.ScanInvoice(&inv))
+	if err != nil {
+		return inv, nil, err
+	}
+	now := s.cfg.now().UTC()
+	if creating {
+		if inv.ID, err = newID(); err != nil {
+			return inv, nil, err
+		}
+		inv.Created = now
+	}
+	inv.Updated = now
+	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		if _, err := tx.Client(inv.ClientID); err != nil {
+			return fmt.Errorf("client: %w", err)
+		}
+		action := "invoice.create"
+		if !creating {
+			old, err := tx.Invoice(inv.ID)
+			if err != nil {
+				return err
+			}
+			inv.Created = old.Created
+			if err := invoice.CheckEdit(&old, &inv); err != nil {
+				return err
+			}
+			action = "invoice.update"
+		}
+		if err := tx.PutInvoice(inv); err != nil {
+			return err
+		}
+		return tx.Audit(action, inv.ID, "")
+	})
+	if err != nil {
+		return inv, nil, err
+	}
+	s.indexInvoice(&inv)
+	return inv, warnings, nil
+}
+
+// DeleteDraft deletes a draft; issued invoices cannot be deleted.
+func (s *Session) DeleteDraft(id string) error {
+	if err := s.require(auth.PermDeleteDraft); err != nil {
+		return err
+	}
+	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		inv, err := tx.Invoice(id)
+		if err != nil {
+			return err
+		}
+		if err := inv.CheckDeletable(); err != nil {
+			return err
+		}
+		if err := tx.DeleteInvoice(id); err != nil {
+			return err
+		}
+		return tx.Audit("invoice.delete", id, "draft deleted")
+	})
+	if err == nil {
+		s.withIndex(func(x *invoiceIndex) { x.remove(id) })
+	}
+	return err
+}
+
+// nextNumber takes the next free number of the document's sequence inside
+// tx. Numbers already carried by other invoices are skipped, so the numbers
+// in the vault stay unique and, for the sequence's own numbers, gap-free.
+func nextNumber(tx *storage.Tx, set storage.Settings, inv *invoice.Invoice) (string, error) {
+	pattern, seq := set.NumberPattern, seqInvoice
+	if inv.Kind == invoice.KindCreditNote {
+		pattern, seq = set.CreditNotePattern, seqCreditNote
+		if pattern == "" {
+			pattern = DefaultCreditNotePattern
+		}
+	}
+	if pattern == "" {
+		pattern = invoice.DefaultPattern
+	}
+	p, err := invoice.ParsePattern(pattern)
+	if err != nil {
+		return "", fmt.Errorf("numbering pattern in settings: %w", err)
+	}
+	date, err := invoice.ParseDate(inv.IssueDate)
+	if err != nil {
+		return "", err
+	}
+	for range maxNumberSkips {
+		n, err := tx.NextSeq(seq)
+		if err != nil {
+			return "", err
+		}
+		number := p.Format(n, date)
+		err = tx.ClaimNumber(number, inv.ID)
+		if errors.Is(err, storage.ErrNumberTaken) {
+			continue
+		}
+		return number, err
+	}
+	return "", fmt.Errorf("no free number after %d tries with pattern %s: %w", maxNumberSkips, pattern, storage.ErrNumberTaken)
+}
+
+// IssueInvoice gives a draft its number and makes it immutable. Issuing a
+// credit note applies it to the invoice it corrects, in the same
+// transaction. The number is taken from the gap-free sequence only once
+// everything else has been checked.
+func (s *Session) IssueInvoice(id string) (invoice.Invoice, error) {
+	if err := s.require(auth.PermIssueInvoice); err != nil {
+		return invoice.Invoice{}, err
+	}
+	var inv, orig invoice.Invoice
+	now := s.cfg.now()
+	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		var err error
+		if inv, err = tx.Invoice(id); err != nil {
+			return err
+		}
+		if err := inv.CheckIssuable(); err != nil {
+			return err
+		}
+		isNote := inv.Kind == invoice.KindCreditNote
+		if isNote {
+			if err := s.require(auth.PermCreditNote); err != nil {
+				return err
+			}
+			if orig, err = tx.Invoice(inv.Corrects); err != nil {
+				return fmt.Errorf("corrected invoice: %w", err)
+			}
+			if err := invoice.CheckCreditNote(&orig, &inv); err != nil {
+				return err
+			}
+		}
+		set, err := tx.Settings()
+		if err != nil {
+			return err
+		}
+		number, err := nextNumber(tx, set, &inv)
+		if err != nil {
+			return err
+		}
+		if err := inv.Issue(number, now); err != nil {
+			return err
+		}
+		if err := tx.PutInvoice(inv); err != nil {
+			return err
+		}
+		if isNote {
+			if err := invoice.ApplyCreditNote(&orig, &inv, now); err != nil {
+				return err
+			}
+			if err := tx.PutInvoice(orig); err != nil {
+				return err
+			}
+			if err := tx.Audit("creditnote.apply", orig.ID, "credited by "+number); err != nil {
+				return err
+			}
+		}
+		return tx.Audit("invoice.issue", inv.ID, number)
+	})
+	if err != nil {
+		return inv, err
+	}
+	s.indexInvoice(&inv)
+	if inv.Kind == invoice.KindCreditNote {
+		s.indexInvoice(&orig)
+	}
+	return inv, nil
+}
+
+// changeIssued loads an invoice, applies change and saves it, audited.
+func (s *Session) changeIssued(id, action string, change func(inv *invoice.Invoice) (detail string, err error)) (invoice.Invoice, error) {
+	var inv invoice.Invoice
+	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		var err error
+		if inv, err = tx.Invoice(id); err != nil {
+			return err
+		}
+		detail, err := change(&inv)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutInvoice(inv); err != nil {
+			return err
+		}
+		return tx.Audit(action, inv.ID, detail)
+	})
+	if err != nil {
+		return inv, err
+	}
+	s.indexInvoice(&inv)
+	return inv, nil
+}
+
+// RecordPayment records money received against an issued invoice; the
+// status becomes partially paid or paid. Overpayment is refused.
+func (s *Session) RecordPayment(id string, p invoice.Payment) (invoice.Invoice, error) {
+	if err := s.require(auth.PermRecordPayment); err != nil {
+		return invoice.Invoice{}, err
+	}
+	p.Date, p.Amount = strings.TrimSpace(p.Date), strings.TrimSpace(p.Amount)
+	return s.changeIssued(id, "invoice.payment", func(inv *invoice.Invoice) (string, error) {
+		if err := inv.RecordPayment(p, s.cfg.now()); err != nil {
+			return "", err
+		}
+		return p.Amount + " " + inv.Currency + " on " + p.Date, nil
+	})
+}
+
+// VoidInvoice voids an issued invoice without payments or credits; its
+// number stays used. reason is required.
+func (s *Session) VoidInvoice(id, reason string) (invoice.Invoice, error) {
+	if err := s.require(auth.PermVoidInvoice); err != nil {
+		return invoice.Invoice{}, err
+	}
+	return s.changeIssued(id, "invoice.void", func(inv *invoice.Invoice) (string, error) {
+		return "", inv.Void(strings.TrimSpace(reason), s.cfg.now())
+	})
+}
+
+// CreateCreditNote makes a draft credit note correcting the issued invoice
+// origID with the given lines (positive amounts: what is credited). Issue
+// it with IssueInvoice to apply it.
+func (s *Session) CreateCreditNote(origID string, lines []invoice.Line) (invoice.Invoice, error) {
+	if err := s.require(auth.PermCreditNote); err != nil {
+		return invoice.Invoice{}, err
+	}
+	id, err := newID()
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	var note *invoice.Invoice
+	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		orig, err := tx.Invoice(origID)
+		if err != nil {
+			return err
+		}
+		if note, err = invoice.NewCreditNote(&orig, id, s.today(), lines, s.cfg.now()); err != nil {
+			return err
+		}
+		if err := tx.PutInvoice(*note); err != nil {
+			return err
+		}
+		return tx.Audit("creditnote.create", id, "corrects "+orig.Number)
+	})
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	s.indexInvoice(note)
+	return *note, nil
+}
+
+// DuplicateInvoice copies any invoice into a new draft dated today.
+func (s *Session) DuplicateInvoice(id string) (invoice.Invoice, error) {
+	if err := s.require(auth.PermCreateDraft); err != nil {
+		return invoice.Invoice{}, err
+	}
+	newID, err := newID()
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	var dup *invoice.Invoice
+	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		src, err := tx.Invoice(id)
+		if err != nil {
+			return err
+		}
+		if dup, err = src.Duplicate(newID, s.today(), s.cfg.now()); err != nil {
+			return err
+		}
+		if err := tx.PutInvoice(*dup); err != nil {
+			return err
+		}
+		return tx.Audit("invoice.duplicate", newID, "copy of "+id)
+	})
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	s.indexInvoice(dup)
+	return *dup, nil
+}
+
+// dropIndex forgets the loaded index; the next list reloads it.
+func (s *Session) dropIndex() {
+	s.idxMu.Lock()
+	s.idx = nil
+	s.idxMu.Unlock()
+}
