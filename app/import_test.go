@@ -118,7 +118,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		return `{"clients": [{"id": "c1", "name": "A", "email": "a@example.com"}], "invoices": [` + good + `, ` + second + `]}`
 	}
 	cases := []struct {
-		name, data            string
+		name, data           string
 		record, field, value string
 	}{
 		{"bad quantity", file(`{"client": "c1", "currency": "EUR", "issue_date": "2026-11-01", "due_date": "2026-12-01", "status": "draft", "lines": [{"description": "B", "quantity": "1,5", "unit_price": "10.00", "tax_rate": "19"}]}`), "invoice 2", "quantity", "1,5"},

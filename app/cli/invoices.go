@@ -135,4 +135,3 @@ func oneLine(s string) string {
 	}
 	return string(b)
 }
-
