@@ -13,6 +13,7 @@ import (
 
 	"safeinvoice/app/cli"
 	"safeinvoice/app/ui"
+	_ "safeinvoice/internal/localefix" // before Fyne's initializers
 )
 
 // appID is the application id, as in FyneApp.toml.

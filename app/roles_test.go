@@ -1,0 +1,131 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+)
+
+// Every role against every use case of the session, with the expected
+// outcome written out by hand (not derived from auth's matrix), run on a
+// real vault.
+func TestRolesAgainstUseCases(t *testing.T) {
+	cfg := testConfig(t)
+	admin := initVault(t, cfg)
+	client := mustClient(t, admin, "Client", "c@example.com")
+	passwords := map[auth.Role]string{}
+	for _, r := range []auth.Role{auth.RoleBookkeeper, auth.RoleClerk, auth.RoleAuditor} {
+		passwords[r] = "Sturdy-Horse-Lamp-" + string(r)
+		addUser(t, admin, string(r), r, passwords[r])
+	}
+	if err := admin.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	type useCase struct {
+		name string
+		run  func(s *Session, fx *fixture) error
+	}
+	cases := []useCase{
+		{"list invoices", func(s *Session, fx *fixture) error { _, err := s.ListInvoices(InvoiceQuery{}); return err }},
+		{"view invoice", func(s *Session, fx *fixture) error { _, err := s.Invoice(fx.issued); return err }},
+		{"view clients", func(s *Session, fx *fixture) error { _, err := s.Clients(); return err }},
+		{"save client", func(s *Session, fx *fixture) error {
+			_, _, err := s.SaveClient(invoice.Client{Name: "New", Email: "n@example.com"})
+			return err
+		}},
+		{"create draft", func(s *Session, fx *fixture) error { _, _, err := s.SaveDraft(draft(fx.client)); return err }},
+		{"edit draft", func(s *Session, fx *fixture) error {
+			inv := draft(fx.client)
+			inv.ID, inv.Status, inv.Kind, inv.Notes = fx.draft, invoice.StatusDraft, invoice.KindInvoice, "edited"
+			_, _, err := s.SaveDraft(inv)
+			return err
+		}},
+		{"delete draft", func(s *Session, fx *fixture) error { return s.DeleteDraft(fx.draft) }},
+		{"issue", func(s *Session, fx *fixture) error { _, err := s.IssueInvoice(fx.draft); return err }},
+		{"record payment", func(s *Session, fx *fixture) error {
+			_, err := s.RecordPayment(fx.issued, invoice.Payment{Date: "2026-11-20", Amount: "1.00"})
+			return err
+		}},
+		{"void", func(s *Session, fx *fixture) error { _, err := s.VoidInvoice(fx.issued, "test"); return err }},
+		{"credit note", func(s *Session, fx *fixture) error {
+			_, err := s.CreateCreditNote(fx.issued, []invoice.Line{{Description: "x", Quantity: "1", UnitPrice: "1.00", TaxRate: "19"}})
+			return err
+		}},
+		{"duplicate", func(s *Session, fx *fixture) error { _, err := s.DuplicateInvoice(fx.issued); return err }},
+		{"import", func(s *Session, fx *fixture) error {
+			_, err := s.Import(&ImportFile{Clients: []ImportClient{{ID: "x", Name: "Imported", Email: "i@example.com"}}})
+			return err
+		}},
+		{"export csv", func(s *Session, fx *fixture) error { _, err := s.ExportCSV(&bytes.Buffer{}); return err }},
+		{"verify audit", func(s *Session, fx *fixture) error { _, err := s.VerifyAudit(); return err }},
+	}
+	allowed := map[auth.Role][]string{
+		auth.RoleAdministrator: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft",
+			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv", "verify audit"},
+		auth.RoleBookkeeper: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft",
+			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv"},
+		auth.RoleClerk:   {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft", "delete draft", "duplicate"},
+		auth.RoleAuditor: {"list invoices", "view invoice", "view clients", "verify audit"},
+	}
+	passwords[auth.RoleAdministrator] = adminPassword
+	names := map[auth.Role]string{auth.RoleAdministrator: adminName, auth.RoleBookkeeper: "bookkeeper", auth.RoleClerk: "clerk", auth.RoleAuditor: "auditor"}
+	for _, role := range auth.Roles() {
+		ok := map[string]bool{}
+		for _, n := range allowed[role] {
+			ok[n] = true
+		}
+		for _, uc := range cases {
+			t.Run(string(role)+"/"+uc.name, func(t *testing.T) {
+				fx := newFixture(t, cfg, client.ID)
+				s, err := Login(cfg, names[role], passwords[role])
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = uc.run(s, fx)
+				if cerr := s.Close(); cerr != nil {
+					t.Fatal(cerr)
+				}
+				switch {
+				case ok[uc.name] && err != nil:
+					t.Errorf("%s should be allowed to %s: %v", role, uc.name, err)
+				case !ok[uc.name] && !errors.Is(err, auth.ErrPermission):
+					t.Errorf("%s should be refused %s with ErrPermission, got %v", role, uc.name, err)
+				case !ok[uc.name] && err.Error() == "":
+					t.Errorf("empty refusal message")
+				}
+			})
+		}
+	}
+	s, err := Login(cfg, adminName, adminPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.VerifyAudit(); err != nil {
+		t.Fatalf("audit after the role table: %v", err)
+	}
+}
+
+// fixture holds a fresh draft and issued invoice made by the administrator
+// for one case.
+type fixture struct {
+	client        string
+	draft, issued string
+}
+
+func newFixture(t *testing.T, cfg Config, client string) *fixture {
+	t.Helper()
+	a, err := Login(cfg, adminName, adminPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	fx := &fixture{client: client}
+	fx.draft = mustDraft(t, a, draft(client)).ID
+	fx.issued = mustIssue(t, a, mustDraft(t, a, draft(client)).ID).ID
+	return fx
+}
