@@ -137,14 +137,14 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"init":            {"init --user NAME [--business NAME] [--recovery-key-out PATH]   set up a new vault", runInit},
-		"audit":           {"audit verify                      verify the audit chain", runAudit},
-		"import":          {"import PATH                       import invoices and clients (JSON or CSV), all or nothing", runImport},
-		"list":            {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
-		"export-csv":      {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
-		"demo-data":       {"demo-data [--invoices N] [--clients N] [--seed S]   fill the vault with made-up data", runDemoData},
-		"help":            {"help                              show this help", runHelp},
-		"version":         {"version                           print the version", runVersion},
+		"init":       {"init --user NAME [--business NAME] [--recovery-key-out PATH]   set up a new vault", runInit},
+		"audit":      {"audit verify                      verify the audit chain", runAudit},
+		"import":     {"import PATH                       import invoices and clients (JSON or CSV), all or nothing", runImport},
+		"list":       {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
+		"export-csv": {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
+		"demo-data":  {"demo-data [--invoices N] [--clients N] [--seed S]   fill the vault with made-up data", runDemoData},
+		"help":       {"help                              show this help", runHelp},
+		"version":    {"version                           print the version", runVersion},
 	}
 }
 
