@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -30,6 +31,11 @@ type invoiceIndex struct {
 	// sortedWords is words' keys in order, for prefix ranges; rebuilt when
 	// stale.
 	sortedWords []string
+	// wordsReady closes when words covers every slot. Opening a large
+	// vault shows its first page before the word index is built; the
+	// first search waits for it.
+	wordsReady chan struct{}
+	wordsBuilt bool
 	// clients holds what is searchable and sortable of each client.
 	clients     map[string]clientEntry
 	clientWords map[string][]string // word → client ids
@@ -49,18 +55,80 @@ type clientEntry struct {
 }
 
 func newInvoiceIndex() *invoiceIndex {
+	ready := make(chan struct{})
+	close(ready)
 	return &invoiceIndex{
 		byID:        map[string]int32{},
 		words:       map[string][]int32{},
 		clients:     map[string]clientEntry{},
 		clientWords: map[string][]string{},
 		orders:      map[string][]int32{},
+		wordsReady:  ready,
+		wordsBuilt:  true,
 	}
+}
+
+// load fills an empty index with summaries without indexing their words,
+// then builds the word index in the background; queries with text wait for
+// it. Summaries put later are indexed as usual.
+func (x *invoiceIndex) load(sums []storage.InvoiceSummary) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.docs = make([]indexDoc, 0, len(sums)+len(sums)/8)
+	for _, sum := range sums {
+		x.byID[sum.ID] = int32(len(x.docs))
+		x.docs = append(x.docs, indexDoc{sum: sum, alive: true})
+	}
+	x.wordsBuilt = false
+	x.wordsReady = make(chan struct{})
+	n := len(x.docs)
+	type text struct{ number, text string }
+	texts := make([]text, n)
+	for i, d := range x.docs {
+		texts[i] = text{d.sum.Number, d.sum.Text}
+	}
+	go func() {
+		words := map[string][]int32{}
+		for slot, t := range texts {
+			for _, w := range docWords(t.number, t.text) {
+				words[w] = append(words[w], int32(slot))
+			}
+		}
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		// Slots added or replaced while building were indexed into x.words
+		// by putLocked; merge them in after the loaded ones, keeping each
+		// posting list ascending.
+		for w, slots := range x.words {
+			words[w] = append(words[w], slots...)
+		}
+		x.words, x.sortedWords, x.wordsBuilt = words, nil, true
+		close(x.wordsReady)
+	}()
+}
+
+// docWords are the words under which a document is found.
+func docWords(number, text string) []string {
+	words := tokenize(number + " " + text)
+	if number != "" {
+		words = append(words, fold(number))
+	}
+	return words
 }
 
 // fold lower-cases s and strips diacritics, so that "muller" finds
 // "Müller" and "lodz" finds "Łódź".
 func fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		if unicode.Is(unicode.Mn, r) {
@@ -142,11 +210,7 @@ func (x *invoiceIndex) putLocked(s storage.InvoiceSummary) {
 	slot := int32(len(x.docs))
 	x.docs = append(x.docs, indexDoc{sum: s, alive: true})
 	x.byID[s.ID] = slot
-	words := tokenize(s.Number + " " + s.Text)
-	if s.Number != "" {
-		words = append(words, fold(s.Number))
-	}
-	for _, w := range words {
+	for _, w := range docWords(s.Number, s.Text) {
 		p, seen := x.words[w]
 		if !seen {
 			x.sortedWords = nil
@@ -174,7 +238,7 @@ func (x *invoiceIndex) removeLocked(id string) {
 	delete(x.byID, id)
 	x.dead++
 	clear(x.orders)
-	if x.dead > 1000 && x.dead > len(x.docs)/4 {
+	if x.wordsBuilt && x.dead > 1000 && x.dead > len(x.docs)/4 {
 		x.compactLocked()
 	}
 }
@@ -382,6 +446,12 @@ func (x *invoiceIndex) matchText(text string) []bool {
 
 // query runs q; today decides which invoices are overdue.
 func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
+	if strings.TrimSpace(q.Text) != "" {
+		x.mu.Lock()
+		ready := x.wordsReady
+		x.mu.Unlock()
+		<-ready
+	}
 	// Building caches (word lists, orders) needs the write lock.
 	x.mu.Lock()
 	defer x.mu.Unlock()

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"cmp"
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -51,8 +53,12 @@ type Session struct {
 	cfg   Config
 	vault *storage.Vault
 	user  auth.User
-	// auditErr is the outcome of the audit verification run at login.
-	auditErr error
+	// The audit verification started at login runs in the background, so
+	// that a large vault's first screen does not wait for it; auditDone
+	// closes when auditErr is set. Close cancels it.
+	auditDone   chan struct{}
+	auditErr    error
+	auditCancel context.CancelFunc
 
 	// idx is the invoice list's index, loaded at the first list; idxMu
 	// orders its loading with the updates that writes make to it.
@@ -221,7 +227,6 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		_ = v.Close()
 		return nil, err
 	}
-	_, s.auditErr = v.VerifyAudit()
 	u.LastLogin = cfg.now().UTC()
 	err = v.Update(user, func(tx *storage.Tx) error {
 		if err := tx.PutUser(u); err != nil {
@@ -229,22 +234,43 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		}
 		return tx.Audit("user.login", user, "")
 	})
+	var headErr error
 	switch {
 	case errors.Is(err, storage.ErrAuditBroken):
 		// The chain cannot be extended; let the user in to see why.
-		if s.auditErr == nil {
-			s.auditErr = err
-		}
+		headErr = err
 	case err != nil:
 		_ = v.Close()
 		return nil, fmt.Errorf("record login: %w", err)
 	}
 	s.user = u
+	s.startAuditCheck(headErr)
 	return s, nil
 }
 
+// startAuditCheck verifies the audit chain in the background. found, if
+// not nil, is a problem already known.
+func (s *Session) startAuditCheck(found error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.auditDone, s.auditCancel = make(chan struct{}), cancel
+	go func() {
+		defer close(s.auditDone)
+		_, err := s.vault.VerifyAuditContext(ctx)
+		if errors.Is(err, context.Canceled) {
+			err = nil
+		}
+		s.auditErr = cmp.Or(found, err)
+	}()
+}
+
 // Close locks the vault again and drops the master key.
-func (s *Session) Close() error { return s.vault.Close() }
+func (s *Session) Close() error {
+	if s.auditCancel != nil {
+		s.auditCancel()
+		<-s.auditDone
+	}
+	return s.vault.Close()
+}
 
 // User returns the logged-in user as of login.
 func (s *Session) User() auth.User { return s.user }
@@ -252,9 +278,30 @@ func (s *Session) User() auth.User { return s.user }
 // DataDir returns the session's data directory.
 func (s *Session) DataDir() string { return s.cfg.DataDir }
 
-// AuditProblem returns the error found by the audit verification at login
-// (an *storage.AuditError), or nil if the chain was intact.
-func (s *Session) AuditProblem() error { return s.auditErr }
+// AuditProblem waits for the audit verification started at login and
+// returns what it found (an *storage.AuditError), or nil if the chain is
+// intact.
+func (s *Session) AuditProblem() error {
+	if s.auditDone == nil {
+		return nil // a session from Init: the chain was just created
+	}
+	<-s.auditDone
+	return s.auditErr
+}
+
+// AuditChecked reports whether the verification started at login has
+// finished, without waiting.
+func (s *Session) AuditChecked() bool {
+	if s.auditDone == nil {
+		return true
+	}
+	select {
+	case <-s.auditDone:
+		return true
+	default:
+		return false
+	}
+}
 
 // require returns an error naming the missing permission unless the
 // session's role has it.

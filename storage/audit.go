@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"context"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -236,6 +237,12 @@ type AuditReport struct {
 // failure is returned as an *AuditError (errors.Is ErrAuditBroken) naming the
 // entry and what is wrong with it.
 func (v *Vault) VerifyAudit() (AuditReport, error) {
+	return v.VerifyAuditContext(context.Background())
+}
+
+// VerifyAuditContext is VerifyAudit that stops early, returning ctx's
+// error, when ctx is done.
+func (v *Vault) VerifyAuditContext(ctx context.Context) (AuditReport, error) {
 	var rep AuditReport
 	err := v.View(func(tx *Tx) error {
 		prev := genesisHash(v.id)
@@ -243,6 +250,11 @@ func (v *Vault) VerifyAudit() (AuditReport, error) {
 		it := tx.txn.NewIterator(badgerIterOpts(prefixAudit))
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
+			if want%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
 			item := it.Item()
 			key := string(item.Key())
 			seq, err := strconv.ParseUint(strings.TrimPrefix(key, prefixAudit), 10, 64)

@@ -147,13 +147,19 @@ func (tx *Tx) PutInvoice(inv invoice.Invoice) error {
 	if err := putJSON(tx, prefixInvoice+id, inv); err != nil {
 		return err
 	}
-	return putJSON(tx, prefixSummary+id, sum)
+	return tx.set(prefixSummary+id, appendSummary(nil, &sum))
 }
 
 // EachInvoiceSummary calls fn for every invoice summary in id order until
 // fn returns an error.
 func (tx *Tx) EachInvoiceSummary(fn func(InvoiceSummary) error) error {
-	return eachJSON(tx, prefixSummary, fn)
+	return tx.eachRaw(prefixSummary, func(key, val []byte) error {
+		s, err := decodeSummary(val)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return fn(s)
+	})
 }
 
 // Invoice returns the invoice with id, or ErrNotFound.

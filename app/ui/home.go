@@ -21,11 +21,15 @@ func (u *UI) showHome() {
 	if st, err := s.Settings(); err == nil {
 		business = st.BusinessName
 	}
-	status := widget.NewLabel("Audit trail verified at unlock: intact.")
-	if err := s.AuditProblem(); err != nil {
-		status.SetText("Audit trail problem: " + plainError(err))
-		status.Importance = widget.DangerImportance
-	}
+	status := widget.NewLabel("Checking the audit trail…")
+	u.background(s.AuditProblem, func(err error) {
+		if err != nil {
+			status.Importance = widget.DangerImportance
+			status.SetText("Audit trail problem: " + plainError(err))
+			return
+		}
+		status.SetText("Audit trail verified at unlock: intact.")
+	})
 	lock := widget.NewButtonWithIcon("Lock", theme.LoginIcon(), u.lock)
 	u.win.SetContent(centered(business, container.NewVBox(
 		widget.NewLabel(fmt.Sprintf("Signed in as %s (%s).", user.Name, user.Role)),

@@ -27,6 +27,7 @@ type UI struct {
 	mu      sync.Mutex
 	session *app.Session
 	pending sync.WaitGroup // background work in flight
+	doneMu  sync.Mutex     // serialises background callbacks
 }
 
 // New builds the window for cfg's data directory: first-run set-up when it
@@ -68,7 +69,13 @@ func (u *UI) background(work func() error, done func(error)) {
 	go func() {
 		defer u.pending.Done()
 		err := work()
-		fyne.DoAndWait(func() { done(err) })
+		fyne.DoAndWait(func() {
+			// The real driver runs this on the UI goroutine; Fyne's test
+			// driver runs it right here, so callbacks take turns.
+			u.doneMu.Lock()
+			defer u.doneMu.Unlock()
+			done(err)
+		})
 	}()
 }
 

@@ -132,6 +132,7 @@ func TestFirstRunCreatesAdministratorAndSignsIn(t *testing.T) {
 	test.Type(repeat, adminPassword)
 	test.Tap(button(t, u, "Create administrator"))
 	u.Wait()
+	u.Wait() // the audit check the home screen starts
 	if d := dialogText(u); d != "" {
 		t.Fatalf("set-up failed: %s", d)
 	}
@@ -208,6 +209,10 @@ func TestLoginScreen(t *testing.T) {
 	test.Type(es[1], adminPassword)
 	test.Tap(button(t, u, "Unlock"))
 	u.Wait()
+	u.Wait()
+	if !hasLabel(u, "intact") {
+		t.Error("the audit check's result is not shown")
+	}
 	if u.Session() == nil || !hasLabel(u, "Signed in as anna") {
 		t.Fatalf("not signed in; dialog %q", dialogText(u))
 	}

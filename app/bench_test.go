@@ -1,0 +1,218 @@
+package app
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The large-vault benchmarks share one generated vault per size, kept in the
+// temporary folder between runs (the data is deterministic). Its size is
+// SAFEINVOICE_BENCH_N invoices (default 100,000) and N/20 clients.
+const benchPassword = adminPassword
+
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchErr  error
+)
+
+func benchN() int {
+	if n, err := strconv.Atoi(os.Getenv("SAFEINVOICE_BENCH_N")); err == nil && n > 0 {
+		return n
+	}
+	return 100000
+}
+
+func benchConfig(dir string) Config {
+	return Config{DataDir: dir, WorkFactor: 10}
+}
+
+// benchVault returns the data directory of the shared large vault, making
+// it on first use.
+func benchVault(b *testing.B) string {
+	b.Helper()
+	benchOnce.Do(func() {
+		n := benchN()
+		benchDir = filepath.Join(os.TempDir(), fmt.Sprintf("safeinvoice-bench-%d", n))
+		cfg := benchConfig(benchDir)
+		if cfg.VaultExists() {
+			return
+		}
+		_ = os.RemoveAll(benchDir)
+		start := time.Now()
+		s, err := Init(cfg, InitParams{User: adminName, Password: benchPassword, Business: "Bench GmbH"})
+		if err != nil {
+			benchErr = err
+			return
+		}
+		_, benchErr = s.GenerateDemo(DemoOptions{Clients: max(1, n/20), Invoices: n, Seed: 42})
+		if err := s.Close(); benchErr == nil {
+			benchErr = err
+		}
+		fmt.Fprintf(os.Stderr, "generated a %d-invoice vault in %v at %s\n", n, time.Since(start).Round(time.Millisecond), benchDir)
+	})
+	if benchErr != nil {
+		_ = os.RemoveAll(benchDir)
+		b.Fatal(benchErr)
+	}
+	return benchDir
+}
+
+func percentiles(b *testing.B, d []time.Duration) {
+	slices.Sort(d)
+	at := func(p int) float64 { return float64(d[(len(d)-1)*p/100].Microseconds()) / 1000 }
+	b.ReportMetric(at(50), "p50-ms")
+	b.ReportMetric(at(95), "p95-ms")
+}
+
+// BenchmarkUnlockToFirstPage is login (with a cheap KDF, so the key
+// derivation is excluded) up to the first page of the invoice list, on the
+// large vault. Target ≤ 1 s.
+func BenchmarkUnlockToFirstPage(b *testing.B) {
+	dir := benchVault(b)
+	cfg := benchConfig(dir)
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := Login(cfg, adminName, benchPassword)
+		if err != nil {
+			b.Fatal(err)
+		}
+		page, err := s.ListInvoices(InvoiceQuery{})
+		if err != nil || len(page.Rows) != 50 {
+			b.Fatalf("first page: %v (%d rows)", err, len(page.Rows))
+		}
+		b.StopTimer()
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+// benchQueries are what people type into the search box.
+var benchQueries = []InvoiceQuery{
+	{Text: "INV-2024-01"},
+	{Text: "inv-2026-0042"},
+	{Text: "müller"},
+	{Text: "kowalski bakery"},
+	{Text: "consulting"},
+	{Text: "website maintenance"},
+	{Text: "novak", Status: "paid"},
+	{Text: "hotel", Sort: "total", Desc: true},
+	{Status: "overdue"},
+	{From: "2025-01-01", To: "2025-03-31", Sort: "client"},
+	{Text: "a"},
+	{Text: "fischer garage", Offset: 50},
+}
+
+// BenchmarkSearch runs the typical queries against the loaded large vault
+// and reports the p95 of single queries. Target p95 ≤ 20 ms.
+func BenchmarkSearch(b *testing.B) {
+	s, err := Login(benchConfig(benchVault(b)), adminName, benchPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.ListInvoices(InvoiceQuery{}); err != nil {
+		b.Fatal(err)
+	}
+	var d []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		q := benchQueries[i%len(benchQueries)]
+		start := time.Now()
+		if _, err := s.ListInvoices(q); err != nil {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(start))
+	}
+	percentiles(b, d)
+}
+
+// BenchmarkImport is the all-or-nothing import of 5,000 generated invoices
+// into a fresh vault, reported as invoices per second.
+func BenchmarkImport(b *testing.B) {
+	const n = 5000
+	for b.Loop() {
+		b.StopTimer()
+		cfg := benchConfig(filepath.Join(b.TempDir(), "v"))
+		s, err := Init(cfg, InitParams{User: adminName, Password: benchPassword, Business: "Bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := s.GenerateDemo(DemoOptions{Clients: 250, Invoices: n, Seed: 7}); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "invoices/s")
+}
+
+// TestResidentMemoryChild is the body of BenchmarkResidentMemory's child
+// process: open the large vault, show the first page, run the searches,
+// wait for the audit check, report VmRSS and VmHWM.
+func TestResidentMemoryChild(t *testing.T) {
+	dir := os.Getenv("SAFEINVOICE_RSS_DIR")
+	if dir == "" {
+		t.Skip("only runs as a child of BenchmarkResidentMemory")
+	}
+	s, err := Login(benchConfig(dir), adminName, benchPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append([]InvoiceQuery{{}}, benchQueries...) {
+		if _, err := s.ListInvoices(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AuditProblem(); err != nil {
+		t.Fatal(err)
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(status)))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) >= 2 && (f[0] == "VmRSS:" || f[0] == "VmHWM:") {
+			fmt.Printf("%s %s\n", strings.TrimSuffix(f[0], ":"), f[1])
+		}
+	}
+	_ = s.Close()
+}
+
+// BenchmarkResidentMemory reports the resident memory (VmRSS, and its peak
+// VmHWM) of a process that has the large vault open with its list loaded and
+// searched. Target ≤ 200 MB.
+func BenchmarkResidentMemory(b *testing.B) {
+	dir := benchVault(b)
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestResidentMemoryChild$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), "SAFEINVOICE_RSS_DIR="+dir)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("child: %v\n%s", err, out)
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if f := strings.Fields(line); len(f) == 2 {
+				if kb, err := strconv.Atoi(f[1]); err == nil && (f[0] == "VmRSS" || f[0] == "VmHWM") {
+					b.ReportMetric(float64(kb)/1024, f[0]+"-MB")
+				}
+			}
+		}
+	}
+}
