@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -36,6 +37,9 @@ type invoiceIndex struct {
 	// first search waits for it.
 	wordsReady chan struct{}
 	wordsBuilt bool
+	// pendingText holds number and text of each loaded slot until
+	// finishLoad indexes them; documents do not keep their text.
+	pendingText [][2]string
 	// clients holds what is searchable and sortable of each client.
 	clients     map[string]clientEntry
 	clientWords map[string][]string // word → client ids
@@ -43,9 +47,21 @@ type invoiceIndex struct {
 	orders      map[string][]int32 // sort key → live slots in order
 }
 
+// indexDoc is what the list keeps of an invoice: the summary without its
+// text (only its words are kept) and without its timestamp.
 type indexDoc struct {
-	sum   storage.InvoiceSummary
-	alive bool
+	ID, Number, ClientID, Currency string
+	IssueDate, DueDate             string
+	Total, Balance                 string
+	Kind                           invoice.Kind
+	Status                         invoice.Status
+	alive                          bool
+}
+
+func docOf(s *storage.InvoiceSummary) indexDoc {
+	return indexDoc{ID: s.ID, Number: s.Number, ClientID: s.ClientID, Currency: s.Currency,
+		IssueDate: s.IssueDate, DueDate: s.DueDate, Total: s.Total, Balance: s.Balance,
+		Kind: s.Kind, Status: s.Status, alive: true}
 }
 
 type clientEntry struct {
@@ -68,29 +84,28 @@ func newInvoiceIndex() *invoiceIndex {
 	}
 }
 
-// load fills an empty index with summaries without indexing their words,
-// then builds the word index in the background; queries with text wait for
-// it. Summaries put later are indexed as usual.
-func (x *invoiceIndex) load(sums []storage.InvoiceSummary) {
+// add appends a summary while loading, before words are indexed; its text
+// is returned for the word index and not kept in the document.
+func (x *invoiceIndex) add(sum storage.InvoiceSummary) {
+	x.byID[sum.ID] = int32(len(x.docs))
+	x.pendingText = append(x.pendingText, [2]string{sum.Number, sum.Text})
+	x.docs = append(x.docs, docOf(&sum))
+}
+
+// finishLoad builds the word index of the documents added with add in the
+// background; queries with text wait for it. Summaries put meanwhile are
+// indexed as usual and merged in.
+func (x *invoiceIndex) finishLoad() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.docs = make([]indexDoc, 0, len(sums)+len(sums)/8)
-	for _, sum := range sums {
-		x.byID[sum.ID] = int32(len(x.docs))
-		x.docs = append(x.docs, indexDoc{sum: sum, alive: true})
-	}
+	texts := x.pendingText
+	x.pendingText = nil
 	x.wordsBuilt = false
 	x.wordsReady = make(chan struct{})
-	n := len(x.docs)
-	type text struct{ number, text string }
-	texts := make([]text, n)
-	for i, d := range x.docs {
-		texts[i] = text{d.sum.Number, d.sum.Text}
-	}
 	go func() {
 		words := map[string][]int32{}
 		for slot, t := range texts {
-			for _, w := range docWords(t.number, t.text) {
+			for _, w := range docWords(t[0], t[1]) {
 				words[w] = append(words[w], int32(slot))
 			}
 		}
@@ -102,18 +117,37 @@ func (x *invoiceIndex) load(sums []storage.InvoiceSummary) {
 		for w, slots := range x.words {
 			words[w] = append(words[w], slots...)
 		}
+		packPostings(words)
 		x.words, x.sortedWords, x.wordsBuilt = words, nil, true
 		close(x.wordsReady)
+		// Loading a large vault needed transient memory several times the
+		// index's own size; give it back now rather than whenever the
+		// runtime's scavenger gets to it.
+		go debug.FreeOSMemory()
 	}()
 }
 
-// docWords are the words under which a document is found.
-func docWords(number, text string) []string {
-	words := tokenize(number + " " + text)
-	if number != "" {
-		words = append(words, fold(number))
+// packPostings moves every posting list into one shared array, exactly
+// sized, dropping the slack that growing 100,000 small lists left behind.
+// A later append to a packed list copies it (its capacity is its length).
+func packPostings(words map[string][]int32) {
+	total := 0
+	for _, p := range words {
+		total += len(p)
 	}
-	return words
+	all := make([]int32, 0, total)
+	for w, p := range words {
+		start := len(all)
+		all = append(all, p...)
+		words[w] = all[start:len(all):len(all)]
+	}
+}
+
+// docWords are the words under which a document is found. A number such
+// as INV-2026-0042 is found through its parts, which a query's words
+// match one by one.
+func docWords(number, text string) []string {
+	return tokenize(number + " " + text)
 }
 
 // fold lower-cases s and strips diacritics, so that "muller" finds
@@ -208,9 +242,10 @@ func (x *invoiceIndex) put(s storage.InvoiceSummary) {
 func (x *invoiceIndex) putLocked(s storage.InvoiceSummary) {
 	x.removeLocked(s.ID)
 	slot := int32(len(x.docs))
-	x.docs = append(x.docs, indexDoc{sum: s, alive: true})
+	words := docWords(s.Number, s.Text)
+	x.docs = append(x.docs, docOf(&s))
 	x.byID[s.ID] = slot
-	for _, w := range docWords(s.Number, s.Text) {
+	for _, w := range words {
 		p, seen := x.words[w]
 		if !seen {
 			x.sortedWords = nil
@@ -233,8 +268,7 @@ func (x *invoiceIndex) removeLocked(id string) {
 	if !ok {
 		return
 	}
-	x.docs[slot].alive = false
-	x.docs[slot].sum = storage.InvoiceSummary{}
+	x.docs[slot] = indexDoc{}
 	delete(x.byID, id)
 	x.dead++
 	clear(x.orders)
@@ -243,18 +277,37 @@ func (x *invoiceIndex) removeLocked(id string) {
 	}
 }
 
-// compactLocked rebuilds the slots without the dead ones.
+// compactLocked renumbers the slots without the dead ones, carrying the
+// word postings over (documents keep no text to index again).
 func (x *invoiceIndex) compactLocked() {
-	live := make([]storage.InvoiceSummary, 0, len(x.byID))
-	for _, d := range x.docs {
+	renum := make([]int32, len(x.docs))
+	live := x.docs[:0:0]
+	for i, d := range x.docs {
+		renum[i] = -1
 		if d.alive {
-			live = append(live, d.sum)
+			renum[i] = int32(len(live))
+			live = append(live, d)
 		}
 	}
-	x.docs, x.byID, x.words, x.sortedWords, x.dead = nil, map[string]int32{}, map[string][]int32{}, nil, 0
-	for _, s := range live {
-		x.putLocked(s)
+	for w, slots := range x.words {
+		kept := slots[:0]
+		for _, slot := range slots {
+			if n := renum[slot]; n >= 0 {
+				kept = append(kept, n)
+			}
+		}
+		if len(kept) == 0 {
+			delete(x.words, w)
+			x.sortedWords = nil
+		} else {
+			x.words[w] = kept
+		}
 	}
+	for id, slot := range x.byID {
+		x.byID[id] = renum[slot]
+	}
+	x.docs, x.dead = live, 0
+	clear(x.orders)
 }
 
 // InvoiceQuery selects, orders and pages the invoice list. Zero values mean
@@ -302,8 +355,6 @@ type InvoicePage struct {
 	Matches int
 }
 
-var sortKeys = []string{"date", "due", "number", "client", "total", "balance", "status"}
-
 // order returns the live slots sorted by key (ascending), cached.
 func (x *invoiceIndex) order(key string) []int32 {
 	if o, ok := x.orders[key]; ok {
@@ -315,29 +366,29 @@ func (x *invoiceIndex) order(key string) []int32 {
 	}
 	d := x.docs
 	byNumber := func(a, b int32) int {
-		return cmp.Or(cmp.Compare(d[a].sum.Number, d[b].sum.Number), cmp.Compare(d[a].sum.ID, d[b].sum.ID))
+		return cmp.Or(cmp.Compare(d[a].Number, d[b].Number), cmp.Compare(d[a].ID, d[b].ID))
 	}
 	var f func(a, b int32) int
 	switch key {
 	case "due":
-		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].sum.DueDate, d[b].sum.DueDate), byNumber(a, b)) }
+		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].DueDate, d[b].DueDate), byNumber(a, b)) }
 	case "number":
 		f = byNumber
 	case "client":
 		f = func(a, b int32) int {
-			return cmp.Or(cmp.Compare(x.clients[d[a].sum.ClientID].fold, x.clients[d[b].sum.ClientID].fold), byNumber(a, b))
+			return cmp.Or(cmp.Compare(x.clients[d[a].ClientID].fold, x.clients[d[b].ClientID].fold), byNumber(a, b))
 		}
 	case "total":
-		f = func(a, b int32) int { return cmp.Or(compareDecimal(d[a].sum.Total, d[b].sum.Total), byNumber(a, b)) }
+		f = func(a, b int32) int { return cmp.Or(compareDecimal(d[a].Total, d[b].Total), byNumber(a, b)) }
 	case "balance":
 		f = func(a, b int32) int {
-			return cmp.Or(compareDecimal(d[a].sum.Balance, d[b].sum.Balance), byNumber(a, b))
+			return cmp.Or(compareDecimal(d[a].Balance, d[b].Balance), byNumber(a, b))
 		}
 	case "status":
-		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].sum.Status, d[b].sum.Status), byNumber(a, b)) }
+		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].Status, d[b].Status), byNumber(a, b)) }
 	default: // date
 		f = func(a, b int32) int {
-			return cmp.Or(cmp.Compare(d[a].sum.IssueDate, d[b].sum.IssueDate), byNumber(a, b))
+			return cmp.Or(cmp.Compare(d[a].IssueDate, d[b].IssueDate), byNumber(a, b))
 		}
 	}
 	slices.SortFunc(o, f)
@@ -428,7 +479,7 @@ func (x *invoiceIndex) matchText(text string) []bool {
 		}
 		if len(clientHit) > 0 {
 			for slot, d := range x.docs {
-				if d.alive && clientHit[d.sum.ClientID] {
+				if d.alive && clientHit[d.ClientID] {
 					hit[slot] = true
 				}
 			}
@@ -472,7 +523,7 @@ func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
 		if match != nil && !match[slot] {
 			continue
 		}
-		s := &x.docs[slot].sum
+		s := &x.docs[slot]
 		status := effectiveStatus(s, today)
 		if (q.ClientID != "" && s.ClientID != q.ClientID) ||
 			(q.Status != "" && status != q.Status) ||
@@ -495,7 +546,7 @@ func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
 
 // effectiveStatus is invoice.EffectiveStatus on a summary: issued or
 // partially paid and due before today means overdue.
-func effectiveStatus(s *storage.InvoiceSummary, today string) invoice.Status {
+func effectiveStatus(s *indexDoc, today string) invoice.Status {
 	if s.Kind != invoice.KindCreditNote && (s.Status == invoice.StatusIssued || s.Status == invoice.StatusPartiallyPaid) && s.DueDate < today {
 		return invoice.StatusOverdue
 	}

@@ -42,17 +42,16 @@ func (s *Session) index() (*invoiceIndex, error) {
 		return s.idx, nil
 	}
 	x := newInvoiceIndex()
-	var sums []storage.InvoiceSummary
 	err := s.vault.View(func(tx *storage.Tx) error {
 		if err := tx.EachClient(func(c invoice.Client) error { x.putClientLocked(c); return nil }); err != nil {
 			return err
 		}
-		return tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error { sums = append(sums, sum); return nil })
+		return tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error { x.add(sum); return nil })
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load invoice list: %w", err)
 	}
-	x.load(sums)
+	x.finishLoad()
 	s.idx = x
 	return x, nil
 }

@@ -248,14 +248,22 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	return s, nil
 }
 
-// startAuditCheck verifies the audit chain in the background. found, if
-// not nil, is a problem already known.
+// startAuditCheck verifies the audit chain in the background: from where
+// the last session verified and closed it when the vault was left cleanly
+// and unchanged, in full otherwise. found, if not nil, is a problem already
+// known.
 func (s *Session) startAuditCheck(found error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.auditDone, s.auditCancel = make(chan struct{}), cancel
+	status, head := s.vault.Seal()
 	go func() {
 		defer close(s.auditDone)
-		_, err := s.vault.VerifyAuditContext(ctx)
+		var err error
+		if status == storage.SealOK {
+			_, err = s.vault.VerifyAuditSince(ctx, head)
+		} else {
+			_, err = s.vault.VerifyAuditContext(ctx)
+		}
 		if errors.Is(err, context.Canceled) {
 			err = nil
 		}

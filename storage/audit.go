@@ -3,8 +3,8 @@ package storage
 import (
 	"bytes"
 	"context"
-	"crypto/hkdf"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -67,13 +67,26 @@ type vaultMeta struct {
 	ID     string `json:"id"`
 }
 
-func deriveAuditKey(master []byte, vaultID string) []byte {
-	k, err := hkdf.Key(sha256.New, master, []byte(vaultID), "safeinvoice audit hmac v1", 32)
-	if err != nil {
-		// Only possible for a key length beyond HKDF's limit; 32 is fine.
-		panic(err)
-	}
-	return k
+const keyAuditHMAC = "secret/audit_hmac"
+
+// loadAuditKey reads the vault's audit HMAC key. It is random, kept inside
+// the encrypted database, and independent of the master key so that a key
+// rotation leaves the chain verifiable.
+func (v *Vault) loadAuditKey() error {
+	return v.View(func(tx *Tx) error {
+		k, err := tx.getRaw(keyAuditHMAC)
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("%s: the database has no audit key: %w", v.dir, ErrIncomplete)
+		}
+		if err != nil {
+			return err
+		}
+		if len(k) != 32 {
+			return fmt.Errorf("%s: the audit key is damaged", v.dir)
+		}
+		v.auditKey = k
+		return nil
+	})
 }
 
 func genesisHash(vaultID string) string {
@@ -119,8 +132,16 @@ func (tx *Tx) readHead() (AuditCheckpoint, error) {
 }
 
 func (v *Vault) initMeta() error {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return fmt.Errorf("generate audit key: %w", err)
+	}
+	v.auditKey = k
 	return v.Update("system", func(tx *Tx) error {
 		if err := putJSON(tx, keyMeta, vaultMeta{Format: markerFormat, ID: v.id}); err != nil {
+			return err
+		}
+		if err := tx.set(keyAuditHMAC, k); err != nil {
 			return err
 		}
 		return tx.Audit("vault.create", "", "")
@@ -243,13 +264,51 @@ func (v *Vault) VerifyAudit() (AuditReport, error) {
 // VerifyAuditContext is VerifyAudit that stops early, returning ctx's
 // error, when ctx is done.
 func (v *Vault) VerifyAuditContext(ctx context.Context) (AuditReport, error) {
+	return v.verifyAudit(ctx, AuditCheckpoint{})
+}
+
+// VerifyAuditSince verifies the chain from a checkpoint known to be good
+// (from an earlier full verification): the entry at the checkpoint must
+// still carry its hash and a valid tag, and every entry after it must link
+// on. It is what unlock runs when the vault was closed cleanly and nothing
+// changed since (see Seal), so that a large vault opens without reading its
+// whole history; VerifyAudit checks everything.
+func (v *Vault) VerifyAuditSince(ctx context.Context, from AuditCheckpoint) (AuditReport, error) {
+	return v.verifyAudit(ctx, from)
+}
+
+func (v *Vault) verifyAudit(ctx context.Context, from AuditCheckpoint) (AuditReport, error) {
 	var rep AuditReport
 	err := v.View(func(tx *Tx) error {
 		prev := genesisHash(v.id)
 		var want uint64 = 1
 		it := tx.txn.NewIterator(badgerIterOpts(prefixAudit))
 		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
+		it.Rewind()
+		if from.Seq > 0 {
+			it.Seek([]byte(auditKey(from.Seq)))
+			if !it.Valid() || string(it.Item().Key()) != auditKey(from.Seq) {
+				return &AuditError{Seq: from.Seq, Problem: "entry is missing (deleted)"}
+			}
+			val, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("read audit entry %d: %w", from.Seq, err)
+			}
+			var sa storedAudit
+			if err := json.Unmarshal(val, &sa); err != nil || sa.Hash != from.Hash {
+				return &AuditError{Seq: from.Seq, Problem: "entry was replaced since it was last verified"}
+			}
+			var e AuditEntry
+			if err := json.Unmarshal(sa.Entry, &e); err != nil {
+				return &AuditError{Seq: from.Seq, Problem: "entry is damaged (unreadable)"}
+			}
+			if err := v.checkAuditEntry(from.Seq, e.Prev, val, &prev); err != nil {
+				return err
+			}
+			want = from.Seq + 1
+			it.Next()
+		}
+		for ; it.Valid(); it.Next() {
 			if want%1024 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -212,7 +213,7 @@ func TestAuditEntryFromAnotherKeyIsRefused(t *testing.T) {
 	if err := json.Unmarshal(rawGet(t, txn, keyMeta), &id); err != nil {
 		t.Fatal(err)
 	}
-	other := &Vault{id: id.ID, auditKey: deriveAuditKey(make([]byte, KeySize), id.ID)}
+	other := &Vault{id: id.ID, auditKey: make([]byte, 32)} // not this vault's key
 	raw := mustJSON(t, AuditEntry{Seq: 9, User: "mallory", Action: "invoice.delete", Prev: prev.Hash})
 	hash, tag, err := other.chainHash(prev.Hash, raw)
 	if err != nil {
@@ -240,5 +241,58 @@ func TestAuditEntryFromAnotherKeyIsRefused(t *testing.T) {
 	var ae *AuditError
 	if !errors.As(err, &ae) || ae.Seq != 9 || !strings.Contains(ae.Problem, "altered") {
 		t.Fatalf("VerifyAudit = %v, want entry 9 altered", err)
+	}
+}
+
+func TestVerifyAuditSinceCheckpoint(t *testing.T) {
+	dir, key := chainVault(t)
+	v, err := Open(dir, key, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cp AuditCheckpoint
+	if err := v.View(func(tx *Tx) error {
+		var sa storedAudit
+		raw, err := tx.getRaw(auditKey(5))
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(raw, &sa); err != nil {
+			return err
+		}
+		cp = AuditCheckpoint{Seq: 5, Hash: sa.Hash}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := v.VerifyAuditSince(context.Background(), cp)
+	if err != nil || rep.Entries != 8 {
+		t.Fatalf("from a good checkpoint: %+v %v", rep, err)
+	}
+	if _, err := v.VerifyAuditSince(context.Background(), AuditCheckpoint{Seq: 5, Hash: "00"}); err == nil || !strings.Contains(err.Error(), "replaced since") {
+		t.Errorf("a checkpoint that no longer matches: %v", err)
+	}
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, dir, key)
+	txn := db.NewTransaction(true)
+	if err := txn.Delete([]byte(auditKey(7))); err != nil {
+		t.Fatal(err)
+	}
+	if err := txn.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v, err = Open(dir, key, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	var ae *AuditError
+	if _, err := v.VerifyAuditSince(context.Background(), cp); !errors.As(err, &ae) || ae.Seq != 7 {
+		t.Errorf("a deletion after the checkpoint: %v", err)
 	}
 }

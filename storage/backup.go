@@ -31,9 +31,10 @@ type Snapshot struct {
 }
 
 // RestoreKit is what a backup must carry so that a restore rebuilds this
-// vault exactly: its id, its master key and every user's key slot file, so
-// that each user logs in with the password they had at backup time. It is
-// secret: it must only ever be stored encrypted.
+// vault exactly: its id, its master key and every user's key files (Slots
+// maps "NAME.slot" and "NAME.key" to their contents), so that each user logs
+// in with the password they had at backup time. It is secret: it must only
+// ever be stored encrypted.
 type RestoreKit struct {
 	VaultID string            `json:"vault_id"`
 	Key     []byte            `json:"key"`
@@ -63,7 +64,9 @@ func (v *Vault) Backup(w io.Writer, since uint64) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
+	v.dbMu.RLock()
 	until, err := v.db.Backup(w, since)
+	v.dbMu.RUnlock()
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("backup stream: %w", err)
 	}
@@ -105,13 +108,17 @@ func (v *Vault) RestoreKit() (RestoreKit, error) {
 	if err != nil {
 		return RestoreKit{}, err
 	}
+	v.writeMu.Lock() // no rotation or password change while reading
+	defer v.writeMu.Unlock()
 	kit := RestoreKit{VaultID: v.id, Key: append([]byte(nil), v.key...), Slots: map[string][]byte{}}
 	for _, u := range users {
-		data, err := os.ReadFile(slotPath(v.dir, u))
-		if err != nil {
-			return RestoreKit{}, fmt.Errorf("read key slot of %s: %w", u, err)
+		for _, p := range []string{slotPath(v.dir, u), keyPath(v.dir, u)} {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return RestoreKit{}, fmt.Errorf("read key files of %s: %w", u, err)
+			}
+			kit.Slots[filepath.Base(p)] = data
 		}
-		kit.Slots[u] = data
 	}
 	return kit, nil
 }
@@ -152,18 +159,23 @@ func Restore(dir string, kit RestoreKit, opts Options, streams ...io.Reader) (*V
 		_ = v.Close()
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	if err := v.loadAuditKey(); err != nil {
+		_ = v.Close()
+		return nil, fmt.Errorf("restore: %w", err)
+	}
 	if err := os.MkdirAll(filepath.Join(dir, slotDir), 0o700); err != nil {
 		_ = v.Close()
 		return nil, fmt.Errorf("restore: %w", err)
 	}
-	for user, data := range kit.Slots {
-		if err := checkSlotName(user); err != nil {
+	for name, data := range kit.Slots {
+		user, ext := strings.TrimSuffix(name, filepath.Ext(name)), filepath.Ext(name)
+		if err := checkSlotName(user); err != nil || (ext != slotExt && ext != keyExt) {
 			_ = v.Close()
-			return nil, fmt.Errorf("restore: %w", err)
+			return nil, fmt.Errorf("restore: the backup names a key file %q", name)
 		}
-		if err := fsutil.WriteBytes(slotPath(dir, user), data, 0o600, true); err != nil {
+		if err := fsutil.WriteBytes(filepath.Join(dir, slotDir, name), data, 0o600, true); err != nil {
 			_ = v.Close()
-			return nil, fmt.Errorf("restore: key slot of %s: %w", user, err)
+			return nil, fmt.Errorf("restore: key file of %s: %w", user, err)
 		}
 	}
 	if err := writeMarker(dir, kit.VaultID, opts); err != nil {

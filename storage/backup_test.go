@@ -67,8 +67,8 @@ func TestBackupFullAndIncrementalRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(kit.Slots) != 2 {
-		t.Fatalf("kit has %d slots, want 2", len(kit.Slots))
+	if len(kit.Slots) != 4 || kit.Slots["bob.slot"] == nil || kit.Slots["bob.key"] == nil {
+		t.Fatalf("kit has files %v, want a .slot and a .key for each of 2 users", len(kit.Slots))
 	}
 
 	dir := filepath.Join(t.TempDir(), "restored")

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -182,4 +183,27 @@ func TestSecondProcessGetsAlreadyOpen(t *testing.T) {
 		t.Fatalf("after the holder left: %v", err)
 	}
 	_ = v.Close()
+}
+
+// Badger creates a log file and sizes it afterwards; a kill in between
+// leaves an empty file, which Badger alone refuses at the next open.
+func TestEmptyLogFileLeftByAKillIsHarmless(t *testing.T) {
+	v, dir := newVault(t)
+	putClient(t, v, "kept")
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"00099.mem", "000099.vlog"} {
+		if err := os.WriteFile(filepath.Join(dir, dbDir, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, err := Unlock(dir, testUser, testPassword, testOptions())
+	if err != nil {
+		t.Fatalf("after an empty log file: %v", err)
+	}
+	defer v.Close()
+	if err := v.View(func(tx *Tx) error { _, err := tx.Client("kept"); return err }); err != nil {
+		t.Fatal(err)
+	}
 }

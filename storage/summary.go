@@ -34,16 +34,29 @@ func decodeSummary(b []byte) (InvoiceSummary, error) {
 		return s, errBadSummary
 	}
 	b = b[1:]
+	// Two strings per record: the short fields are slices of one, which
+	// spares ten allocations per summary when 100,000 are loaded; the text
+	// is its own, so that the index can drop it once its words are known.
 	var kind, status string
-	for _, f := range [...]*string{&s.ID, &s.Number, &kind, &status, &s.ClientID, &s.Currency,
-		&s.IssueDate, &s.DueDate, &s.Total, &s.Balance, &s.Text} {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < n {
+	fields := [...]*string{&s.ID, &s.Number, &kind, &status, &s.ClientID, &s.Currency,
+		&s.IssueDate, &s.DueDate, &s.Total, &s.Balance, &s.Text}
+	var spans [len(fields)][2]int
+	pos := 0
+	for i := range fields {
+		n, k := binary.Uvarint(b[pos:])
+		if k <= 0 || uint64(len(b)-pos-k) < n {
 			return s, errBadSummary
 		}
-		*f = string(b[k : k+int(n)])
-		b = b[k+int(n):]
+		spans[i] = [2]int{pos + k, pos + k + int(n)}
+		pos += k + int(n)
 	}
+	last := len(fields) - 1
+	head := string(b[:spans[last][0]])
+	for i, f := range fields[:last] {
+		*f = head[spans[i][0]:spans[i][1]]
+	}
+	s.Text = string(b[spans[last][0]:spans[last][1]])
+	b = b[pos:]
 	ns, k := binary.Varint(b)
 	if k <= 0 || k != len(b) {
 		return s, errBadSummary

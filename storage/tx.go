@@ -32,6 +32,11 @@ func (v *Vault) View(fn func(tx *Tx) error) error {
 	if err := v.checkOpen(); err != nil {
 		return err
 	}
+	v.dbMu.RLock()
+	defer v.dbMu.RUnlock()
+	if err := v.checkOpen(); err != nil {
+		return err
+	}
 	return v.db.View(func(txn *badger.Txn) error {
 		return fn(&Tx{v: v, txn: txn})
 	})
@@ -64,6 +69,11 @@ func (v *Vault) Update(actor string, fn func(tx *Tx) error) error {
 }
 
 func (v *Vault) update(actor string, fn func(tx *Tx) error) error {
+	v.dbMu.RLock()
+	defer v.dbMu.RUnlock()
+	if err := v.checkOpen(); err != nil {
+		return err
+	}
 	txn := v.db.NewTransaction(true)
 	defer txn.Discard()
 	tx := &Tx{v: v, txn: txn, actor: actor, write: true}
@@ -85,7 +95,7 @@ func (v *Vault) update(actor string, fn func(tx *Tx) error) error {
 func (v *Vault) checkOpen() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
+	if v.closed || v.broken {
 		return ErrClosed
 	}
 	return nil

@@ -328,7 +328,7 @@ func TestDamagedSlots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sf slotFile
+	var sf sealedFile
 	if err := json.Unmarshal(orig, &sf); err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ package localefix
 import "syscall"
 
 func init() {
-	if _, set := syscall.Getenv("LANGUAGE"); set {
-		return
+	if v, _ := syscall.Getenv("LANGUAGE"); v != "" {
+		return // Fyne reads LANGUAGE first when it is not empty
 	}
 	locale := ""
 	for _, name := range [...]string{"LC_ALL", "LC_MESSAGES", "LANG"} {
