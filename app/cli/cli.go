@@ -137,14 +137,19 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"init":       {"init --user NAME [--business NAME] [--recovery-key-out PATH]   set up a new vault", runInit},
-		"audit":      {"audit verify                      verify the audit chain", runAudit},
-		"import":     {"import PATH                       import invoices and clients (JSON or CSV), all or nothing", runImport},
-		"list":       {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
-		"export-csv": {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
-		"demo-data":  {"demo-data [--invoices N] [--clients N] [--seed S]   fill the vault with made-up data", runDemoData},
-		"help":       {"help                              show this help", runHelp},
-		"version":    {"version                           print the version", runVersion},
+		"init":            {"init --user NAME [--business NAME] [--recovery-key-out PATH]   set up a new vault", runInit},
+		"audit":           {"audit verify                      verify the audit chain", runAudit},
+		"import":          {"import PATH                       import invoices and clients (JSON or CSV), all or nothing", runImport},
+		"list":            {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
+		"export-csv":      {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
+		"demo-data":       {"demo-data [--invoices N] [--clients N] [--seed S]   fill the vault with made-up data", runDemoData},
+		"backup":          {"backup [--to DIR]                 write a backup; prints its path on the last line", runBackup},
+		"backup-verify":   {"backup-verify [--from DIR]        decrypt, check and test-restore every backup", runBackupVerify},
+		"backup-settings": {"backup-settings [--folder DIR] [--schedule S] [--add-recipient KEY] [--remove-recipient KEY] [--keep-last N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]", runBackupSettings},
+		"backup-prune":    {"backup-prune [--from DIR] [--dry-run]   remove the backups the retention policy drops", runBackupPrune},
+		"restore":         {"restore --from FILE|DIR --recovery-key PATH [--data-dir NEW] [--replace]   restore the books from a backup", runRestore},
+		"help":            {"help                              show this help", runHelp},
+		"version":         {"version                           print the version", runVersion},
 	}
 }
 
