@@ -1,0 +1,183 @@
+package pdf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"safeinvoice/internal/fsutil"
+)
+
+// FilePerm is the permission of exported files: they hold client data, so
+// only their owner may read them.
+const FilePerm fs.FileMode = 0o600
+
+// maxVariants bounds the " (N)" names tried for one document before Export
+// gives up on it.
+const maxVariants = 1000
+
+// ErrNoFreeName is returned by Export when a document's name and its
+// numbered variants up to " (1000)" all exist already.
+var ErrNoFreeName = errors.New("no free file name")
+
+// BatchOptions configure Export.
+type BatchOptions struct {
+	// Seller is printed on every document.
+	Seller Seller
+	// Options apply to every document. With a zero CreationDate, each
+	// document gets the time it was rendered.
+	Options Options
+	// Workers is the number of documents rendered at once;
+	// runtime.GOMAXPROCS(0) when zero or negative.
+	Workers int
+	// Progress, when not nil, is called after each file is written with
+	// the number of files written so far and the number of documents. It
+	// is called from the goroutine that called Export, one call at a
+	// time, with done increasing from 1 to total on success; it must not
+	// block for long, as it holds up the export.
+	Progress func(done, total int)
+}
+
+// Export renders docs into the existing folder dir, one PDF per document,
+// using opts.Workers goroutines, and returns the path of each file in the
+// order of docs.
+//
+// Each file is named by SafeFileName from the invoice number ("Draft" for a
+// draft) and the client's name, and is written atomically (see
+// fsutil.WriteFile): it appears complete or not at all. An existing file is
+// never overwritten: when the name is taken, Export uses the first free one
+// of "NAME (2).pdf", "NAME (3).pdf", … up to " (1000)", then fails with
+// ErrNoFreeName. Files are created with FilePerm.
+//
+// On the first error, or when ctx is cancelled, Export stops starting new
+// documents, waits for those in progress (at most one render and one write
+// per worker), and returns. Files already written are complete and stay;
+// their paths are in the returned slice, whose other entries are empty. No
+// temporary file is left behind. A cancelled export returns ctx.Err()
+// itself; other errors name the document.
+func Export(ctx context.Context, docs []Document, dir string, opts BatchOptions) ([]string, error) {
+	paths := make([]string, len(docs))
+	if err := ctx.Err(); err != nil {
+		return paths, err
+	}
+	if st, err := os.Stat(dir); err != nil {
+		return paths, fmt.Errorf("export folder: %w", err)
+	} else if !st.IsDir() {
+		return paths, fmt.Errorf("export folder %s: not a folder", dir)
+	}
+	r, err := NewRenderer(opts.Seller, opts.Options)
+	if err != nil {
+		return paths, err
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(docs))
+
+	inner, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		i    int
+		path string
+		err  error
+	}
+	next := make(chan int)
+	results := make(chan result)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				path, err := exportOne(inner, r, docs[i], dir)
+				results <- result{i, path, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range docs {
+			select {
+			case next <- i:
+			case <-inner.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	var firstErr error
+	done := 0
+	for res := range results {
+		switch {
+		case res.err == nil:
+			paths[res.i] = res.path
+			done++
+			if opts.Progress != nil && firstErr == nil && ctx.Err() == nil {
+				opts.Progress(done, len(docs))
+			}
+		case firstErr == nil && !errors.Is(res.err, context.Canceled):
+			firstErr = res.err
+			cancel()
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return paths, err
+	}
+	return paths, firstErr
+}
+
+// exportOne renders one document and writes it under a free name in dir.
+func exportOne(ctx context.Context, r *Renderer, doc Document, dir string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	b, err := r.Render(doc)
+	if err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	number, client := "", ""
+	if doc.Invoice != nil {
+		number = doc.Invoice.Number
+	}
+	if number == "" {
+		number = "Draft"
+	}
+	if doc.Client != nil {
+		client = doc.Client.Name
+	}
+	stem := fileStem(number, client)
+	for n := 1; n <= maxVariants; n++ {
+		path := filepath.Join(dir, finish(stem, n))
+		if _, err := os.Lstat(path); err == nil {
+			continue // taken: try the next variant without writing
+		}
+		err := fsutil.WriteFile(path, FilePerm, true, func(w io.Writer) error {
+			if _, err := w.Write(b); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+			return nil
+		})
+		if errors.Is(err, fsutil.ErrExists) {
+			continue // taken meanwhile, by another worker or program
+		}
+		if err != nil {
+			return "", fmt.Errorf("export %s: %w", doc.Title(), err)
+		}
+		return path, nil
+	}
+	return "", fmt.Errorf("export %s as %q: %w", doc.Title(), finish(stem, 0), ErrNoFreeName)
+}

@@ -1,0 +1,773 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/johnfercher/maroto/v2"
+	"github.com/johnfercher/maroto/v2/pkg/components/col"
+	"github.com/johnfercher/maroto/v2/pkg/components/image"
+	"github.com/johnfercher/maroto/v2/pkg/components/page"
+	"github.com/johnfercher/maroto/v2/pkg/components/row"
+	"github.com/johnfercher/maroto/v2/pkg/components/text"
+	"github.com/johnfercher/maroto/v2/pkg/config"
+	"github.com/johnfercher/maroto/v2/pkg/consts/align"
+	"github.com/johnfercher/maroto/v2/pkg/consts/border"
+	"github.com/johnfercher/maroto/v2/pkg/consts/extension"
+	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
+	"github.com/johnfercher/maroto/v2/pkg/consts/pagesize"
+	"github.com/johnfercher/maroto/v2/pkg/core"
+	"github.com/johnfercher/maroto/v2/pkg/core/entity"
+	"github.com/johnfercher/maroto/v2/pkg/props"
+	"github.com/phpdave11/gofpdf"
+
+	"safeinvoice/assets"
+	"safeinvoice/invoice"
+)
+
+// Creator is the creator recorded in every PDF's metadata.
+const Creator = "SafeInvoice"
+
+// ErrNoClient is returned by Render when the document has no client or a
+// client other than the one the invoice names.
+var ErrNoClient = errors.New("document has no matching client")
+
+// Seller is the business that issues the invoices, as printed at the top of
+// every document. Only Name is required.
+type Seller struct {
+	// Name is the business name.
+	Name string
+	// Address is the postal address; line breaks separate its lines.
+	Address string
+	// Email is a contact address.
+	Email string
+	// TaxID is the business's VAT or tax number, printed as "Tax ID".
+	TaxID string
+	// Logo is an optional PNG or JPEG image of at most MaxLogoBytes and
+	// MaxLogoPixels pixels on either side, fitted into 65 × 22 mm at the
+	// top left. A transparent PNG is flattened onto white.
+	Logo []byte
+}
+
+// BuyerFields selects the optional client fields printed in the buyer
+// block. The zero value prints only the name and the email address, the
+// minimal-information default.
+type BuyerFields uint8
+
+// The optional buyer fields.
+const (
+	// BuyerAddress prints the client's postal address.
+	BuyerAddress BuyerFields = 1 << iota
+	// BuyerTaxID prints the client's tax id.
+	BuyerTaxID
+)
+
+// PaperSize is the page format of the PDF.
+type PaperSize string
+
+// The supported paper sizes.
+const (
+	// A4 is 210 × 297 mm, the default.
+	A4 PaperSize = "a4"
+	// Letter is US Letter, 8.5 × 11 in.
+	Letter PaperSize = "letter"
+)
+
+// Options tune how documents are rendered. The zero value is valid: English
+// number formats, name and email of the buyer, A4, the current time as the
+// creation date, no password.
+type Options struct {
+	// Locale is a BCP 47 tag ("de-DE", "pl", "en-US") that selects how
+	// amounts, quantities and percentages are written. DefaultLocale is
+	// used when it is empty, unknown, or writes digits the embedded font
+	// lacks (Arabic-Indic, for example). Labels are in English; dates are
+	// ISO 8601 (2026-11-01).
+	Locale string
+	// Buyer selects the optional client fields to print.
+	Buyer BuyerFields
+	// CreationDate is recorded as the PDF's creation and modification
+	// date; the zero value means time.Now(). Fix it to get identical bytes
+	// for identical input.
+	CreationDate time.Time
+	// PaperSize is A4 when empty.
+	PaperSize PaperSize
+	// Password, when not empty, encrypts the PDF with AES-256 (see the
+	// package documentation for its strength): it is needed to open the
+	// file and grants every permission. The encrypted output is not
+	// deterministic (fresh salts and keys each time) and pdfcpu records
+	// its own producer and dates.
+	Password string
+}
+
+// Document is one invoice or credit note to render, with its client.
+type Document struct {
+	// Invoice is the invoice or credit note; it must be valid
+	// (invoice.Invoice.Validate). Drafts render with a DRAFT mark.
+	Invoice *invoice.Invoice
+	// Client is the buyer; its ID must equal Invoice.ClientID.
+	Client *invoice.Client
+	// CorrectsNumber is, for a credit note, the number of the invoice it
+	// corrects. When empty, the credit note shows Invoice.Corrects, the
+	// corrected invoice's internal id.
+	CorrectsNumber string
+}
+
+// Title returns the document's title as recorded in the PDF metadata:
+// "Invoice INV-2026-0001", "Credit note CN-2026-0002", "Invoice (draft)",
+// with " (void)" for a void invoice. It holds no client data.
+func (d Document) Title() string {
+	inv := d.Invoice
+	if inv == nil {
+		return "Document"
+	}
+	kind := "Invoice"
+	if inv.IsCreditNote() {
+		kind = "Credit note"
+	}
+	if inv.Number == "" {
+		return kind + " (draft)"
+	}
+	t := kind + " " + oneLine(inv.Number)
+	if inv.Status == invoice.StatusVoid {
+		t += " (void)"
+	}
+	return t
+}
+
+// Renderer renders documents for one seller with one set of options. The
+// seller's logo is checked and prepared once, by NewRenderer. A Renderer is
+// immutable and safe for concurrent use.
+type Renderer struct {
+	seller Seller
+	opts   Options
+	// fonts holds private copies of the font file (*fontCopy): gofpdf
+	// appends padding to sub-slices of the font it parses, which writes
+	// into the slice's backing array, so concurrent documents must not
+	// share one (nor use assets.FontRegular itself).
+	fonts sync.Pool
+}
+
+// fontCopy is one private copy of the embedded font file.
+type fontCopy struct{ regular []byte }
+
+// getFonts returns a font copy that no other document is using.
+func (r *Renderer) getFonts() *fontCopy {
+	if f, ok := r.fonts.Get().(*fontCopy); ok {
+		return f
+	}
+	return &fontCopy{regular: bytes.Clone(assets.FontRegular)}
+}
+
+// putFonts makes a copy available again, unless gofpdf changed it.
+func (r *Renderer) putFonts(f *fontCopy) {
+	if bytes.Equal(f.regular, assets.FontRegular) {
+		r.fonts.Put(f)
+	}
+}
+
+// NewRenderer returns a Renderer for seller and opts. The error wraps
+// ErrLogo when the logo is unusable. The seller's fields are copied; the
+// caller may change seller afterwards.
+func NewRenderer(seller Seller, opts Options) (*Renderer, error) {
+	logo, err := prepareLogo(seller.Logo)
+	if err != nil {
+		return nil, err
+	}
+	seller.Logo = logo
+	return &Renderer{seller: seller, opts: opts}, nil
+}
+
+// Render returns the PDF of one document. The input is not modified. For a
+// fixed Options.CreationDate and no password, the same input gives the same
+// bytes. The error wraps the invoice's *invoice.ValidationError or
+// ErrNoClient, or reports a rendering or encryption failure.
+func (r *Renderer) Render(doc Document) ([]byte, error) {
+	opts := r.opts
+	if opts.CreationDate.IsZero() {
+		opts.CreationDate = time.Now()
+	}
+	fonts := r.getFonts()
+	m, err := build(doc, r.seller, opts, fonts)
+	if err != nil {
+		r.putFonts(fonts)
+		return nil, err
+	}
+	out, err := m.Generate()
+	r.putFonts(fonts)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", doc.Title(), err)
+	}
+	b := fixModDate(out.GetBytes(), opts.CreationDate)
+	if opts.Password != "" {
+		if b, err = encrypt(b, opts.Password); err != nil {
+			return nil, fmt.Errorf("encrypt %s: %w", doc.Title(), err)
+		}
+	}
+	return b, nil
+}
+
+// Render returns the PDF of one document: NewRenderer(seller,
+// opts).Render(doc). To render many documents, make one Renderer (or use
+// Export) so that the logo is prepared once.
+func Render(doc Document, seller Seller, opts Options) ([]byte, error) {
+	r, err := NewRenderer(seller, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Render(doc)
+}
+
+func init() {
+	// gofpdf writes its font and image dictionaries in map order unless
+	// catalog sorting is on, and maroto gives no access to the per-document
+	// switch. This sets gofpdf's default once, before main runs and before
+	// any goroutine can create a document; it is never changed afterwards.
+	gofpdf.SetDefaultCatalogSort(true)
+}
+
+// modDate matches the modification date gofpdf writes: maroto cannot set
+// it, so gofpdf uses the current time.
+var modDate = regexp.MustCompile(`/ModDate \(D:\d{14}\)`)
+
+// fixModDate replaces the modification date gofpdf wrote with the creation
+// date. Both have the same length, so the cross-reference offsets stay
+// right. The Info dictionary is never compressed, and gofpdf's own
+// encryption (which would hide it) is not used.
+func fixModDate(b []byte, created time.Time) []byte {
+	all := modDate.FindAllIndex(b, -1)
+	if len(all) == 0 {
+		return b
+	}
+	loc := all[len(all)-1] // the Info dictionary comes after the pages
+	repl := []byte("/ModDate (D:" + created.Format("20060102150405") + ")")
+	if len(repl) != loc[1]-loc[0] {
+		return b
+	}
+	copy(b[loc[0]:loc[1]], repl)
+	return b
+}
+
+// The fonts and the page geometry, in millimetres and points.
+const (
+	fontFamily   = "NotoSans"
+	baseSize     = 9.0
+	smallSize    = 7.5
+	nameSize     = 10.5
+	marginSide   = 18.0
+	marginTop    = 16.0
+	marginBottom = 16.0
+	gridSize     = 24
+	cellPad      = 1.6 // left and right padding of table cells
+	lineTop      = 1.7 // top padding of table rows
+	lineBottom   = 1.7
+	totalsRowH   = 6.2
+	headerRowH   = 7.5
+	logoRowH     = 22.0
+)
+
+// palette holds the colours of one document; maroto keeps pointers to them.
+type palette struct {
+	ink, muted, accent, rule, band, void, draft *props.Color
+}
+
+func newPalette() palette {
+	return palette{
+		ink:    &props.Color{Red: 33, Green: 37, Blue: 41},
+		muted:  &props.Color{Red: 108, Green: 117, Blue: 125},
+		accent: &props.Color{Red: 23, Green: 62, Blue: 107},
+		rule:   &props.Color{Red: 206, Green: 212, Blue: 218},
+		band:   &props.Color{Red: 241, Green: 243, Blue: 246},
+		void:   &props.Color{Red: 192, Green: 28, Blue: 40},
+		draft:  &props.Color{Red: 176, Green: 106, Blue: 0},
+	}
+}
+
+// builder lays out one document.
+type builder struct {
+	m      core.Maroto
+	doc    Document
+	inv    *invoice.Invoice
+	seller Seller
+	opts   Options
+	t      invoice.Totals
+	n      *numbers
+	c      palette
+	fonts  *fontCopy
+}
+
+// build validates the document and returns the laid-out maroto document,
+// ready for Generate or GetStructure (only one of them: both paginate).
+func build(doc Document, seller Seller, opts Options, fonts *fontCopy) (core.Maroto, error) {
+	inv := doc.Invoice
+	if inv == nil {
+		return nil, errors.New("document has no invoice")
+	}
+	if doc.Client == nil || doc.Client.ID != inv.ClientID {
+		return nil, fmt.Errorf("%s: %w", doc.Title(), ErrNoClient)
+	}
+	if err := inv.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", doc.Title(), err)
+	}
+	t, err := inv.Totals()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", doc.Title(), err)
+	}
+	n, err := newNumbers(inv.Currency, opts.Locale)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", doc.Title(), err)
+	}
+	b := &builder{doc: doc, inv: inv, seller: seller, opts: opts, t: t, n: n, c: newPalette(), fonts: fonts}
+	b.m = maroto.New(b.config())
+	if err := b.layout(); err != nil {
+		return nil, fmt.Errorf("%s: %w", doc.Title(), err)
+	}
+	return b.m, nil
+}
+
+// config is the maroto configuration: embedded fonts only, compression,
+// page numbers and metadata without client data.
+func (b *builder) config() *entity.Config {
+	size := pagesize.A4
+	if b.opts.PaperSize == Letter {
+		size = pagesize.Letter
+	}
+	return config.NewBuilder().
+		WithPageSize(size).
+		WithLeftMargin(marginSide).
+		WithRightMargin(marginSide).
+		WithTopMargin(marginTop).
+		WithBottomMargin(marginBottom).
+		WithMaxGridSize(gridSize).
+		WithCustomFonts([]*entity.CustomFont{
+			{Family: fontFamily, Style: fontstyle.Normal, Bytes: b.fonts.regular},
+		}).
+		WithDefaultFont(&props.Font{Family: fontFamily, Style: fontstyle.Normal, Size: baseSize, Color: b.c.ink}).
+		WithPageNumber(props.PageNumber{
+			Pattern: "Page {current} of {total}",
+			Place:   props.RightBottom,
+			Family:  fontFamily,
+			Style:   fontstyle.Normal,
+			Size:    smallSize,
+			Color:   b.c.muted,
+		}).
+		WithCompression(true).
+		WithTitle(b.doc.Title(), true).
+		WithCreator(Creator, true).
+		WithCreationDate(b.opts.CreationDate).
+		Build()
+}
+
+// tp returns text properties in the document font. There is one face,
+// Noto Sans Regular: hierarchy comes from size and colour. A bold face
+// would cost gofpdf a second font to parse and subset in every document,
+// about 40% more time per PDF (see BENCHMARKS-pdf.md).
+func (b *builder) tp(size float64, al align.Type, color *props.Color) props.Text {
+	return props.Text{Family: fontFamily, Style: fontstyle.Normal, Size: size, Align: al, Color: color}
+}
+
+// maxWord returns the longest word, in runes, that fits on one line of a
+// column of cols grid units at size points: the width of the column divided
+// by a generous glyph width (0.75 em; Noto Sans letters average about 0.55).
+func (b *builder) maxWord(cols int, size float64) int {
+	width := 210.0 - 2*marginSide
+	if b.opts.PaperSize == Letter {
+		width = 215.9 - 2*marginSide
+	}
+	width = width*float64(cols)/gridSize - 2*cellPad
+	return max(1, int(width/(0.75*size*25.4/72)))
+}
+
+// text returns a text component whose long words cannot overflow a column
+// of cols grid units.
+func (b *builder) text(s string, p props.Text, cols int) core.Component {
+	return text.New(s, fit(s, p, b.maxWord(cols, p.Size)))
+}
+
+// label is a small upper-case caption such as "BILL TO".
+func (b *builder) label(s string, al align.Type) core.Component {
+	p := b.tp(smallSize, al, b.c.muted)
+	p.Bottom = 1
+	return text.New(s, p)
+}
+
+// mark returns the status mark printed on every page, or "".
+func (b *builder) mark() string {
+	switch {
+	case b.inv.Status == invoice.StatusVoid:
+		return "VOID"
+	case b.inv.Status == invoice.StatusDraft:
+		return "DRAFT"
+	}
+	return ""
+}
+
+func (b *builder) markColor() *props.Color {
+	if b.inv.Status == invoice.StatusVoid {
+		return b.c.void
+	}
+	return b.c.draft
+}
+
+// layout adds every row of the document.
+func (b *builder) layout() error {
+	if err := b.m.RegisterFooter(b.footer()); err != nil {
+		return fmt.Errorf("footer: %w", err)
+	}
+	b.heading()
+	b.parties()
+	b.banner()
+	if err := b.lines(); err != nil {
+		return err
+	}
+	b.totals()
+	b.notes()
+	return nil
+}
+
+// footer is repeated at the bottom of every page, above the page number:
+// seller name and document title, and the status mark.
+func (b *builder) footer() core.Row {
+	left := b.tp(smallSize, align.Left, b.c.muted)
+	left.Top = 3
+	info := oneLine(b.seller.Name)
+	if info != "" {
+		info += "  ·  "
+	}
+	info += b.doc.Title()
+	cols := []core.Col{col.New(16).Add(text.New(truncate(info, 110), left))}
+	if mk := b.mark(); mk != "" {
+		p := b.tp(smallSize, align.Right, b.markColor())
+		p.Top = 3
+		cols = append(cols, col.New(8).Add(text.New(mk, p)))
+	} else {
+		cols = append(cols, col.New(8))
+	}
+	return row.New(8).Add(cols...).WithStyle(&props.Cell{BorderType: border.Top, BorderColor: b.c.rule, BorderThickness: 0.2})
+}
+
+// heading is the logo (or the seller's name) on the left and the title and
+// number on the right.
+func (b *builder) heading() {
+	title := "INVOICE"
+	if b.inv.IsCreditNote() {
+		title = "CREDIT NOTE"
+	}
+	titleColor := b.c.accent
+	if b.mark() != "" {
+		title = b.mark() + " " + title
+		titleColor = b.markColor()
+	}
+	right := vstack().add(text.New(title, b.tp(20, align.Right, titleColor)))
+	num := "Not issued"
+	if b.inv.Number != "" {
+		num = "No. " + oneLine(b.inv.Number)
+	}
+	np := b.tp(11, align.Right, b.c.ink)
+	np.Top = 2
+	right.add(b.text(num, np, 12))
+
+	var left core.Component
+	if len(b.seller.Logo) > 0 {
+		left = image.NewFromBytes(b.seller.Logo, logoExt(b.seller.Logo), props.Rect{Percent: 100})
+	} else {
+		left = b.text(oneLine(b.seller.Name), b.tp(15, align.Left, b.c.accent), 12)
+	}
+	if len(b.seller.Logo) > 0 {
+		b.m.AddRows(row.New(logoRowH).Add(col.New(9).Add(left), col.New(3), col.New(12).Add(right)))
+	} else {
+		b.m.AddRows(row.New().Add(col.New(12).Add(left), col.New(12).Add(right)))
+	}
+	b.m.AddRows(row.New(6))
+}
+
+// parties is the seller block, the key dates, the buyer block and the
+// amount due.
+func (b *builder) parties() {
+	body := b.tp(baseSize, align.Left, b.c.ink)
+	body.Bottom = 0.5
+	name := b.tp(nameSize, align.Left, b.c.ink)
+	name.Bottom = 0.8
+
+	// Seller and dates.
+	from := vstack().add(b.label("FROM", align.Left))
+	from.add(textStack([]string{oneLine(b.seller.Name)}, name, b.maxWord(11, nameSize)))
+	from.add(textStack(paragraphs(b.seller.Address, 8, ", "), body, b.maxWord(11, baseSize)))
+	from.add(textStack([]string{oneLine(b.seller.Email)}, body, b.maxWord(11, baseSize)))
+	if b.seller.TaxID != "" {
+		from.add(b.text("Tax ID: "+oneLine(b.seller.TaxID), body, 11))
+	}
+
+	keys := vstack()
+	vals := vstack()
+	kp := b.tp(baseSize, align.Right, b.c.muted)
+	kp.Bottom = 1
+	vp := b.tp(baseSize, align.Right, b.c.ink)
+	vp.Bottom = 1
+	pair := func(k, v string) {
+		keys.add(text.New(k, kp))
+		vals.add(b.text(v, vp, 5))
+	}
+	if b.inv.Number != "" {
+		if b.inv.IsCreditNote() {
+			pair("Credit note no.", oneLine(b.inv.Number))
+		} else {
+			pair("Invoice no.", oneLine(b.inv.Number))
+		}
+	}
+	pair("Issue date", b.inv.IssueDate)
+	if b.inv.IsCreditNote() {
+		ref := b.doc.CorrectsNumber
+		if ref == "" {
+			ref = b.inv.Corrects
+		}
+		pair("Corrects invoice", oneLine(ref))
+	} else {
+		pair("Due date", b.inv.DueDate)
+	}
+	pair("Currency", b.inv.Currency)
+	b.m.AddRows(row.New().Add(col.New(11).Add(from), col.New(1), col.New(7).Add(keys), col.New(5).Add(vals)))
+	b.m.AddRows(row.New(7))
+
+	// Buyer and amount due.
+	to := vstack().add(b.label("BILL TO", align.Left))
+	if b.inv.IsCreditNote() {
+		to = vstack().add(b.label("CREDIT TO", align.Left))
+	}
+	c := b.doc.Client
+	to.add(textStack([]string{oneLine(c.Name)}, name, b.maxWord(12, nameSize)))
+	if b.opts.Buyer&BuyerAddress != 0 {
+		to.add(textStack(paragraphs(c.Address, 8, ", "), body, b.maxWord(12, baseSize)))
+	}
+	to.add(textStack([]string{oneLine(c.Email)}, body, b.maxWord(12, baseSize)))
+	if b.opts.Buyer&BuyerTaxID != 0 && c.TaxID != "" {
+		to.add(b.text("Tax ID: "+oneLine(c.TaxID), body, 12))
+	}
+
+	dueLabel, due, dueColor := "AMOUNT DUE", b.n.amount(b.t.Balance), b.c.accent
+	switch {
+	case b.inv.IsCreditNote():
+		dueLabel, due = "TOTAL CREDIT", b.n.amount(b.t.Total)
+	case b.inv.Status == invoice.StatusVoid:
+		dueLabel, due, dueColor = "NOT PAYABLE", "VOID", b.c.void
+	case b.inv.Status == invoice.StatusDraft:
+		dueLabel, dueColor = "AMOUNT DUE (DRAFT)", b.c.draft
+	}
+	lp := b.tp(smallSize, align.Right, b.c.muted)
+	lp.Top, lp.Right = 3, 3
+	ap := b.tp(16, align.Right, dueColor)
+	ap.Top, ap.Right, ap.Bottom = 1.5, 3, 3
+	box := vstack().add(text.New(dueLabel, lp), text.New(due, ap))
+	if !b.inv.IsCreditNote() && b.inv.Status != invoice.StatusVoid {
+		dp := b.tp(smallSize, align.Right, b.c.muted)
+		dp.Right, dp.Bottom = 3, 3
+		box.add(text.New("Due "+b.inv.DueDate, dp))
+	}
+	b.m.AddRows(row.New().Add(
+		col.New(12).Add(to),
+		col.New(3),
+		col.New(9).Add(box).WithStyle(&props.Cell{BackgroundColor: b.c.band}),
+	))
+	b.m.AddRows(row.New(7))
+}
+
+// banner explains a void invoice or a draft in a framed box.
+func (b *builder) banner() {
+	var msg string
+	switch b.inv.Status {
+	case invoice.StatusVoid:
+		msg = "VOID — this invoice has been cancelled and must not be paid."
+		if r := oneLine(b.inv.VoidReason); r != "" {
+			msg += " Reason: " + r
+		}
+	case invoice.StatusDraft:
+		msg = "DRAFT — this is not a valid invoice: it has no number yet and may still change."
+	default:
+		return
+	}
+	p := b.tp(baseSize+1, align.Center, b.markColor())
+	p.Top, p.Bottom, p.Left, p.Right = 2.5, 2.5, 3, 3
+	b.m.AddRows(row.New().Add(col.New(gridSize).Add(b.text(msg, p, gridSize))).
+		WithStyle(&props.Cell{BorderType: border.Full, BorderColor: b.markColor(), BorderThickness: 0.6}))
+	b.m.AddRows(row.New(6))
+}
+
+// column is one column of the line table.
+type column struct {
+	title string
+	size  int
+	al    align.Type
+}
+
+// lines adds the line table. Its header row is registered as maroto's page
+// header while the table lasts, so it is repeated at the top of every page
+// the table continues on.
+func (b *builder) lines() error {
+	discount := false
+	for _, l := range b.inv.Lines {
+		if d, err := invoice.ParseDiscount(l.Discount); err == nil && !d.IsZero() {
+			discount = true
+		}
+	}
+	cols := []column{{"Description", 11, align.Left}, {"Qty", 3, align.Right}, {"Unit price", 4, align.Right}, {"Tax", 2, align.Right}, {"Net", 4, align.Right}}
+	if discount {
+		cols = []column{{"Description", 9, align.Left}, {"Qty", 3, align.Right}, {"Unit price", 4, align.Right}, {"Disc.", 2, align.Right}, {"Tax", 2, align.Right}, {"Net", 4, align.Right}}
+	}
+
+	hp := b.tp(smallSize, align.Left, b.c.ink)
+	hp.Top, hp.Left, hp.Right = 2.4, cellPad, cellPad
+	head := row.New(headerRowH).WithStyle(&props.Cell{BackgroundColor: b.c.band, BorderType: border.Bottom, BorderColor: b.c.accent, BorderThickness: 0.4})
+	for _, c := range cols {
+		p := hp
+		p.Align = c.al
+		head.Add(col.New(c.size).Add(text.New(c.title, p)))
+	}
+	// Keep the header with at least one line: start a new page if both do
+	// not fit.
+	if !b.m.FitlnCurrentPage(headerRowH + 12) {
+		b.m.AddPages(page.New())
+	}
+	if err := b.m.RegisterHeader(head); err != nil {
+		return fmt.Errorf("table header: %w", err)
+	}
+
+	cell := b.tp(baseSize, align.Left, b.c.ink)
+	cell.Top, cell.Bottom, cell.Left, cell.Right = lineTop, lineBottom, cellPad, cellPad
+	sep := &props.Cell{BorderType: border.Bottom, BorderColor: b.c.rule, BorderThickness: 0.2}
+	for i, l := range b.inv.Lines {
+		price, err := invoice.ParseUnitPrice(l.UnitPrice, b.inv.Currency)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", i+1, err)
+		}
+		values := []string{b.n.decimal(l.Quantity), b.n.unitPrice(price)}
+		if discount {
+			d := l.Discount
+			if d == "" {
+				d = "0"
+			}
+			values = append(values, b.n.percent(d))
+		}
+		values = append(values, b.n.percent(l.TaxRate), b.n.amount(b.t.LineNets[i]))
+
+		r := row.New().WithStyle(sep)
+		r.Add(col.New(cols[0].size).Add(textStack(paragraphs(l.Description, 20, " · "), cell, b.maxWord(cols[0].size, baseSize))))
+		for j, v := range values {
+			p := cell
+			p.Align = align.Right
+			r.Add(col.New(cols[j+1].size).Add(text.New(v, p)))
+		}
+		b.m.AddRows(r)
+	}
+	// The table is over: later pages get no table header.
+	if err := b.m.RegisterHeader(); err != nil {
+		return fmt.Errorf("table header: %w", err)
+	}
+	return nil
+}
+
+// totalsRow is one line of the totals block.
+type totalsRow struct {
+	label, value string
+	strong       bool // larger, with a rule above
+	band         bool // shaded, the final figure
+}
+
+// totals adds the net, the tax per rate, the total, credits, payments and
+// the balance, right-aligned and kept together on one page.
+func (b *builder) totals() {
+	t := b.t
+	rs := []totalsRow{{label: "Subtotal (net)", value: b.n.amount(t.Net)}}
+	for _, r := range t.Rates {
+		rs = append(rs, totalsRow{label: "Tax " + b.n.percent(r.Rate) + " on " + b.n.amount(r.Net), value: b.n.amount(r.Tax)})
+	}
+	totalLabel := "Total"
+	if b.inv.IsCreditNote() {
+		totalLabel = "Total credit"
+	}
+	rs = append(rs, totalsRow{label: totalLabel, value: b.n.amount(t.Total), strong: true})
+	for _, cr := range b.inv.Credits {
+		a, err := invoice.ParseAmount(cr.Amount, b.inv.Currency)
+		if err != nil {
+			continue // Totals already validated every credit
+		}
+		neg, _ := a.Mul("-1")
+		rs = append(rs, totalsRow{label: "Credit note " + oneLine(cr.Number), value: b.n.amount(neg)})
+	}
+	if t.Paid.IsPositive() {
+		neg, _ := t.Paid.Mul("-1")
+		rs = append(rs, totalsRow{label: "Paid", value: b.n.amount(neg)})
+	}
+	switch {
+	case b.inv.IsCreditNote():
+	case b.inv.Status == invoice.StatusVoid:
+		rs = append(rs, totalsRow{label: "Balance due", value: "none (void)", band: true})
+	default:
+		rs = append(rs, totalsRow{label: "Balance due", value: b.n.amount(t.Balance), band: true})
+	}
+
+	height := 4.0 + float64(len(rs))*(totalsRowH+1)
+	if !b.m.FitlnCurrentPage(height) {
+		b.m.AddPages(page.New())
+	}
+	b.m.AddRows(row.New(4))
+	for _, r := range rs {
+		size, color, labelColor, top, h := baseSize, b.c.ink, b.c.muted, 1.6, totalsRowH
+		var cs *props.Cell
+		switch {
+		case r.band:
+			size, color, labelColor, top, h = 10.5, b.c.accent, b.c.accent, 1.9, totalsRowH+1
+			if b.inv.Status == invoice.StatusVoid {
+				color, labelColor = b.c.void, b.c.void
+			}
+			cs = &props.Cell{BackgroundColor: b.c.band}
+		case r.strong:
+			size, labelColor, top, h = 10, b.c.ink, 1.8, totalsRowH+0.5
+			cs = &props.Cell{BorderType: border.Top, BorderColor: b.c.ink, BorderThickness: 0.3}
+		}
+		lp := b.tp(size, align.Left, labelColor)
+		lp.Top, lp.Left = top, cellPad
+		vp := b.tp(size, align.Right, color)
+		vp.Top, vp.Right = top, cellPad
+		// Fixed-height rows: a label too long for one line is shortened.
+		lc := col.New(9).Add(text.New(truncate(r.label, b.maxWord(9, size)), lp))
+		vc := col.New(5).Add(text.New(r.value, vp))
+		if cs != nil {
+			lc.WithStyle(cs)
+			vc.WithStyle(cs)
+		}
+		b.m.AddRows(row.New(h).Add(col.New(10), lc, vc))
+	}
+}
+
+// notes adds the notes and the payment terms, paragraph by paragraph so
+// that long texts flow across pages.
+func (b *builder) notes() {
+	body := b.tp(baseSize, align.Left, b.c.ink)
+	section := func(title, s string) {
+		ps := paragraphs(s, 200, " ")
+		if len(ps) == 0 {
+			return
+		}
+		b.m.AddRows(row.New(6))
+		b.m.AddRows(row.New().Add(col.New(gridSize).Add(b.label(title, align.Left))))
+		for _, p := range ps {
+			for _, c := range chunks(p, 700) {
+				b.m.AddRows(row.New().Add(col.New(gridSize).Add(b.text(c, body, gridSize))))
+			}
+			b.m.AddRows(row.New(1.5))
+		}
+	}
+	section("NOTES", b.inv.Notes)
+	section("PAYMENT TERMS", b.inv.Terms)
+}
+
+// logoExt returns the maroto image type of a prepared logo.
+func logoExt(logo []byte) extension.Type {
+	if bytes.HasPrefix(logo, []byte("\x89PNG")) {
+		return extension.Png
+	}
+	return extension.Jpg
+}
