@@ -7,7 +7,7 @@ BIN         ?= safeinvoice
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG := en_US.UTF-8
 
-.PHONY: all deps build run test check fmt-check vet staticcheck unit race bench clean
+.PHONY: all deps deps-test build run test check fuzz fmt-check vet staticcheck unit race bench clean
 
 all: build
 
@@ -21,8 +21,12 @@ build: deps
 run: build
 	./$(BIN)
 
-## test: formatting, vet, staticcheck, and the whole test suite with -race
-test: check race
+## test: formatting, vet, staticcheck, the whole test suite with -race, and
+## a short fuzzing run of every fuzz target
+test: deps-test check race fuzz
+
+deps-test:
+	@scripts/install-deps test
 
 check: deps fmt-check vet staticcheck
 
@@ -42,6 +46,24 @@ unit:
 
 race: deps
 	$(GO) test -race -timeout 30m ./...
+
+# Parsers of untrusted input get FUZZTIME each (30 s, as CI requires); the
+# other targets a shorter run. Findings land in testdata/fuzz and fail here.
+FUZZTIME      ?= 30s
+FUZZTIME_MORE ?= 10s
+FUZZ_LONG  = invoice:FuzzParseAmount invoice:FuzzParsePattern app:FuzzParseImportJSON app:FuzzParseImportCSV
+FUZZ_SHORT = invoice:FuzzLineNet invoice:FuzzScan auth:FuzzStrength storage:FuzzDecodeSummary \
+             backup:FuzzOpenManifest pdf:FuzzSafeFileName
+
+## fuzz: run every fuzz target for a while
+fuzz:
+	@set -e; for t in $(FUZZ_LONG); do \
+	  echo "fuzz $$t ($(FUZZTIME))"; \
+	  CGO_ENABLED=0 $(GO) test ./$${t%%:*}/ -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) > /tmp/fuzz.log 2>&1 || { cat /tmp/fuzz.log; exit 1; }; \
+	done; for t in $(FUZZ_SHORT); do \
+	  echo "fuzz $$t ($(FUZZTIME_MORE))"; \
+	  CGO_ENABLED=0 $(GO) test ./$${t%%:*}/ -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME_MORE) > /tmp/fuzz.log 2>&1 || { cat /tmp/fuzz.log; exit 1; }; \
+	done
 
 ## bench: the benchmarks of BENCHMARKS.md
 bench:
