@@ -148,7 +148,7 @@ func (s *Session) SetBackupSettings(b BackupSettings) error {
 	if p.Last < 0 || p.Daily < 0 || p.Weekly < 0 || p.Monthly < 0 {
 		return errors.New("retention numbers cannot be negative")
 	}
-	return s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	return s.update(func(tx *storage.Tx) error {
 		st, err := tx.Settings()
 		if err != nil {
 			return err
@@ -246,7 +246,7 @@ func (s *Session) BackupNow(dir string) (BackupInfo, error) {
 	now := s.cfg.now().UTC()
 	if err != nil {
 		msg := strings.Join(strings.Fields(err.Error()), " ")
-		rerr := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		rerr := s.update(func(tx *storage.Tx) error {
 			st, err := tx.BackupState()
 			if err != nil {
 				return err
@@ -263,7 +263,7 @@ func (s *Session) BackupNow(dir string) (BackupInfo, error) {
 		return BackupInfo{}, err
 	}
 	m := info.Manifest
-	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err = s.update(func(tx *storage.Tx) error {
 		st, err := tx.BackupState()
 		if err != nil {
 			return err
@@ -418,7 +418,7 @@ func (s *Session) VerifyBackups(dir string) (backup.Report, error) {
 	}
 	now := s.cfg.now().UTC()
 	problems := rep.Problems()
-	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err = s.update(func(tx *storage.Tx) error {
 		if problems == 0 && len(rep.Results) > 0 {
 			st, err := tx.BackupState()
 			if err != nil {
@@ -490,7 +490,7 @@ func (s *Session) PruneBackups(dir string, dryRun bool) (PruneResult, error) {
 	if err := fsutil.SyncDir(rep.Dir); err != nil {
 		errs = append(errs, err)
 	}
-	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err = s.update(func(tx *storage.Tx) error {
 		return tx.Audit("backup.prune", "", fmt.Sprintf("kept %d, removed %d backups", len(keep), len(res.Removed)))
 	})
 	if err != nil {

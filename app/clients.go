@@ -78,7 +78,7 @@ func (s *Session) SaveClient(c invoice.Client) (invoice.Client, []invoice.Findin
 		action = "client.create"
 	}
 	c.Updated = now
-	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err = s.update(func(tx *storage.Tx) error {
 		if action == "client.update" {
 			old, err := tx.Client(c.ID)
 			if err != nil {
@@ -103,7 +103,7 @@ func (s *Session) DeleteClient(id string) error {
 	if err := s.require(auth.PermManageClients); err != nil {
 		return err
 	}
-	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err := s.update(func(tx *storage.Tx) error {
 		if _, err := tx.Client(id); err != nil {
 			return err
 		}

@@ -225,7 +225,7 @@ func (s *Session) ExportCSV(w io.Writer) (int, error) {
 	if err := cw.Error(); err != nil {
 		return n, fmt.Errorf("export: %w", err)
 	}
-	if err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	if err := s.update(func(tx *storage.Tx) error {
 		return tx.Audit("export.csv", "", fmt.Sprintf("%d invoices", n))
 	}); err != nil {
 		return n, err

@@ -429,7 +429,7 @@ func finishImported(inv *invoice.Invoice, number string, target invoice.Status, 
 func (s *Session) writeImport(p *plan) error {
 	var doneClients, doneInvoices []string
 	undo := func(cause error) error {
-		err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		err := s.update(func(tx *storage.Tx) error {
 			for _, id := range doneInvoices {
 				if err := tx.DeleteInvoice(id); err != nil {
 					return err
@@ -450,7 +450,7 @@ func (s *Session) writeImport(p *plan) error {
 	}
 	for start := 0; start < len(p.newClients); start += importChunk {
 		chunk := p.newClients[start:min(start+importChunk, len(p.newClients))]
-		err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		err := s.update(func(tx *storage.Tx) error {
 			for _, c := range chunk {
 				if err := tx.PutClient(c); err != nil {
 					return err
@@ -481,7 +481,7 @@ func (s *Session) writeImport(p *plan) error {
 	for start := 0; start < len(p.invoices); start += importChunk {
 		chunk := p.invoices[start:min(start+importChunk, len(p.invoices))]
 		var out []invoice.Invoice
-		err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		err := s.update(func(tx *storage.Tx) error {
 			out = out[:0]
 			for _, pi := range chunk {
 				inv := pi.inv

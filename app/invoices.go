@@ -160,7 +160,7 @@ func (s *Session) SaveDraft(inv invoice.Invoice) (invoice.Invoice, []invoice.Fin
 		inv.Created = now
 	}
 	inv.Updated = now
-	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err = s.update(func(tx *storage.Tx) error {
 		if _, err := tx.Client(inv.ClientID); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}
@@ -193,7 +193,7 @@ func (s *Session) DeleteDraft(id string) error {
 	if err := s.require(auth.PermDeleteDraft); err != nil {
 		return err
 	}
-	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err := s.update(func(tx *storage.Tx) error {
 		inv, err := tx.Invoice(id)
 		if err != nil {
 			return err
@@ -259,7 +259,7 @@ func (s *Session) IssueInvoice(id string) (invoice.Invoice, error) {
 	}
 	var inv, orig invoice.Invoice
 	now := s.cfg.now()
-	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err := s.update(func(tx *storage.Tx) error {
 		var err error
 		if inv, err = tx.Invoice(id); err != nil {
 			return err
@@ -319,7 +319,7 @@ func (s *Session) IssueInvoice(id string) (invoice.Invoice, error) {
 // changeIssued loads an invoice, applies change and saves it, audited.
 func (s *Session) changeIssued(id, action string, change func(inv *invoice.Invoice) (detail string, err error)) (invoice.Invoice, error) {
 	var inv invoice.Invoice
-	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err := s.update(func(tx *storage.Tx) error {
 		var err error
 		if inv, err = tx.Invoice(id); err != nil {
 			return err
@@ -378,7 +378,7 @@ func (s *Session) CreateCreditNote(origID string, lines []invoice.Line) (invoice
 		return invoice.Invoice{}, err
 	}
 	var note *invoice.Invoice
-	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err = s.update(func(tx *storage.Tx) error {
 		orig, err := tx.Invoice(origID)
 		if err != nil {
 			return err
@@ -408,7 +408,7 @@ func (s *Session) DuplicateInvoice(id string) (invoice.Invoice, error) {
 		return invoice.Invoice{}, err
 	}
 	var dup *invoice.Invoice
-	err = s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	err = s.update(func(tx *storage.Tx) error {
 		src, err := tx.Invoice(id)
 		if err != nil {
 			return err

@@ -60,6 +60,16 @@ type Session struct {
 	auditErr    error
 	auditCancel context.CancelFunc
 
+	// failed are the failed attempts before this login.
+	failed FailedLogins
+
+	// Alerts raised by the transaction in progress, handed to onAlert
+	// after it commits.
+	updateMu sync.Mutex // one session update at a time (see update)
+	alertMu  sync.Mutex
+	raised   []storage.Alert
+	onAlert  func(storage.Alert)
+
 	// idx is the invoice list's index, loaded at the first list; idxMu
 	// orders its loading with the updates that writes make to it.
 	idxMu sync.Mutex
@@ -202,19 +212,57 @@ func prepareDir(dir string) (undo func(), err error) {
 
 // Login unlocks the vault in cfg.DataDir for user with password. Errors wrap
 // storage.ErrWrongPassword, storage.ErrNoSlot, storage.ErrSlotDamaged,
-// storage.ErrAlreadyOpen, storage.ErrNoVault or ErrDisabled. The audit chain
-// is verified on the way in; a broken chain does not refuse the login (an
-// administrator must be able to look), it is reported by AuditProblem.
+// storage.ErrAlreadyOpen, storage.ErrNoVault, auth.ErrLockedOut or
+// ErrDisabled.
+//
+// Failed attempts are journalled in the data directory before anything is
+// unlocked (lockout.json: names, counts, times) and survive restarts; after
+// the policy's threshold of consecutive failures, attempts are refused for
+// a back-off that doubles up to 15 minutes, without trying the password.
+// The next successful login reports them (FailedLogins), records them in
+// the audit trail and, past the threshold, raises an alert.
+//
+// The audit chain is verified in the background; a broken chain does not
+// refuse the login (an administrator must be able to look), it is reported
+// by AuditProblem and raised as an alert.
 func Login(cfg Config, user, password string) (*Session, error) {
+	if !storage.Exists(cfg.DataDir) {
+		_, err := storage.VaultID(cfg.DataDir)
+		return nil, err
+	}
+	now := cfg.now()
+	j, err := readJournal(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	lock, known := j.Users[user]
+	if !known {
+		lock = j.newLockout()
+	}
+	if err := lock.Check(now); err != nil {
+		return nil, err
+	}
 	v, err := storage.Unlock(cfg.DataDir, user, auth.NormalizePassword(password), cfg.storageOptions())
+	if errors.Is(err, storage.ErrWrongPassword) || errors.Is(err, storage.ErrNoSlot) {
+		lock.RecordFailure(now)
+		j.Users[user] = lock
+		return nil, errors.Join(err, writeJournal(cfg.DataDir, j))
+	}
 	if err != nil {
 		return nil, err
 	}
 	s := &Session{cfg: cfg, vault: v}
 	var u auth.User
+	var policy auth.Policy
 	err = v.View(func(tx *storage.Tx) error {
 		var err error
-		u, err = tx.User(user)
+		if u, err = tx.User(user); err != nil {
+			return err
+		}
+		policy, err = tx.Policy()
+		if errors.Is(err, storage.ErrNotFound) {
+			policy, err = auth.DefaultPolicy(), nil
+		}
 		return err
 	})
 	if errors.Is(err, storage.ErrNotFound) {
@@ -227,10 +275,42 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		_ = v.Close()
 		return nil, err
 	}
-	u.LastLogin = cfg.now().UTC()
-	err = v.Update(user, func(tx *storage.Tx) error {
+	failures, last := lock.RecordSuccess()
+	s.failed = FailedLogins{Count: failures, Last: last}
+	if known {
+		j.Users[user] = lock
+		if err := writeJournal(cfg.DataDir, j); err != nil {
+			_ = v.Close()
+			return nil, err
+		}
+	}
+	u.LastLogin = now.UTC()
+	s.user = u
+	seal, _ := v.Seal()
+	err = s.update(func(tx *storage.Tx) error {
 		if err := tx.PutUser(u); err != nil {
 			return err
+		}
+		if failures > 0 {
+			if err := tx.Audit("login.failures", user, fmt.Sprintf("%d failed attempts before this login", failures)); err != nil {
+				return err
+			}
+			if failures >= max(policy.LockoutThreshold, 1) {
+				if err := s.raiseAlert(tx, AlertFailedLogins, fmt.Sprintf("%d failed login attempts for %s, the last at %s",
+					failures, user, last.UTC().Format("2006-01-02 15:04 MST"))); err != nil {
+					return err
+				}
+			}
+		}
+		switch seal {
+		case storage.SealChanged:
+			if err := s.raiseAlert(tx, AlertChangedClosed, "the vault changed while SafeInvoice was closed, or its state file was altered; the audit trail is being verified in full"); err != nil {
+				return err
+			}
+		case storage.SealUnclean:
+			if err := tx.Audit("vault.unclean_close", "", "the previous session did not close cleanly"); err != nil {
+				return err
+			}
 		}
 		return tx.Audit("user.login", user, "")
 	})
@@ -243,10 +323,13 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		_ = v.Close()
 		return nil, fmt.Errorf("record login: %w", err)
 	}
-	s.user = u
 	s.startAuditCheck(headErr)
 	return s, nil
 }
+
+// FailedLogins returns the failed attempts for this user since their
+// previous login ("3 failed attempts since your last login, last at …").
+func (s *Session) FailedLogins() FailedLogins { return s.failed }
 
 // startAuditCheck verifies the audit chain in the background: from where
 // the last session verified and closed it when the vault was left cleanly
@@ -268,7 +351,29 @@ func (s *Session) startAuditCheck(found error) {
 			err = nil
 		}
 		s.auditErr = cmp.Or(found, err)
+		if s.auditErr != nil && ctx.Err() == nil {
+			s.alertAuditBroken(s.auditErr)
+		}
 	}()
+}
+
+// alertAuditBroken raises an alert for a broken chain, unless one is still
+// unacknowledged. Appending fails when the chain's head itself is broken;
+// then the window's notice is all there is.
+func (s *Session) alertAuditBroken(problem error) {
+	_ = s.update(func(tx *storage.Tx) error {
+		open := false
+		if err := tx.EachAlert(func(a storage.Alert) error {
+			open = open || (a.Kind == AlertAuditBroken && a.AckBy == "")
+			return nil
+		}); err != nil || open {
+			return err
+		}
+		if err := s.raiseAlert(tx, AlertAuditBroken, "the audit trail failed verification: "+problem.Error()); err != nil {
+			return err
+		}
+		return tx.Audit("audit.broken", "", problem.Error())
+	})
 }
 
 // Close locks the vault again and drops the master key.

@@ -535,3 +535,10 @@ func (l badgerLogger) Warningf(f string, a ...any) {
 
 func (badgerLogger) Infof(string, ...any)  {}
 func (badgerLogger) Debugf(string, ...any) {}
+
+// CheckPassword returns nil if password opens user's key slot, and
+// ErrWrongPassword (wrapped) if not. It costs one key derivation.
+func (v *Vault) CheckPassword(user, password string) error {
+	_, err := readSlot(v.dir, v.id, user, password)
+	return err
+}

@@ -148,6 +148,10 @@ func commands() map[string]command {
 		"backup-settings": {"backup-settings [--folder DIR] [--schedule S] [--add-recipient KEY] [--remove-recipient KEY] [--keep-last N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]", runBackupSettings},
 		"backup-prune":    {"backup-prune [--from DIR] [--dry-run]   remove the backups the retention policy drops", runBackupPrune},
 		"restore":         {"restore --from FILE|DIR --recovery-key PATH [--data-dir NEW] [--replace]   restore the books from a backup", runRestore},
+		"user":            {"user add --name N --role R --new-password-file F | list | disable N | enable N | remove N | reset-password N", runUser},
+		"passwd":          {"passwd --new-password-file F       change your password", runPasswd},
+		"policy":          {"policy show | policy set KEY VALUE   the password policy", runPolicy},
+		"alerts":          {"alerts [--all] [--ack SEQ]        administrators' alerts", runAlerts},
 		"help":            {"help                              show this help", runHelp},
 		"version":         {"version                           print the version", runVersion},
 	}
@@ -160,6 +164,10 @@ var Version = "0.1.0"
 type ctx struct {
 	env Env
 	inv *Invocation
+	// allowStalePassword lets passwd log in when the password must change.
+	allowStalePassword bool
+	// loginPassword, when set, is used instead of asking again.
+	loginPassword string
 }
 
 // Run executes a parsed invocation and returns the exit status. Errors are
@@ -270,11 +278,23 @@ func (c *ctx) session() (*app.Session, error) {
 	if !cfg.VaultExists() {
 		return nil, fmt.Errorf("no vault in %s: set one up with safeinvoice init --user NAME", cfg.DataDir)
 	}
-	pw, err := c.password(fmt.Sprintf("Password for %s: ", c.inv.Global.User), false)
+	pw := c.loginPassword
+	if pw == "" {
+		if pw, err = c.password(fmt.Sprintf("Password for %s: ", c.inv.Global.User), false); err != nil {
+			return nil, err
+		}
+	}
+	s, err := app.Login(cfg, c.inv.Global.User, pw)
 	if err != nil {
 		return nil, err
 	}
-	return app.Login(cfg, c.inv.Global.User, pw)
+	if n := s.FailedLogins(); n.Count > 0 {
+		fmt.Fprintf(c.env.Stderr, "warning: %s\n", n)
+	}
+	if must, why := s.NeedsPasswordChange(); must && !c.allowStalePassword {
+		return nil, errors.Join(fmt.Errorf("%s: change it first with safeinvoice passwd --new-password-file FILE", why), s.Close())
+	}
+	return s, nil
 }
 
 func runHelp(c *ctx, args []string) error {

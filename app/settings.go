@@ -1,0 +1,112 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/jpeg" // logos may be JPEG
+	_ "image/png"  // or PNG
+	"strings"
+
+	"github.com/bojanz/currency"
+
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+	"safeinvoice/storage"
+)
+
+// maxLogoBytes bounds the logo kept in settings and printed on invoices.
+const maxLogoBytes = 4 << 20
+
+// SaveSettings replaces the business profile, numbering patterns, currency
+// and payment terms (administrators). Backup settings have their own use
+// case (SetBackupSettings) and are kept as they are.
+func (s *Session) SaveSettings(next Settings) error {
+	if err := s.require(auth.PermEditSettings); err != nil {
+		return err
+	}
+	next.BusinessName = strings.TrimSpace(next.BusinessName)
+	next.Currency = strings.ToUpper(strings.TrimSpace(next.Currency))
+	if next.BusinessName == "" {
+		return fmt.Errorf("business name: %w", invoice.ErrRequired)
+	}
+	if !currency.IsValid(next.Currency) {
+		return fmt.Errorf("currency %q: %w", next.Currency, invoice.ErrCurrency)
+	}
+	for name, p := range map[string]string{"number pattern": next.NumberPattern, "credit note pattern": next.CreditNotePattern} {
+		if _, err := invoice.ParsePattern(p); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if next.PaymentDays < 0 || next.PaymentDays > 365 {
+		return fmt.Errorf("payment days %d: between 0 and 365", next.PaymentDays)
+	}
+	if len(next.Logo) > 0 {
+		if len(next.Logo) > maxLogoBytes {
+			return fmt.Errorf("logo: %d bytes, at most %d", len(next.Logo), maxLogoBytes)
+		}
+		if _, format, err := image.DecodeConfig(bytes.NewReader(next.Logo)); err != nil || (format != "png" && format != "jpeg") {
+			return fmt.Errorf("logo: not a PNG or JPEG image")
+		}
+	}
+	findings := invoice.Scan(next.BusinessAddress + "\n" + next.PaymentTerms)
+	if _, err := s.screen(findings); err != nil {
+		return err
+	}
+	return s.update(func(tx *storage.Tx) error {
+		cur, err := tx.Settings()
+		if err != nil {
+			return err
+		}
+		next.BackupDir, next.BackupRecipients, next.BackupSchedule = cur.BackupDir, cur.BackupRecipients, cur.BackupSchedule
+		next.BackupKeepLast, next.BackupKeepDaily = cur.BackupKeepLast, cur.BackupKeepDaily
+		next.BackupKeepWeekly, next.BackupKeepMonthly = cur.BackupKeepWeekly, cur.BackupKeepMonthly
+		if err := tx.PutSettings(next); err != nil {
+			return err
+		}
+		return tx.Audit("settings.update", "", "business profile, numbering, currency, terms")
+	})
+}
+
+// AuditEntry is one event of the audit trail.
+type AuditEntry = storage.AuditEntry
+
+// AuditFilter selects audit entries; zero fields match everything.
+type AuditFilter struct {
+	User   string
+	Action string // a prefix: "invoice." matches every invoice action
+	From   string // "YYYY-MM-DD", inclusive
+	To     string
+	// Limit caps the result (newest first); 0 means 500.
+	Limit int
+}
+
+// AuditLog returns audit entries matching f, newest first.
+func (s *Session) AuditLog(f AuditFilter) ([]AuditEntry, error) {
+	if err := s.require(auth.PermViewAuditLog); err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	var out []AuditEntry
+	err := s.vault.View(func(tx *storage.Tx) error {
+		return tx.EachAudit(1, func(e storage.AuditEntry) error {
+			day := e.Time.UTC().Format("2006-01-02")
+			if (f.User != "" && e.User != f.User) || !strings.HasPrefix(e.Action, f.Action) ||
+				(f.From != "" && day < f.From) || (f.To != "" && day > f.To) {
+				return nil
+			}
+			out = append(out, e)
+			if len(out) > limit {
+				out = out[1:]
+			}
+			return nil
+		})
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}

@@ -1,0 +1,352 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+
+	"safeinvoice/auth"
+	"safeinvoice/storage"
+)
+
+// Errors of the account use cases.
+var (
+	// ErrUserExists means the name is taken.
+	ErrUserExists = errors.New("a user with this name exists")
+	// ErrLastAdministrator means the change would leave no active
+	// administrator.
+	ErrLastAdministrator = errors.New("the vault must keep at least one active administrator")
+	// ErrSelf means an administrator tried to disable, remove or reset
+	// their own account.
+	ErrSelf = errors.New("not for your own account")
+)
+
+// Users lists the accounts by name. Password history is not returned.
+func (s *Session) Users() ([]auth.User, error) {
+	if err := s.require(auth.PermViewUsers); err != nil {
+		return nil, err
+	}
+	var us []auth.User
+	err := s.vault.View(func(tx *storage.Tx) error {
+		return tx.EachUser(func(u auth.User) error {
+			u.PasswordHistory = nil
+			us = append(us, u)
+			return nil
+		})
+	})
+	return us, err
+}
+
+// salt returns a fresh salt for the password history.
+func newSalt() ([]byte, error) {
+	salt := make([]byte, auth.MinSaltSize)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, fmt.Errorf("generate salt: %w", err)
+	}
+	return salt, nil
+}
+
+func (s *Session) businessName() string {
+	st, err := s.Settings()
+	if err != nil {
+		return ""
+	}
+	return st.BusinessName
+}
+
+// AddUser creates an account with a role and a first password, which must
+// satisfy the policy; the user must change it at first login (the
+// administrator knows it).
+func (s *Session) AddUser(name string, role auth.Role, password string) error {
+	if err := s.require(auth.PermManageUsers); err != nil {
+		return err
+	}
+	if err := auth.ValidateUserName(name); err != nil {
+		return err
+	}
+	if !role.Valid() {
+		_, err := auth.ParseRole(string(role))
+		return err
+	}
+	policy, err := s.policy()
+	if err != nil {
+		return err
+	}
+	password = auth.NormalizePassword(password)
+	if err := policy.CheckPassword(password, auth.PasswordContext{UserName: name, BusinessName: s.businessName()}); err != nil {
+		return err
+	}
+	if err := s.vault.View(func(tx *storage.Tx) error {
+		if _, err := tx.User(name); err == nil {
+			return fmt.Errorf("%s: %w", name, ErrUserExists)
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	salt, err := newSalt()
+	if err != nil {
+		return err
+	}
+	now := s.cfg.now().UTC()
+	u := auth.User{Name: name, Role: role, Created: now}
+	if err := u.RecordPasswordChange(password, salt, policy, now); err != nil {
+		return err
+	}
+	u.MustChange = true
+	if err := s.vault.AddSlot(name, password); err != nil {
+		return err
+	}
+	err = s.update(func(tx *storage.Tx) error {
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s added the %s account %s", s.user.Name, role, name)); err != nil {
+			return err
+		}
+		return tx.Audit("user.add", name, string(role))
+	})
+	if err != nil {
+		return errors.Join(err, s.vault.RemoveSlot(name))
+	}
+	return nil
+}
+
+// checkOther loads another user's account for an administrator's change,
+// refusing the administrator's own account and the last active
+// administrator when remove or disable would take it away.
+func (s *Session) checkOther(tx *storage.Tx, name string, takesAdminAway bool) (auth.User, error) {
+	if name == s.user.Name {
+		return auth.User{}, ErrSelf
+	}
+	u, err := tx.User(name)
+	if err != nil {
+		return u, err
+	}
+	if takesAdminAway && u.Role == auth.RoleAdministrator && !u.Disabled {
+		admins := 0
+		if err := tx.EachUser(func(o auth.User) error {
+			if o.Role == auth.RoleAdministrator && !o.Disabled {
+				admins++
+			}
+			return nil
+		}); err != nil {
+			return u, err
+		}
+		if admins <= 1 {
+			return u, ErrLastAdministrator
+		}
+	}
+	return u, nil
+}
+
+// SetUserDisabled disables or enables an account. A disabled user cannot
+// log in; their key slot stays, so enabling needs no new password.
+func (s *Session) SetUserDisabled(name string, disabled bool) error {
+	if err := s.require(auth.PermManageUsers); err != nil {
+		return err
+	}
+	return s.update(func(tx *storage.Tx) error {
+		u, err := s.checkOther(tx, name, disabled)
+		if err != nil {
+			return err
+		}
+		if u.Disabled == disabled {
+			return nil
+		}
+		u.Disabled = disabled
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		verb := "enabled"
+		if disabled {
+			verb = "disabled"
+		}
+		if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s %s the account %s", s.user.Name, verb, name)); err != nil {
+			return err
+		}
+		return tx.Audit("user."+strings.TrimSuffix(verb, "d"), name, "")
+	})
+}
+
+// RemoveUser deletes an account and its key slot, then rotates the master
+// key so that the removed user's old key files, even kept elsewhere, open
+// nothing (see storage.Vault.RotateKey for the limits).
+func (s *Session) RemoveUser(name string) error {
+	if err := s.require(auth.PermManageUsers); err != nil {
+		return err
+	}
+	err := s.update(func(tx *storage.Tx) error {
+		if _, err := s.checkOther(tx, name, true); err != nil {
+			return err
+		}
+		if err := tx.DeleteUser(name); err != nil {
+			return err
+		}
+		if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s removed the account %s; the master key was rotated", s.user.Name, name)); err != nil {
+			return err
+		}
+		return tx.Audit("user.remove", name, "")
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.vault.RemoveSlot(name); err != nil && !errors.Is(err, storage.ErrNoSlot) {
+		return err
+	}
+	if err := s.vault.RotateKey(); err != nil {
+		return fmt.Errorf("the account is removed but the master key was not rotated: %w", err)
+	}
+	return s.update(func(tx *storage.Tx) error {
+		return tx.Audit("vault.rotate_key", "", "after removing "+name)
+	})
+}
+
+// resetCodeGroups shapes a one-time reset code: 4 groups of 5 characters
+// of base32, 100 bits.
+const resetCodeGroups = 4
+
+// ResetPassword lets a user who forgot their password back in: it replaces
+// their key slot with one opened by a one-time code, returned here for the
+// administrator to hand over, and makes them choose a new password at
+// their next login.
+func (s *Session) ResetPassword(name string) (string, error) {
+	if err := s.require(auth.PermManageUsers); err != nil {
+		return "", err
+	}
+	if err := s.vault.View(func(tx *storage.Tx) error {
+		_, err := s.checkOther(tx, name, false)
+		return err
+	}); err != nil {
+		return "", err
+	}
+	raw := make([]byte, resetCodeGroups*5*5/8)
+	if _, err := rand.Read(raw); err != nil {
+		return "", fmt.Errorf("generate reset code: %w", err)
+	}
+	enc := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw)
+	var groups []string
+	for i := 0; i+5 <= len(enc) && len(groups) < resetCodeGroups; i += 5 {
+		groups = append(groups, enc[i:i+5])
+	}
+	code := strings.Join(groups, "-")
+	if err := s.vault.AddSlot(name, code); err != nil {
+		return "", err
+	}
+	err := s.update(func(tx *storage.Tx) error {
+		u, err := tx.User(name)
+		if err != nil {
+			return err
+		}
+		u.MustChange = true
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s reset the password of %s", s.user.Name, name)); err != nil {
+			return err
+		}
+		return tx.Audit("user.reset_password", name, "")
+	})
+	return code, err
+}
+
+// ChangePassword replaces the logged-in user's password. The current one
+// is asked again (an unlocked window left alone must not be enough); the
+// new one must satisfy the policy, including reuse. Only the user's key
+// slot is rewritten.
+func (s *Session) ChangePassword(current, next string) error {
+	if err := s.require(auth.PermChangeOwnPassword); err != nil {
+		return err
+	}
+	current, next = auth.NormalizePassword(current), auth.NormalizePassword(next)
+	if err := s.vault.CheckPassword(s.user.Name, current); err != nil {
+		return fmt.Errorf("current password: %w", err)
+	}
+	policy, err := s.policy()
+	if err != nil {
+		return err
+	}
+	var u auth.User
+	if err := s.vault.View(func(tx *storage.Tx) error {
+		var err error
+		u, err = tx.User(s.user.Name)
+		return err
+	}); err != nil {
+		return err
+	}
+	ctx := auth.PasswordContext{UserName: u.Name, BusinessName: s.businessName(), OldPassword: current, History: u.PasswordHistory}
+	if err := policy.CheckPassword(next, ctx); err != nil {
+		return err
+	}
+	salt, err := newSalt()
+	if err != nil {
+		return err
+	}
+	if err := u.RecordPasswordChange(next, salt, policy, s.cfg.now()); err != nil {
+		return err
+	}
+	if err := s.vault.ChangePassword(u.Name, next); err != nil {
+		return err
+	}
+	err = s.update(func(tx *storage.Tx) error {
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		return tx.Audit("user.password", u.Name, "")
+	})
+	if err == nil {
+		s.user.MustChange, s.user.PasswordChanged = false, u.PasswordChanged
+	}
+	return err
+}
+
+// NeedsPasswordChange reports whether the user must choose a new password
+// before doing anything else (an administrator's reset or new account, or
+// the policy's maximum age), and why.
+func (s *Session) NeedsPasswordChange() (bool, string) {
+	p, err := s.policy()
+	if err != nil {
+		p = auth.DefaultPolicy()
+	}
+	return p.NeedsChange(s.user, s.cfg.now())
+}
+
+// Policy returns the password policy.
+func (s *Session) Policy() (auth.Policy, error) {
+	if err := s.require(auth.PermViewPolicy); err != nil {
+		return auth.Policy{}, err
+	}
+	return s.policy()
+}
+
+// SetPolicy changes one key of the password policy (see auth.PolicyKeys),
+// audited and alerted.
+func (s *Session) SetPolicy(key, value string) error {
+	if err := s.require(auth.PermManagePolicy); err != nil {
+		return err
+	}
+	p, err := s.policy()
+	if err != nil {
+		return err
+	}
+	if err := p.Set(key, value); err != nil {
+		return err
+	}
+	err = s.update(func(tx *storage.Tx) error {
+		if err := tx.PutPolicy(p); err != nil {
+			return err
+		}
+		if err := s.raiseAlert(tx, AlertPolicy, fmt.Sprintf("%s set the password policy's %s to %s", s.user.Name, key, value)); err != nil {
+			return err
+		}
+		return tx.Audit("policy.set", key, value)
+	})
+	if err != nil {
+		return err
+	}
+	return syncLockoutThreshold(s.cfg.DataDir, p.LockoutThreshold)
+}
