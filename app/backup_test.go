@@ -815,7 +815,7 @@ func fillVault(tb testing.TB, s *Session, n int) {
 	tb.Helper()
 	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	clients := max(n/20, 1)
-	const batch = 500
+	const batch = 100 // a transaction takes about 1 MB
 	for start := 0; start < n || start < clients; start += batch {
 		err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
 			for i := start; i < start+batch && i < clients; i++ {

@@ -200,3 +200,26 @@ func TestNeutralize(t *testing.T) {
 	}
 	_ = invoice.StatusDraft
 }
+
+// Invoices with long notes do not fit 250 to a transaction; the import
+// splits its chunks until they do.
+func TestImportOfLargeInvoicesSplitsTransactions(t *testing.T) {
+	s := initVault(t, testConfig(t))
+	f := &ImportFile{Clients: []ImportClient{{ID: "c", Name: "Big Notes Ltd", Email: "b@example.com"}}}
+	notes := strings.Repeat("Delivery schedule and acceptance criteria as agreed. ", 150) // ~8 KB
+	for range 300 {
+		f.Invoices = append(f.Invoices, ImportInvoice{Client: "c", Currency: "EUR", IssueDate: "2026-11-01",
+			DueDate: "2026-12-01", Status: "issued", Notes: notes,
+			Lines: []invoice.Line{{Description: "Work", Quantity: "1", UnitPrice: "10.00", TaxRate: "19"}}})
+	}
+	res, err := s.Import(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Invoices != 300 {
+		t.Errorf("imported %d", res.Invoices)
+	}
+	if p, _ := s.ListInvoices(InvoiceQuery{Limit: 1}); p.Matches != 300 || p.Rows[0].Number != "INV-2026-0300" {
+		t.Errorf("list: %d, %+v", p.Matches, p.Rows)
+	}
+}

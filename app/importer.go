@@ -448,8 +448,8 @@ func (s *Session) writeImport(p *plan) error {
 		}
 		return fmt.Errorf("import failed, nothing kept: %w", cause)
 	}
-	for start := 0; start < len(p.newClients); start += importChunk {
-		chunk := p.newClients[start:min(start+importChunk, len(p.newClients))]
+	for start, size := 0, importChunk; start < len(p.newClients); {
+		chunk := p.newClients[start:min(start+size, len(p.newClients))]
 		err := s.update(func(tx *storage.Tx) error {
 			for _, c := range chunk {
 				if err := tx.PutClient(c); err != nil {
@@ -461,12 +461,17 @@ func (s *Session) writeImport(p *plan) error {
 			}
 			return nil
 		})
+		if errors.Is(err, storage.ErrTooBig) && size > 1 {
+			size /= 2
+			continue
+		}
 		if err != nil {
 			return undo(err)
 		}
 		for _, c := range chunk {
 			doneClients = append(doneClients, c.ID)
 		}
+		start += len(chunk)
 	}
 	now := s.cfg.now()
 	var set storage.Settings
@@ -478,8 +483,9 @@ func (s *Session) writeImport(p *plan) error {
 		return err
 	}
 	written := make([]invoice.Invoice, 0, len(p.invoices))
-	for start := 0; start < len(p.invoices); start += importChunk {
-		chunk := p.invoices[start:min(start+importChunk, len(p.invoices))]
+	size := importChunk
+	for start := 0; start < len(p.invoices); {
+		chunk := p.invoices[start:min(start+size, len(p.invoices))]
 		var out []invoice.Invoice
 		err := s.update(func(tx *storage.Tx) error {
 			out = out[:0]
@@ -512,6 +518,10 @@ func (s *Session) writeImport(p *plan) error {
 			}
 			return nil
 		})
+		if errors.Is(err, storage.ErrTooBig) && size > 1 {
+			size /= 2 // large invoices: fewer per transaction
+			continue
+		}
 		if err != nil {
 			return undo(err)
 		}
@@ -519,6 +529,7 @@ func (s *Session) writeImport(p *plan) error {
 			doneInvoices = append(doneInvoices, inv.ID)
 		}
 		written = append(written, out...)
+		start += len(chunk)
 	}
 	s.withIndex(func(x *invoiceIndex) {
 		for _, c := range p.newClients {

@@ -144,6 +144,9 @@ func (v *Vault) initMeta() error {
 		if err := tx.set(keyAuditHMAC, k); err != nil {
 			return err
 		}
+		if err := tx.set(keyCountDone, []byte{1}); err != nil {
+			return err
+		}
 		return tx.Audit("vault.create", "", "")
 	})
 }

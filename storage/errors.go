@@ -33,6 +33,9 @@ var (
 	ErrAuditBroken = errors.New("the audit chain is broken")
 	// ErrClosed means the vault was closed.
 	ErrClosed = errors.New("the vault is closed")
+	// ErrTooBig means one transaction wrote more than the database takes at
+	// once (about 1 MB); split the work into smaller transactions.
+	ErrTooBig = errors.New("the change is too big for one transaction")
 )
 
 // AuditError names the first audit entry that failed verification.

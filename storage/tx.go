@@ -25,6 +25,8 @@ type Tx struct {
 	writes int
 	audits int
 	head   *AuditCheckpoint // loaded on the first Audit call
+	// countDelta is how this transaction changes each kind's count.
+	countDelta map[string]int
 }
 
 // View runs fn in a read-only transaction.
@@ -62,7 +64,7 @@ func (v *Vault) Update(actor string, fn func(tx *Tx) error) error {
 	for range maxConflictRetries {
 		err := v.update(actor, fn)
 		if !errors.Is(err, badger.ErrConflict) {
-			return err
+			return tooBig(err)
 		}
 	}
 	return fmt.Errorf("gave up after %d conflicting transactions: %w", maxConflictRetries, badger.ErrConflict)
@@ -83,6 +85,9 @@ func (v *Vault) update(actor string, fn func(tx *Tx) error) error {
 	if tx.writes > 0 && tx.audits == 0 {
 		return ErrUnaudited
 	}
+	if err := tx.applyCounts(); err != nil {
+		return err
+	}
 	if err := txn.Commit(); err != nil {
 		if errors.Is(err, badger.ErrConflict) {
 			return err
@@ -90,6 +95,14 @@ func (v *Vault) update(actor string, fn func(tx *Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// tooBig maps Badger's transaction size error to ErrTooBig.
+func tooBig(err error) error {
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fmt.Errorf("%w: %v", ErrTooBig, err)
+	}
+	return err
 }
 
 func (v *Vault) checkOpen() error {
@@ -111,6 +124,9 @@ func (tx *Tx) set(key string, value []byte) error {
 	if !tx.write {
 		return errors.New("write in a read-only transaction")
 	}
+	if err := tx.noteWrite(key, true); err != nil {
+		return err
+	}
 	if err := tx.txn.Set([]byte(key), value); err != nil {
 		return fmt.Errorf("write %s: %w", kindOf(key), err)
 	}
@@ -121,6 +137,9 @@ func (tx *Tx) set(key string, value []byte) error {
 func (tx *Tx) del(key string) error {
 	if !tx.write {
 		return errors.New("delete in a read-only transaction")
+	}
+	if err := tx.noteWrite(key, false); err != nil {
+		return err
 	}
 	if err := tx.txn.Delete([]byte(key)); err != nil {
 		return fmt.Errorf("delete %s: %w", kindOf(key), err)

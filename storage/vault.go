@@ -246,6 +246,10 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 		_ = v.Close()
 		return nil, err
 	}
+	if err := v.ensureCounters(); err != nil {
+		_ = v.Close()
+		return nil, err
+	}
 	return v, nil
 }
 
