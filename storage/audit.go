@@ -204,7 +204,11 @@ func (tx *Tx) Audit(action, object, detail string) error {
 	if err != nil {
 		return err
 	}
-	if err := putJSON(tx, auditKey(e.Seq), storedAudit{Entry: raw, Hash: hash, Tag: tag}); err != nil {
+	val, err := encodeAudit(storedAudit{Entry: raw, Hash: hash, Tag: tag})
+	if err != nil {
+		return err
+	}
+	if err := tx.set(auditKey(e.Seq), val); err != nil {
 		return err
 	}
 	next := AuditCheckpoint{Seq: e.Seq, Hash: hash}
@@ -231,10 +235,10 @@ func (tx *Tx) EachAudit(from uint64, fn func(AuditEntry) error) error {
 	it := tx.txn.NewIterator(badgerIterOpts(prefixAudit))
 	defer it.Close()
 	for it.Seek([]byte(auditKey(max(from, 1)))); it.Valid(); it.Next() {
-		var sa storedAudit
 		var e AuditEntry
 		err := it.Item().Value(func(val []byte) error {
-			if err := json.Unmarshal(val, &sa); err != nil {
+			sa, err := decodeAudit(val)
+			if err != nil {
 				return err
 			}
 			return json.Unmarshal(sa.Entry, &e)
@@ -297,15 +301,15 @@ func (v *Vault) verifyAudit(ctx context.Context, from AuditCheckpoint) (AuditRep
 			if err != nil {
 				return fmt.Errorf("read audit entry %d: %w", from.Seq, err)
 			}
-			var sa storedAudit
-			if err := json.Unmarshal(val, &sa); err != nil || sa.Hash != from.Hash {
+			sa, err := decodeAudit(val)
+			if err != nil || sa.Hash != from.Hash {
 				return &AuditError{Seq: from.Seq, Problem: "entry was replaced since it was last verified"}
 			}
-			var e AuditEntry
-			if err := json.Unmarshal(sa.Entry, &e); err != nil {
+			_, entryPrev, err := entryLinks(sa.Entry)
+			if err != nil {
 				return &AuditError{Seq: from.Seq, Problem: "entry is damaged (unreadable)"}
 			}
-			if err := v.checkAuditEntry(from.Seq, e.Prev, val, &prev); err != nil {
+			if err := v.checkAuditEntry(from.Seq, entryPrev, val, &prev); err != nil {
 				return err
 			}
 			want = from.Seq + 1
@@ -366,12 +370,15 @@ func (v *Vault) verifyAudit(ctx context.Context, from AuditCheckpoint) (AuditRep
 // checkAuditEntry verifies one stored entry at position seq whose predecessor
 // has chain hash prev, and moves *next to its own hash.
 func (v *Vault) checkAuditEntry(seq uint64, prev string, val []byte, next *string) error {
-	var sa storedAudit
-	if err := json.Unmarshal(val, &sa); err != nil {
+	sa, err := decodeAudit(val)
+	if err != nil {
 		return &AuditError{Seq: seq, Problem: "entry is damaged (unreadable)"}
 	}
-	var e AuditEntry
-	if err := json.Unmarshal(sa.Entry, &e); err != nil {
+	var e struct {
+		Seq  uint64
+		Prev string
+	}
+	if e.Seq, e.Prev, err = entryLinks(sa.Entry); err != nil {
 		return &AuditError{Seq: seq, Problem: "entry is damaged (unreadable)"}
 	}
 	hash, tag, err := v.chainHash(e.Prev, sa.Entry)

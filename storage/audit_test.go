@@ -60,8 +60,8 @@ func rawGet(t *testing.T, txn *badger.Txn, key string) []byte {
 func TestAuditTamperingIsDetectedAndNamed(t *testing.T) {
 	editEntry := func(edit func(e *AuditEntry, sa *storedAudit)) func(*testing.T, *badger.Txn) {
 		return func(t *testing.T, txn *badger.Txn) {
-			var sa storedAudit
-			if err := json.Unmarshal(rawGet(t, txn, auditKey(4)), &sa); err != nil {
+			sa, err := decodeAudit(rawGet(t, txn, auditKey(4)))
+			if err != nil {
 				t.Fatal(err)
 			}
 			var e AuditEntry
@@ -124,8 +124,8 @@ func TestAuditTamperingIsDetectedAndNamed(t *testing.T) {
 		{"tail cut off", del(auditKey(7), auditKey(8)), 7, "cut off"},
 		{"tail cut off and head moved back", func(t *testing.T, txn *badger.Txn) {
 			del(auditKey(7), auditKey(8))(t, txn)
-			var sa storedAudit
-			if err := json.Unmarshal(rawGet(t, txn, auditKey(6)), &sa); err != nil {
+			sa, err := decodeAudit(rawGet(t, txn, auditKey(6)))
+			if err != nil {
 				t.Fatal(err)
 			}
 			if err := txn.Set([]byte(keyAuditHead), mustJSON(t, storedHead{Seq: 6, Hash: sa.Hash})); err != nil {
@@ -205,8 +205,8 @@ func TestAuditEntryFromAnotherKeyIsRefused(t *testing.T) {
 	dir, key := chainVault(t)
 	db := rawDB(t, dir, key)
 	txn := db.NewTransaction(true)
-	var prev storedAudit
-	if err := json.Unmarshal(rawGet(t, txn, auditKey(8)), &prev); err != nil {
+	prev, err := decodeAudit(rawGet(t, txn, auditKey(8)))
+	if err != nil {
 		t.Fatal(err)
 	}
 	var id vaultMeta
@@ -257,7 +257,7 @@ func TestVerifyAuditSinceCheckpoint(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(raw, &sa); err != nil {
+		if sa, err = decodeAudit(raw); err != nil {
 			return err
 		}
 		cp = AuditCheckpoint{Seq: 5, Hash: sa.Hash}
@@ -294,5 +294,30 @@ func TestVerifyAuditSinceCheckpoint(t *testing.T) {
 	var ae *AuditError
 	if _, err := v.VerifyAuditSince(context.Background(), cp); !errors.As(err, &ae) || ae.Seq != 7 {
 		t.Errorf("a deletion after the checkpoint: %v", err)
+	}
+}
+
+func TestEntryLinksFastPathAgreesWithJSON(t *testing.T) {
+	for _, e := range []AuditEntry{
+		{Seq: 1, User: "a", Action: "x", Prev: strings.Repeat("ab", 32)},
+		{Seq: 123456789, User: `we"ird,"prev":"`, Action: "y", Object: "o", Detail: "d,\"prev\":", Prev: strings.Repeat("0f", 32)},
+	} {
+		raw := mustJSON(t, e)
+		seq, prev, err := entryLinks(raw)
+		if err != nil || seq != e.Seq || prev != e.Prev {
+			t.Errorf("entryLinks(%s) = %d %q %v", raw, seq, prev, err)
+		}
+	}
+	if _, _, err := entryLinks([]byte(`{"seq":`)); err == nil {
+		t.Error("truncated entry accepted")
+	}
+	val, err := encodeAudit(storedAudit{Entry: []byte(`{}`), Hash: strings.Repeat("11", 32), Tag: strings.Repeat("22", 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range val {
+		if _, err := decodeAudit(val[:i]); err == nil && i < 65 {
+			t.Fatalf("value cut to %d bytes decoded", i)
+		}
 	}
 }
