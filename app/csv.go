@@ -226,6 +226,9 @@ func (s *Session) ExportCSV(w io.Writer) (int, error) {
 		return n, fmt.Errorf("export: %w", err)
 	}
 	if err := s.update(func(tx *storage.Tx) error {
+		if err := s.alertBulkExport(tx, n, "as CSV"); err != nil {
+			return err
+		}
 		return tx.Audit("export.csv", "", fmt.Sprintf("%d invoices", n))
 	}); err != nil {
 		return n, err

@@ -142,6 +142,8 @@ func commands() map[string]command {
 		"import":          {"import PATH                       import invoices and clients (JSON or CSV), all or nothing", runImport},
 		"list":            {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
 		"export-csv":      {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
+		"export-pdf":      {"export-pdf --out DIR [NUMBER...]  export invoices as PDF (every issued one when none named); one path per line", runExportPDF},
+		"recovery-kit":    {"recovery-kit --out FILE.pdf [--key-out FILE.txt]   write the recovery kit (administrators)", runRecoveryKit},
 		"demo-data":       {"demo-data [--invoices N] [--clients N] [--seed S]   fill the vault with made-up data", runDemoData},
 		"backup":          {"backup [--to DIR]                 write a backup; prints its path on the last line", runBackup},
 		"backup-verify":   {"backup-verify [--from DIR]        decrypt, check and test-restore every backup", runBackupVerify},
