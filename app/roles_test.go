@@ -2,8 +2,11 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
@@ -62,14 +65,39 @@ func TestRolesAgainstUseCases(t *testing.T) {
 		}},
 		{"export csv", func(s *Session, fx *fixture) error { _, err := s.ExportCSV(&bytes.Buffer{}); return err }},
 		{"verify audit", func(s *Session, fx *fixture) error { _, err := s.VerifyAudit(); return err }},
+		{"read audit log", func(s *Session, fx *fixture) error { _, err := s.AuditLog(AuditFilter{}); return err }},
+		{"export pdf", func(s *Session, fx *fixture) error {
+			_, err := s.ExportPDFs(context.Background(), t.TempDir(), nil, nil)
+			return err
+		}},
+		{"recovery kit", func(s *Session, fx *fixture) error { _, err := s.RecoveryKitPDF(); return err }},
+		{"view users", func(s *Session, fx *fixture) error { _, err := s.Users(); return err }},
+		{"add user", func(s *Session, fx *fixture) error {
+			return s.AddUser(fmt.Sprintf("new%d", time.Now().UnixNano()%1e9), auth.RoleClerk, "Velvet-Canyon-Pebble-33")
+		}},
+		{"view policy", func(s *Session, fx *fixture) error { _, err := s.Policy(); return err }},
+		{"set policy", func(s *Session, fx *fixture) error { return s.SetPolicy("min_length", "12") }},
+		{"view alerts", func(s *Session, fx *fixture) error { _, err := s.Alerts(false); return err }},
+		{"edit settings", func(s *Session, fx *fixture) error {
+			st, err := s.Settings()
+			if err != nil {
+				return err
+			}
+			return s.SaveSettings(st)
+		}},
+		{"run backup", func(s *Session, fx *fixture) error { _, err := s.BackupNow(t.TempDir()); return err }},
 	}
 	allowed := map[auth.Role][]string{
 		auth.RoleAdministrator: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft",
-			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv", "verify audit"},
+			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv", "verify audit",
+			"read audit log", "export pdf", "recovery kit", "view users", "add user", "view policy", "set policy", "view alerts",
+			"edit settings", "run backup"},
 		auth.RoleBookkeeper: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft",
-			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv"},
-		auth.RoleClerk:   {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft", "delete draft", "duplicate"},
-		auth.RoleAuditor: {"list invoices", "view invoice", "view clients", "verify audit"},
+			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv",
+			"export pdf", "view policy", "run backup"},
+		auth.RoleClerk: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft", "delete draft",
+			"duplicate", "view policy"},
+		auth.RoleAuditor: {"list invoices", "view invoice", "view clients", "verify audit", "read audit log", "view users", "view policy"},
 	}
 	passwords[auth.RoleAdministrator] = adminPassword
 	names := map[auth.Role]string{auth.RoleAdministrator: adminName, auth.RoleBookkeeper: "bookkeeper", auth.RoleClerk: "clerk", auth.RoleAuditor: "auditor"}
