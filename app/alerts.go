@@ -1,9 +1,13 @@
 package app
 
 import (
+	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"safeinvoice/auth"
+	"safeinvoice/backup"
 	"safeinvoice/storage"
 )
 
@@ -112,4 +116,54 @@ func (s *Session) AckAlert(seq uint64) error {
 		}
 		return tx.Audit("alert.ack", "", a.Kind)
 	})
+}
+
+// backupGrace is how long past its schedule a backup may be before an
+// administrator's login raises an alert.
+func backupGrace(sched backup.Schedule) time.Duration {
+	switch sched {
+	case backup.Hourly:
+		return 24 * time.Hour
+	case backup.Daily:
+		return 3 * 24 * time.Hour
+	case backup.OnClose:
+		return 7 * 24 * time.Hour
+	}
+	return 30 * 24 * time.Hour
+}
+
+// alertBackupOverdue raises an alert when the last good backup is older
+// than its schedule allows (or there never was one, a week after set-up),
+// unless such an alert is still unacknowledged.
+func (s *Session) alertBackupOverdue(tx *storage.Tx, now time.Time) error {
+	set, err := tx.Settings()
+	if err != nil {
+		return err
+	}
+	st, err := tx.BackupState()
+	if err != nil {
+		return err
+	}
+	sched, err := backup.ParseSchedule(set.BackupSchedule)
+	if err != nil {
+		sched = backup.Manual
+	}
+	var msg string
+	switch {
+	case st.LastSuccess.IsZero() && now.Sub(s.user.Created) > 7*24*time.Hour:
+		msg = "no backup has been made yet; choose a backup folder and run one"
+	case !st.LastSuccess.IsZero() && now.Sub(st.LastSuccess) > backupGrace(sched):
+		msg = fmt.Sprintf("the last good backup is from %s, older than the %s schedule allows",
+			st.LastSuccess.UTC().Format("2006-01-02 15:04 MST"), sched)
+	default:
+		return nil
+	}
+	open := false
+	if err := tx.EachAlert(func(a storage.Alert) error {
+		open = open || (a.Kind == AlertBackup && a.AckBy == "" && strings.HasPrefix(a.Message, msg[:20]))
+		return nil
+	}); err != nil || open {
+		return err
+	}
+	return s.raiseAlert(tx, AlertBackup, msg)
 }

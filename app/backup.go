@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -153,6 +154,13 @@ func (s *Session) SetBackupSettings(b BackupSettings) error {
 		if err != nil {
 			return err
 		}
+		for _, r := range rcpts {
+			if !slices.Contains(st.BackupRecipients, r) {
+				if err := s.raiseAlert(tx, AlertBackup, fmt.Sprintf("%s added an extra backup recipient, who can read every later backup: %s", s.user.Name, r)); err != nil {
+					return err
+				}
+			}
+		}
 		st.BackupDir, st.BackupRecipients, st.BackupSchedule = b.Dir, rcpts, string(sched)
 		st.BackupKeepLast, st.BackupKeepDaily, st.BackupKeepWeekly, st.BackupKeepMonthly = p.Last, p.Daily, p.Weekly, p.Monthly
 		if err := tx.PutSettings(st); err != nil {
@@ -251,9 +259,15 @@ func (s *Session) BackupNow(dir string) (BackupInfo, error) {
 			if err != nil {
 				return err
 			}
+			first := st.LastError == ""
 			st.LastFailure, st.LastError = now, msg
 			if err := tx.PutBackupState(st); err != nil {
 				return err
+			}
+			if first { // retries of the same failure do not alert again
+				if err := s.raiseAlert(tx, AlertBackup, "a backup failed: "+msg); err != nil {
+					return err
+				}
 			}
 			return tx.Audit("backup.failed", "", msg)
 		})
@@ -685,6 +699,10 @@ func continueRestoredChain(cfg Config, dir string, m backup.Manifest, last backu
 	}
 	err = v.Update(restoreActor, func(tx *storage.Tx) error {
 		if err := tx.PutBackupState(storage.BackupState{}); err != nil {
+			return err
+		}
+		if _, err := tx.AddAlert(AlertRestore, fmt.Sprintf("the books were restored from a backup of %s (%s)",
+			m.Created.UTC().Format("2006-01-02 15:04 MST"), last.Name)); err != nil {
 			return err
 		}
 		return tx.Audit("vault.restore", last.Name, fmt.Sprintf("restored from a backup of %s (%d files, audit entry %d)",

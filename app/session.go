@@ -312,6 +312,11 @@ func Login(cfg Config, user, password string) (*Session, error) {
 				return err
 			}
 		}
+		if u.Role == auth.RoleAdministrator {
+			if err := s.alertBackupOverdue(tx, now); err != nil {
+				return err
+			}
+		}
 		return tx.Audit("user.login", user, "")
 	})
 	var headErr error
