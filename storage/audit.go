@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -69,9 +70,20 @@ type vaultMeta struct {
 
 const keyAuditHMAC = "secret/audit_hmac"
 
-// loadAuditKey reads the vault's audit HMAC key. It is random, kept inside
-// the encrypted database, and independent of the master key so that a key
-// rotation leaves the chain verifiable.
+// deriveAuditKey is the HMAC key of the audit chain: HKDF-SHA-256 of the
+// vault's random audit secret, bound to the vault id.
+func deriveAuditKey(secret []byte, vaultID string) []byte {
+	k, err := hkdf.Key(sha256.New, secret, []byte(vaultID), "safeinvoice audit hmac v1", 32)
+	if err != nil {
+		panic(err) // only for lengths beyond HKDF's limit; 32 is fine
+	}
+	return k
+}
+
+// loadAuditKey reads the vault's audit secret and derives the HMAC key from
+// it. The secret is random, kept inside the encrypted database, and
+// independent of the master key, so that a key rotation leaves the chain
+// verifiable.
 func (v *Vault) loadAuditKey() error {
 	return v.View(func(tx *Tx) error {
 		k, err := tx.getRaw(keyAuditHMAC)
@@ -84,7 +96,7 @@ func (v *Vault) loadAuditKey() error {
 		if len(k) != 32 {
 			return fmt.Errorf("%s: the audit key is damaged", v.dir)
 		}
-		v.auditKey = k
+		v.auditKey = deriveAuditKey(k, v.id)
 		return nil
 	})
 }
@@ -136,7 +148,7 @@ func (v *Vault) initMeta() error {
 	if _, err := rand.Read(k); err != nil {
 		return fmt.Errorf("generate audit key: %w", err)
 	}
-	v.auditKey = k
+	v.auditKey = deriveAuditKey(k, v.id)
 	return v.Update("system", func(tx *Tx) error {
 		if err := putJSON(tx, keyMeta, vaultMeta{Format: markerFormat, ID: v.id}); err != nil {
 			return err

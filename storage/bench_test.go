@@ -2,7 +2,9 @@ package storage
 
 import (
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -141,6 +143,64 @@ func BenchmarkVerifyAudit(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := v.VerifyAudit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSlotRewrite is a password change: one .slot sealed at the
+// product's work factor.
+func BenchmarkSlotRewrite(b *testing.B) {
+	dir := b.TempDir()
+	v, err := Create(dir, testUser, testPassword, testOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	v.opts.WorkFactor = ProductWorkFactor
+	b.ResetTimer()
+	for b.Loop() {
+		if err := v.ChangePassword(testUser, testPassword); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRotateKey is the master-key rotation after removing a user, on
+// a vault of SAFEINVOICE_BENCH_N invoice-sized records (default 2,000) and
+// five users. Rotation re-wraps Badger's key registry and reopens the
+// database; it does not re-encrypt the data.
+func BenchmarkRotateKey(b *testing.B) {
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("SAFEINVOICE_BENCH_N")); err == nil && v > 0 {
+		n = v
+	}
+	dir := b.TempDir()
+	v, err := Create(dir, testUser, testPassword, testOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	for i := range 4 {
+		if err := v.AddSlot(fmt.Sprintf("user%d", i), testPassword); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for start := 0; start < n; start += 200 {
+		if err := v.Update(testUser, func(tx *Tx) error {
+			for i := start; i < min(start+200, n); i++ {
+				if err := tx.PutInvoice(invoiceSized(fmt.Sprintf("inv-%d", i))); err != nil {
+					return err
+				}
+			}
+			return tx.Audit("bench.fill", "", "")
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := v.RotateKey(); err != nil {
 			b.Fatal(err)
 		}
 	}
