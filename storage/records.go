@@ -120,6 +120,15 @@ func Summarize(inv *invoice.Invoice) (InvoiceSummary, error) {
 	if err != nil {
 		return InvoiceSummary{}, err
 	}
+	balance := t.Balance.Number()
+	if inv.Status == invoice.StatusVoid {
+		// A void invoice is owed by no one.
+		zero, err := t.Balance.Sub(t.Balance)
+		if err != nil {
+			return InvoiceSummary{}, err
+		}
+		balance = zero.Number()
+	}
 	var text strings.Builder
 	text.WriteString(inv.Notes)
 	for _, l := range inv.Lines {
@@ -129,7 +138,7 @@ func Summarize(inv *invoice.Invoice) (InvoiceSummary, error) {
 	return InvoiceSummary{
 		ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Status: inv.Status, ClientID: inv.ClientID,
 		Currency: inv.Currency, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
-		Total: t.Total.Number(), Balance: t.Balance.Number(), Text: text.String(), Updated: inv.Updated,
+		Total: t.Total.Number(), Balance: balance, Text: text.String(), Updated: inv.Updated,
 	}, nil
 }
 
