@@ -7,7 +7,7 @@ BIN         ?= safeinvoice
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG := en_US.UTF-8
 
-.PHONY: all deps deps-test build run test check fuzz fmt-check vet staticcheck unit race bench clean
+.PHONY: all deps deps-test build run test check fuzz fmt-check vet staticcheck unit race bench clean package smoke
 
 all: build
 
@@ -76,6 +76,20 @@ bench:
 	SAFEINVOICE_BENCH_N=$(BENCH_N) $(GO) test -run '^$$' -bench 'Backup' -benchtime 2x -timeout 60m ./app/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench 'RenderOnePage$$|Render120|Export1000|Chromium' -benchtime 1x ./pdf/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench 'RenderOnePage$$' -benchtime 500x ./pdf/
+
+## package: a Linux desktop package (SafeInvoice.tar.xz) with fyne.io/tools;
+## it builds with cgo, like `make build`. fyne package bumps the build
+## number in FyneApp.toml; the file is put back as it was.
+FYNE ?= fyne.io/tools/cmd/fyne@v1.7.4
+package: deps
+	cp FyneApp.toml FyneApp.toml.orig
+	CGO_ENABLED=1 $(GO) run $(FYNE) package -os linux -icon assets/Icon.png -name SafeInvoice -release; \
+	  rc=$$?; mv FyneApp.toml.orig FyneApp.toml; exit $$rc
+
+## smoke: the real window under Xvfb, screenshots in SMOKE_OUT
+SMOKE_OUT ?= smoke-out
+smoke: deps
+	scripts/smoke-window $(SMOKE_OUT)
 
 clean:
 	rm -f $(BIN)

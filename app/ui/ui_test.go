@@ -1,18 +1,20 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"safeinvoice/app"
 	"safeinvoice/auth"
+	"safeinvoice/invoice"
 )
 
 const (
@@ -20,200 +22,572 @@ const (
 	adminPassword = "Tr0mbone-Galaxy-Pickle-42"
 )
 
-func testConfig(t *testing.T) app.Config {
+// windowSize is the fixed size of every test window and golden.
+var windowSize = fyne.NewSize(1100, 720)
+
+func TestMain(m *testing.M) {
+	time.Local = time.UTC // goldens show times
+	os.Exit(m.Run())
+}
+
+// clock is a settable fixed clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func testConfig(t *testing.T) (app.Config, *clock) {
 	t.Helper()
-	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	return app.Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: 10, Now: func() time.Time { return now }}
+	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	return app.Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: 10, Now: c.Now}, c
 }
 
 func newTestUI(t *testing.T, cfg app.Config) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	u := New(a, cfg)
-	u.win.Resize(fyne.NewSize(960, 640))
+	u.win.Resize(windowSize)
+	dir := t.TempDir()
+	u.pickPath = func(name string) string {
+		if name == "" {
+			return dir
+		}
+		return filepath.Join(dir, name)
+	}
 	t.Cleanup(func() { u.Wait(); u.closeSession() })
 	return u
 }
 
-// objects lists every canvas object under the window's content, depth first.
-func objects(u *UI) []fyne.CanvasObject {
-	var out []fyne.CanvasObject
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		out = append(out, o)
-		switch w := o.(type) {
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case *widget.Form:
-			for _, it := range w.Items {
-				walk(it.Widget)
-			}
-		case *container.Scroll:
-			walk(w.Content)
-		}
+// seedVault makes a vault with the administrator and one client, closed.
+func seedVault(t *testing.T, cfg app.Config) {
+	t.Helper()
+	s, err := app.Init(cfg, app.InitParams{User: adminName, Password: adminPassword, Business: "Acme Tools"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	walk(u.win.Content())
+	if _, _, err := s.SaveClient(invoice.Client{Name: "Globex Corporation", Email: "ap@globex.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// signIn logs in through the login screen.
+func signIn(t *testing.T, u *UI, name, password string) {
+	t.Helper()
+	es := entries(u)
+	es[0].SetText(name)
+	es[1].SetText(password)
+	tap(t, u, "Unlock")
+	if u.Session() == nil {
+		t.Fatalf("not signed in: %q", dialogText(u))
+	}
+}
+
+// all lists every object laid out in the window and its overlays.
+func all(u *UI) []fyne.CanvasObject {
+	out := test.LaidOutObjects(u.win.Content())
+	for _, o := range u.win.Canvas().Overlays().List() {
+		out = append(out, test.LaidOutObjects(o)...)
+	}
 	return out
 }
 
-func entries(t *testing.T, u *UI) []*widget.Entry {
-	t.Helper()
-	var es []*widget.Entry
-	for _, o := range objects(u) {
-		if e, ok := o.(*widget.Entry); ok {
+// overlayObjects lists the objects of the dialogs on top.
+func overlayObjects(u *UI) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, o := range u.win.Canvas().Overlays().List() {
+		out = append(out, test.LaidOutObjects(o)...)
+	}
+	return out
+}
+
+func entries(u *UI) []*entry {
+	var es []*entry
+	for _, o := range test.LaidOutObjects(u.win.Content()) {
+		if e, ok := o.(*entry); ok && e.Visible() {
 			es = append(es, e)
 		}
 	}
 	return es
 }
 
-func button(t *testing.T, u *UI, text string) *widget.Button {
-	t.Helper()
-	for _, o := range objects(u) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
+func dialogEntries(u *UI) []*entry {
+	var es []*entry
+	for _, o := range overlayObjects(u) {
+		if e, ok := o.(*entry); ok {
+			es = append(es, e)
+		}
+	}
+	return es
+}
+
+func findButton(u *UI, text string) *widget.Button {
+	objs := all(u)
+	// Dialogs first: they are on top.
+	for i := len(objs) - 1; i >= 0; i-- {
+		if b, ok := objs[i].(*widget.Button); ok && b.Text == text && b.Visible() {
 			return b
 		}
 	}
-	t.Fatalf("no button %q on screen", text)
 	return nil
 }
 
-func hasLabel(u *UI, substr string) bool {
-	for _, o := range objects(u) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, substr) {
-			return true
-		}
+func button(t *testing.T, u *UI, text string) *widget.Button {
+	t.Helper()
+	b := findButton(u, text)
+	if b == nil {
+		t.Fatalf("no button %q on screen; dialog %q", text, dialogText(u))
 	}
-	return false
+	return b
 }
 
-// dialogText returns the text of the dialog on top of the window, if any.
-func dialogText(u *UI) string {
+func tap(t *testing.T, u *UI, text string) {
+	t.Helper()
+	b := button(t, u, text)
+	if b.Disabled() {
+		t.Fatalf("button %q is disabled", text)
+	}
+	onUI(u, func() { test.Tap(b) })
+	u.Wait()
+}
+
+// onUI runs fn as the UI goroutine would: background callbacks wait until
+// it returns (Fyne's test driver runs them on their own goroutines).
+func onUI(u *UI, fn func()) {
+	u.doneMu.Lock()
+	defer u.doneMu.Unlock()
+	fn()
+}
+
+func labels(u *UI) string {
 	var sb strings.Builder
-	for _, o := range u.win.Canvas().Overlays().List() {
-		var walk func(o fyne.CanvasObject)
-		walk = func(o fyne.CanvasObject) {
-			switch w := o.(type) {
-			case *widget.Label:
-				sb.WriteString(w.Text + "\n")
-			case *fyne.Container:
-				for _, c := range w.Objects {
-					walk(c)
-				}
-			case fyne.Widget:
-				for _, c := range test.WidgetRenderer(w).Objects() {
-					walk(c)
-				}
-			}
+	for _, o := range test.LaidOutObjects(u.win.Content()) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			sb.WriteString(l.Text + "\n")
 		}
-		walk(o)
 	}
 	return sb.String()
 }
 
-func TestFirstRunCreatesAdministratorAndSignsIn(t *testing.T) {
-	cfg := testConfig(t)
-	u := newTestUI(t, cfg)
-	es := entries(t, u)
-	if len(es) != 4 {
-		t.Fatalf("first-run screen has %d entries, want 4", len(es))
+func hasLabel(u *UI, substr string) bool { return strings.Contains(labels(u), substr) }
+
+// dialogText returns the text of the dialogs on top of the window.
+func dialogText(u *UI) string {
+	var sb strings.Builder
+	for _, o := range overlayObjects(u) {
+		switch w := o.(type) {
+		case *widget.Label:
+			sb.WriteString(w.Text + "\n")
+		case *widget.RichText:
+			sb.WriteString(w.String() + "\n")
+		}
 	}
-	business, user, password, repeat := es[0], es[1], es[2], es[3]
-	test.Type(business, "Acme Tools")
+	return sb.String()
+}
+
+func closeDialogs(u *UI) {
+	for u.win.Canvas().Overlays().Top() != nil {
+		u.win.Canvas().Overlays().Top().Hide()
+		u.win.Canvas().Overlays().Remove(u.win.Canvas().Overlays().Top())
+	}
+}
+
+func TestFirstRun(t *testing.T) {
+	cfg, _ := testConfig(t)
+	u := newTestUI(t, cfg)
+	backupDir := t.TempDir()
+	u.pickPath = func(name string) string {
+		if name == "" {
+			return backupDir
+		}
+		return filepath.Join(backupDir, name)
+	}
+	es := entries(u)
+	if len(es) != 3 {
+		t.Fatalf("administrator step has %d entries, want 3", len(es))
+	}
+	test.AssertRendersToMarkup(t, "firstrun_admin.xml", u.win.Canvas())
+	user, password, repeat := es[0], es[1], es[2]
 	test.Type(user, adminName)
 	test.Type(password, "short")
 	if !hasLabel(u, "Use at least 12 characters (5 so far).") {
 		t.Error("no length hint for a short password")
 	}
-	password.SetText("")
-	test.Type(password, adminPassword)
-	test.Type(repeat, adminPassword)
-	test.Tap(button(t, u, "Create administrator"))
-	u.Wait()
-	u.Wait() // the audit check the home screen starts
-	if d := dialogText(u); d != "" {
-		t.Fatalf("set-up failed: %s", d)
-	}
-	s := u.Session()
-	if s == nil {
-		t.Fatal("no session after set-up")
-	}
-	if s.User().Name != adminName || s.User().Role != auth.RoleAdministrator {
-		t.Errorf("signed in as %+v", s.User())
-	}
-	if !hasLabel(u, "Signed in as anna (administrator).") || !hasLabel(u, "intact") {
-		t.Error("home screen does not say who is signed in and that the audit trail is intact")
-	}
-	test.Tap(button(t, u, "Lock"))
-	if u.Session() != nil {
-		t.Error("Lock left the session open")
-	}
-	if len(entries(t, u)) != 2 {
-		t.Error("Lock did not return to the login screen")
-	}
-}
-
-func TestFirstRunRefusesMismatchAndWeakPassword(t *testing.T) {
-	cfg := testConfig(t)
-	u := newTestUI(t, cfg)
-	es := entries(t, u)
-	test.Type(es[0], "Acme Tools")
-	test.Type(es[1], adminName)
-	test.Type(es[2], adminPassword)
-	test.Type(es[3], adminPassword+"x")
-	test.Tap(button(t, u, "Create administrator"))
-	u.Wait()
+	password.SetText(adminPassword)
+	repeat.SetText(adminPassword + "x")
+	tap(t, u, "Next")
 	if !strings.Contains(dialogText(u), "The two passwords differ.") {
 		t.Errorf("dialog: %q", dialogText(u))
 	}
-	if cfg.VaultExists() {
-		t.Fatal("a vault was created")
+	closeDialogs(u)
+	repeat.SetText(adminPassword)
+	tap(t, u, "Next")
+
+	// Business.
+	es = entries(u)
+	es[0].SetText("Acme Tools")
+	es[1].SetText("1 Main Street\nSpringfield")
+	tap(t, u, "Next")
+
+	// Backups: choose the folder.
+	tap(t, u, "Choose…")
+	if got := entries(u)[0].Text; got != backupDir {
+		t.Fatalf("backup folder %q", got)
 	}
-	u.win.Canvas().Overlays().Top().Hide()
-	es[2].SetText("acmetools123")
-	es[3].SetText("acmetools123")
-	test.Tap(button(t, u, "Create administrator"))
+	tap(t, u, "Create vault")
+	if d := dialogText(u); d != "" {
+		t.Fatalf("create: %s", d)
+	}
+	if !cfg.VaultExists() {
+		t.Fatal("no vault")
+	}
+
+	// Recovery kit: Finish stays disabled until the kit is saved and the
+	// box ticked.
+	if !button(t, u, "Finish set-up").Disabled() {
+		t.Error("Finish is enabled before the recovery kit was saved")
+	}
+	tap(t, u, "Save recovery key…")
+	tap(t, u, "Save recovery kit (PDF)…")
+	for _, name := range []string{"SafeInvoice recovery key.txt", "SafeInvoice recovery kit.pdf"} {
+		st, err := os.Stat(filepath.Join(backupDir, name))
+		if err != nil || st.Size() == 0 || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v", name, st, err)
+		}
+	}
+	var check *widget.Check
+	for _, o := range all(u) {
+		if c, ok := o.(*widget.Check); ok {
+			check = c
+		}
+	}
+	test.Tap(check)
+	tap(t, u, "Finish set-up")
 	u.Wait()
-	if !strings.Contains(strings.ToLower(dialogText(u)), "password") || cfg.VaultExists() {
-		t.Errorf("weak password accepted or not explained: %q", dialogText(u))
+	s := u.Session()
+	if s == nil || s.User().Role != auth.RoleAdministrator {
+		t.Fatal("not signed in as the administrator")
+	}
+	st, _ := s.Settings()
+	bs, _ := s.BackupSettings()
+	if st.BusinessAddress != "1 Main Street\nSpringfield" || bs.Dir != backupDir {
+		t.Errorf("settings not applied: %+v %+v", st, bs)
+	}
+	if u.shell == nil || u.shell.current != "dashboard" {
+		t.Fatal("not on the dashboard")
+	}
+	if !hasLabel(u, "Audit trail verified: intact.") {
+		t.Errorf("dashboard: %s", labels(u))
 	}
 }
 
-func TestLoginScreen(t *testing.T) {
-	cfg := testConfig(t)
-	s, err := app.Init(cfg, app.InitParams{User: adminName, Password: adminPassword, Business: "Acme"})
+func TestLoginLockoutAndNotice(t *testing.T) {
+	cfg, clk := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	test.AssertRendersToMarkup(t, "login.xml", u.win.Canvas())
+	es := entries(u)
+	if len(es) != 2 {
+		t.Fatalf("login screen has %d entries, want 2", len(es))
+	}
+	es[0].SetText(adminName)
+	for i := range auth.DefaultLockoutThreshold {
+		es[1].SetText("wrong password!")
+		tap(t, u, "Unlock")
+		d := dialogText(u)
+		closeDialogs(u)
+		if i == 0 && !strings.Contains(d, "The user name or password is not right.") {
+			t.Errorf("dialog after a wrong password: %q", d)
+		}
+		if es[1].Text != "" {
+			t.Error("the wrong password was left in the field")
+		}
+	}
+	es[1].SetText(adminPassword)
+	tap(t, u, "Unlock")
+	if u.Session() != nil {
+		t.Fatal("signed in during the back-off")
+	}
+	if !strings.Contains(dialogText(u), "Too many failed attempts. Wait") || !hasLabel(u, "Too many failed attempts") {
+		t.Errorf("no lockout notice: %q / %q", dialogText(u), labels(u))
+	}
+	closeDialogs(u)
+	clk.Advance(time.Hour)
+	es[1].SetText(adminPassword)
+	tap(t, u, "Unlock")
+	if u.Session() == nil {
+		t.Fatalf("not signed in: %q", dialogText(u))
+	}
+	if d := dialogText(u); !strings.Contains(d, "5 failed attempts since your last login") {
+		t.Errorf("no failed-attempt notice: %q", d)
+	}
+}
+
+func TestInvoiceIssuePayExport(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	sh := u.shell
+	onUI(u, func() { sh.open("invoices") })
+	u.Wait()
+	if !hasLabel(u, "No invoices yet.") {
+		t.Errorf("empty list: %s", labels(u))
+	}
+	test.AssertRendersToMarkup(t, "invoices_empty.xml", u.win.Canvas())
+	tap(t, u, "New invoice")
+	e := findEditor(t, u)
+	l := e.lines[0]
+	test.Type(l.desc, "Consulting")
+	l.qty.SetText("10")
+	l.price.SetText("150.00")
+	l.tax.SetText("19")
+	if !hasLabel(u, "€1,500.00") || !hasLabel(u, "Tax 19% on €1,500.00") || !hasLabel(u, "€1,785.00") {
+		t.Errorf("live totals: %s", labels(u))
+	}
+	e.notes.SetText("Pay to IBAN DE89 3704 0044 0532 0130 00")
+	if !hasLabel(u, "looks like IBAN") {
+		t.Errorf("no inline scanner warning: %s", labels(u))
+	}
+	e.notes.SetText("Thank you for your business.")
+	test.AssertRendersToMarkup(t, "editor_draft.xml", u.win.Canvas())
+	tap(t, u, "Save")
+	if d := dialogText(u); d != "" {
+		t.Fatalf("save: %s", d)
+	}
+	tap(t, u, "Issue")
+	tap(t, u, "Yes")
+	u.Wait()
+	e = findEditor(t, u)
+	if e.inv.Number != "INV-2026-0001" || e.inv.Status != invoice.StatusIssued {
+		t.Fatalf("after issue: %q %q; %q", e.inv.Number, e.inv.Status, dialogText(u))
+	}
+	tap(t, u, "Record payment")
+	des := dialogEntries(u)
+	des[1].SetText("1000.00")
+	tap(t, u, "Record")
+	e = findEditor(t, u)
+	if e.inv.Status != invoice.StatusPartiallyPaid || !hasLabel(u, "Payment of €1,000.00 on 2026-11-24") {
+		t.Fatalf("after payment: %q %s %q", e.inv.Status, labels(u), dialogText(u))
+	}
+	tap(t, u, "Export PDF")
+	dir := u.pickPath("")
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if len(matches) != 1 {
+		t.Fatalf("exported %v; %q", matches, dialogText(u))
+	}
+	if data, _ := os.ReadFile(matches[0]); !strings.HasPrefix(string(data), "%PDF") {
+		t.Error("not a PDF")
+	}
+	// The list shows it.
+	onUI(u, func() { sh.open("invoices") })
+	u.Wait()
+	if !hasLabel(u, "1 invoice") {
+		t.Errorf("list: %s", labels(u))
+	}
+	test.AssertRendersToMarkup(t, "invoices_list.xml", u.win.Canvas())
+	// Duplicate and credit note from the issued invoice.
+	onUI(u, func() { openInvoice(sh, e.inv.ID) })
+	u.Wait()
+	tap(t, u, "Credit note")
+	if ce := findEditor(t, u); ce.inv.Kind != invoice.KindCreditNote || ce.inv.Status != invoice.StatusDraft {
+		t.Errorf("credit note: %+v", ce.inv)
+	}
+}
+
+func findEditor(t *testing.T, u *UI) *editor {
+	t.Helper()
+	if u.shell == nil || u.shell.editor == nil {
+		t.Fatalf("no invoice editor on screen; dialog %q", dialogText(u))
+	}
+	return u.shell.editor
+}
+
+func TestInvoiceListPages(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	s, err := app.Login(cfg, adminName, adminPassword)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GenerateDemo(app.DemoOptions{Clients: 20, Invoices: 1200, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	u := newTestUI(t, cfg)
-	es := entries(t, u)
-	if len(es) != 2 {
-		t.Fatalf("login screen has %d entries, want 2", len(es))
-	}
-	test.Type(es[0], adminName)
-	test.Type(es[1], "wrong password!")
-	test.Tap(button(t, u, "Unlock"))
+	signIn(t, u, adminName, adminPassword)
+	onUI(u, func() { u.shell.open("invoices") })
 	u.Wait()
-	if !strings.Contains(dialogText(u), "The user name or password is not right.") {
-		t.Errorf("dialog after a wrong password: %q", dialogText(u))
+	if !hasLabel(u, "1,200 invoices") {
+		t.Fatalf("count: %s", labels(u))
 	}
-	if es[1].Text != "" {
-		t.Error("the wrong password was left in the field")
+	var l *invoiceList
+	for _, o := range test.LaidOutObjects(u.win.Content()) {
+		if e, ok := o.(*entry); ok && e.list != nil {
+			l = e.list
+		}
 	}
-	u.win.Canvas().Overlays().Top().Hide()
-	test.Type(es[1], adminPassword)
-	test.Tap(button(t, u, "Unlock"))
+	if l == nil {
+		t.Fatal("no list")
+	}
+	if len(l.pages) != 1 {
+		t.Errorf("%d pages loaded at first, want 1", len(l.pages))
+	}
+	if r, ok := l.row(1100); !ok || r.ID == "" {
+		t.Error("row 1100 not fetched")
+	}
+	if len(l.pages) != 2 {
+		t.Errorf("%d pages loaded, want 2", len(l.pages))
+	}
+	l.search.SetText("zzzz-no-such-word")
+	if !hasLabel(u, "No invoices match.") {
+		t.Errorf("search: %s", labels(u))
+	}
+}
+
+func TestBackupAndRestore(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	keyFile := filepath.Join(t.TempDir(), "key.txt")
+	key, err := u.Session().RecoveryKeyFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	onUI(u, func() { u.shell.open("backups") })
 	u.Wait()
-	u.Wait()
-	if !hasLabel(u, "intact") {
-		t.Error("the audit check's result is not shown")
+	tap(t, u, "Choose…")
+	tap(t, u, "Save settings")
+	tap(t, u, "Back up now")
+	if !hasLabel(u, "Backup written") {
+		t.Fatalf("backup: %s %q", labels(u), dialogText(u))
 	}
-	if u.Session() == nil || !hasLabel(u, "Signed in as anna") {
-		t.Fatalf("not signed in; dialog %q", dialogText(u))
+	// A change after the backup, which the restore must undo.
+	if _, _, err := u.Session().SaveClient(invoice.Client{Name: "Initech", Email: "x@initech.example"}); err != nil {
+		t.Fatal(err)
+	}
+	tap(t, u, "Verify all")
+	if !hasLabel(u, "1 backup, all verified.") || !hasLabel(u, "Verified: restores") {
+		t.Fatalf("verify: %s %q", labels(u), dialogText(u))
+	}
+	tap(t, u, "Restore…")
+	if d := dialogText(u); !strings.Contains(d, "It holds") || !strings.Contains(d, "1 client,") {
+		t.Errorf("no preview: %q", d)
+	}
+	dialogEntries(u)[0].SetText(keyFile)
+	tap(t, u, "Replace my books")
+	u.Wait()
+	if u.Session() != nil {
+		t.Fatal("still signed in after a restore")
+	}
+	if !hasLabel(u, "Restored the backup of") {
+		t.Fatalf("no restore notice: %s %q", labels(u), dialogText(u))
+	}
+	signIn(t, u, adminName, adminPassword)
+	cs, err := u.Session().Clients()
+	if err != nil || len(cs) != 1 {
+		t.Errorf("clients after restore: %v %v", cs, err)
+	}
+}
+
+func TestUsersAuditAndIdleLock(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	onUI(u, func() { u.shell.open("users") })
+	u.Wait()
+	tap(t, u, "Add user")
+	des := dialogEntries(u)
+	des[0].SetText("bob")
+	des[1].SetText("Saxophone-Meadow-Turnip-77")
+	tap(t, u, "Add")
+	if !strings.Contains(dialogText(u), "bob must choose their own password") {
+		t.Fatalf("add user: %q", dialogText(u))
+	}
+	closeDialogs(u)
+	users, _ := u.Session().Users()
+	if len(users) != 2 || users[1].Name != "bob" && users[0].Name != "bob" {
+		t.Errorf("users: %+v", users)
+	}
+
+	onUI(u, func() { u.shell.open("audit") })
+	u.Wait()
+	if !hasLabel(u, "user.add") {
+		t.Errorf("audit log: %s", labels(u))
+	}
+	tap(t, u, "Verify")
+	if !hasLabel(u, "Intact: all") {
+		t.Errorf("verify: %s", labels(u))
+	}
+
+	// bob signs in: forced password change, and sees no administrator
+	// screens.
+	tap(t, u, "Lock")
+	signIn(t, u, "bob", "Saxophone-Meadow-Turnip-77")
+	if !hasLabel(u, "You must choose a new password") {
+		t.Fatalf("no forced change: %s", labels(u))
+	}
+	es := entries(u)
+	es[0].SetText("Saxophone-Meadow-Turnip-77")
+	es[1].SetText("Quartz-Harbor-Lantern-19")
+	es[2].SetText("Quartz-Harbor-Lantern-19")
+	tap(t, u, "Change password")
+	if u.shell == nil {
+		t.Fatalf("not in the main window: %q", dialogText(u))
+	}
+	for _, d := range u.shell.defs {
+		if d.id == "users" || d.id == "settings" || d.id == "audit" {
+			t.Errorf("a clerk is offered %s", d.title)
+		}
+	}
+
+	// Idle lock.
+	u.do(func() {})
+	u.startIdle(30 * time.Millisecond)
+	deadline := time.Now().Add(5 * time.Second)
+	for u.Session() != nil && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if u.Session() != nil {
+		t.Fatal("the idle lock did not lock")
+	}
+	u.do(func() {
+		if !hasLabel(u, "Locked after 1 minute without activity") {
+			t.Errorf("no idle notice: %s", labels(u))
+		}
+	})
+}
+
+func TestScreensRender(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	for _, id := range []string{"dashboard", "clients", "users", "settings", "account"} {
+		onUI(u, func() { u.shell.open(id) })
+		u.Wait()
+		u.Wait()
+		test.AssertRendersToMarkup(t, id+".xml", u.win.Canvas())
 	}
 }

@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"encoding/csv"
+	"fmt"
+
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"safeinvoice/app"
+	"safeinvoice/auth"
+)
+
+var auditColumns = columns{140, 100, 150, 0}
+
+func buildAudit(sh *shell) fyne.CanvasObject {
+	u, s := sh.u, sh.s
+	var entries []app.AuditEntry
+	user, action, from, to := u.newEntry(), u.newEntry(), u.newEntry(), u.newEntry()
+	user.SetPlaceHolder("User")
+	action.SetPlaceHolder("Action, e.g. invoice.")
+	from.SetPlaceHolder("From YYYY-MM-DD")
+	to.SetPlaceHolder("To YYYY-MM-DD")
+	count := widget.NewLabel("")
+	verdict := wrapLabel("")
+	list := widget.NewList(
+		func() int { return len(entries) },
+		func() fyne.CanvasObject {
+			detail := widget.NewLabel("")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			return container.New(auditColumns, widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), detail)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			e := entries[i]
+			objs := o.(*fyne.Container).Objects
+			objs[0].(*widget.Label).SetText(e.Time.Local().Format("2006-01-02 15:04"))
+			objs[1].(*widget.Label).SetText(e.User)
+			objs[2].(*widget.Label).SetText(e.Action)
+			objs[3].(*widget.Label).SetText(strings.TrimSpace(e.Object + "  " + e.Detail))
+		})
+	filter := func() app.AuditFilter {
+		return app.AuditFilter{User: strings.TrimSpace(user.Text), Action: strings.TrimSpace(action.Text),
+			From: strings.TrimSpace(from.Text), To: strings.TrimSpace(to.Text), Limit: 2000}
+	}
+	reload := func() {
+		var err error
+		if entries, err = s.AuditLog(filter()); err != nil {
+			u.showError(err)
+		}
+		if len(entries) == 2000 {
+			count.SetText("The newest 2,000 entries; narrow the filter to see older ones.")
+		} else {
+			count.SetText(plural(len(entries), "entry"))
+		}
+		list.Refresh()
+	}
+	for _, e := range []*entry{user, action, from, to} {
+		e.OnSubmitted = func(string) { reload() }
+	}
+	reload()
+	sh.onFind = func() { u.win.Canvas().Focus(action) }
+	apply := u.button("Filter", theme.SearchIcon(), reload)
+	filters := container.NewBorder(nil, nil, nil, apply, container.NewGridWithColumns(4, user, action, from, to))
+
+	var actions []fyne.CanvasObject
+	if u.can(auth.PermExportAudit) {
+		export := func() {
+			u.saveDialog("audit-log.csv", func(path string) { exportAudit(sh, path, filter()) })
+		}
+		sh.onExport = export
+		actions = append(actions, u.button("Export CSV…", theme.DownloadIcon(), export))
+	}
+	if u.can(auth.PermVerifyAudit) {
+		actions = append(actions, u.primary("Verify", theme.ConfirmIcon(), func() {
+			verdict.Importance = widget.MediumImportance
+			verdict.SetText("Verifying every entry of the audit trail…")
+			var rep struct{ n uint64 }
+			u.background(func() error {
+				r, err := s.VerifyAudit()
+				rep.n = r.Entries
+				return err
+			}, func(err error) {
+				if err != nil {
+					verdict.Importance = widget.DangerImportance
+					verdict.SetText("The audit trail failed verification: " + plainError(err))
+					return
+				}
+				verdict.Importance = widget.SuccessImportance
+				verdict.SetText(fmt.Sprintf("Intact: all %s verified at %s.", plural(int(rep.n), "entry"), u.now().Local().Format("15:04")))
+			})
+		}))
+	}
+	header := container.New(auditColumns, boldLabel("Time"), boldLabel("User"), boldLabel("Action"), boldLabel("Details"))
+	return page("Audit log", actions, container.NewBorder(container.NewVBox(filters, verdict, header), count, nil, nil, list))
+}
+
+// exportAudit writes the filtered audit log as CSV.
+func exportAudit(sh *shell, path string, f app.AuditFilter) {
+	u, s := sh.u, sh.s
+	f.Limit = 1 << 30
+	var n int
+	u.background(func() error {
+		entries, err := s.AuditLog(f)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		_ = w.Write([]string{"seq", "time", "user", "action", "object", "detail"})
+		for i := len(entries) - 1; i >= 0; i-- {
+			e := entries[i]
+			_ = w.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time.UTC().Format(time.RFC3339),
+				csvSafe(e.User), csvSafe(e.Action), csvSafe(e.Object), csvSafe(e.Detail)})
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return err
+		}
+		n = len(entries)
+		return writeNewFile(path, []byte(b.String()))
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		u.showInfo("Export finished", fmt.Sprintf("Wrote %s to %s.", plural(n, "entry"), path))
+	})
+}
+
+// csvSafe keeps spreadsheets from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,379 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"safeinvoice/app"
+	"safeinvoice/auth"
+)
+
+var scheduleChoices = []struct {
+	label string
+	value app.BackupSchedule
+}{
+	{"Only when I click Back up now", "manual"},
+	{"When SafeInvoice closes", "on-close"},
+	{"Every hour", "hourly"},
+	{"Every day", "daily"},
+}
+
+// backupsScreen is the Backups screen's state.
+type backupsScreen struct {
+	sh       *shell
+	dir      *entry
+	schedule *widget.Select
+	extra    *entry
+	state    *widget.Label
+	progress *widget.ProgressBarInfinite
+	busy     *widget.Label
+	report   app.BackupReport
+	list     *widget.List
+	listNote *widget.Label
+}
+
+var backupColumns = columns{170, 110, 110, 0, 110}
+
+func buildBackups(sh *shell) fyne.CanvasObject {
+	u, s := sh.u, sh.s
+	b := &backupsScreen{sh: sh}
+	bs, err := s.BackupSettings()
+	if err != nil {
+		u.showError(err)
+	}
+	b.dir = u.newEntry()
+	b.dir.SetText(bs.Dir)
+	b.dir.SetPlaceHolder("No folder chosen")
+	b.schedule = widget.NewSelect(nil, nil)
+	for i, c := range scheduleChoices {
+		b.schedule.Options = append(b.schedule.Options, c.label)
+		if c.value == bs.Schedule {
+			b.schedule.SetSelectedIndex(i)
+		}
+	}
+	if b.schedule.SelectedIndex() < 0 {
+		b.schedule.SetSelectedIndex(0)
+	}
+	b.extra = u.newMultiLineEntry()
+	b.extra.SetText(strings.Join(bs.Recipients, "\n"))
+	b.extra.SetPlaceHolder("Optional: age1… public keys, one per line (an accountant's, for example)")
+	b.extra.SetMinRowsVisible(2)
+	b.state = wrapLabel("")
+	b.progress = widget.NewProgressBarInfinite()
+	b.progress.Stop()
+	b.progress.Hide()
+	b.busy = widget.NewLabel("")
+	b.busy.Hide()
+	b.listNote = wrapLabel("Click Verify all to list the backups in the folder and check that each one restores.")
+	b.listNote.Importance = widget.LowImportance
+	b.list = widget.NewList(
+		func() int { return len(b.report.Results) },
+		func() fyne.CanvasObject {
+			restore := widget.NewButtonWithIcon("Restore…", theme.HistoryIcon(), nil)
+			return container.New(backupColumns, widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), restore)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			r := b.report.Results[i]
+			objs := o.(*fyne.Container).Objects
+			objs[0].(*widget.Label).SetText(r.Created.Local().Format("2 Jan 2006 15:04"))
+			objs[1].(*widget.Label).SetText(string(r.Kind))
+			objs[2].(*widget.Label).SetText(plural(r.Manifest.Records(), "record"))
+			st := objs[3].(*widget.Label)
+			if r.Err != nil {
+				st.SetText("Problem: " + plainError(r.Err))
+				st.Importance = widget.DangerImportance
+			} else {
+				st.SetText("Verified: restores")
+				st.Importance = widget.SuccessImportance
+			}
+			st.Truncation = fyne.TextTruncateEllipsis
+			st.Refresh()
+			btn := objs[4].(*widget.Button)
+			btn.OnTapped = u.act(func() { b.previewRestore(r.Path, r.Manifest, r.Err) })
+			if r.Err != nil || !u.can(auth.PermRestore) {
+				btn.Disable()
+			} else {
+				btn.Enable()
+			}
+		})
+	b.refreshState()
+
+	canEdit := u.can(auth.PermEditSettings)
+	choose := u.button("Choose…", theme.FolderOpenIcon(), func() { u.folderDialog(b.dir.SetText) })
+	save := u.button("Save settings", theme.DocumentSaveIcon(), b.saveSettings)
+	if !canEdit {
+		b.dir.Disable()
+		b.schedule.Disable()
+		b.extra.Disable()
+		choose.Disable()
+		save.Hide()
+	} else {
+		sh.onSave = b.saveSettings
+	}
+	form := widget.NewForm(
+		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, choose, b.dir)),
+		widget.NewFormItem("Schedule", b.schedule),
+		widget.NewFormItem("Also encrypt to", b.extra),
+		widget.NewFormItem("", container.NewHBox(save)),
+	)
+	var actions []fyne.CanvasObject
+	if u.can(auth.PermRestore) {
+		actions = append(actions,
+			u.button("Save recovery kit…", theme.DocumentPrintIcon(), func() {
+				u.saveDialog("SafeInvoice recovery kit.pdf", b.saveKit)
+			}),
+			u.button("Restore from file…", theme.HistoryIcon(), func() {
+				u.openDialog(func(path string) { b.previewRestore(path, app.BackupManifest{}, nil) })
+			}))
+	}
+	actions = append(actions, u.button("Verify all", theme.SearchIcon(), b.verify))
+	if u.can(auth.PermRunBackup) {
+		actions = append(actions, u.primary("Back up now", theme.UploadIcon(), b.backupNow))
+	}
+	header := container.New(backupColumns, boldLabel("Created"), boldLabel("Kind"), boldLabel("Holds"), boldLabel("Status"), widget.NewLabel(""))
+	top := container.NewVBox(form, b.state, b.busy, b.progress, widget.NewSeparator(), b.listNote, header)
+	return page("Backups", actions, container.NewBorder(top, nil, nil, nil, b.list))
+}
+
+func (b *backupsScreen) refreshState() {
+	st, err := b.sh.s.BackupState()
+	if err != nil {
+		b.state.SetText(plainError(err))
+		return
+	}
+	now := b.sh.u.now()
+	var parts []string
+	if st.LastSuccess.IsZero() {
+		parts = append(parts, "No backup has been written yet.")
+		b.state.Importance = widget.WarningImportance
+	} else {
+		parts = append(parts, fmt.Sprintf("Last backup %s (%s).", age(st.LastSuccess, now), st.LastSuccess.Local().Format("2 Jan 2006 15:04")))
+		b.state.Importance = widget.MediumImportance
+	}
+	if !st.LastVerified.IsZero() {
+		parts = append(parts, "Last verified "+age(st.LastVerified, now)+".")
+	}
+	if st.LastFailure.After(st.LastSuccess) {
+		parts = append(parts, "The last attempt failed: "+sentence(st.LastError))
+		b.state.Importance = widget.DangerImportance
+	}
+	b.state.SetText(strings.Join(parts, " "))
+}
+
+func (b *backupsScreen) start(what string) {
+	b.busy.SetText(what)
+	b.busy.Show()
+	b.progress.Show()
+	b.progress.Start()
+}
+
+func (b *backupsScreen) stop() {
+	b.progress.Stop()
+	b.progress.Hide()
+	b.busy.Hide()
+}
+
+func (b *backupsScreen) saveSettings() {
+	u, s := b.sh.u, b.sh.s
+	var recips []string
+	for _, l := range strings.Split(b.extra.Text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			recips = append(recips, l)
+		}
+	}
+	dir := strings.TrimSpace(b.dir.Text)
+	sched := scheduleChoices[max(b.schedule.SelectedIndex(), 0)].value
+	u.background(func() error {
+		bs, err := s.BackupSettings()
+		if err != nil {
+			return err
+		}
+		bs.Dir, bs.Recipients, bs.Schedule = dir, recips, sched
+		return s.SetBackupSettings(bs)
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		b.busy.SetText("Backup settings saved.")
+		b.busy.Show()
+	})
+}
+
+func (b *backupsScreen) backupNow() {
+	u, s := b.sh.u, b.sh.s
+	dir := strings.TrimSpace(b.dir.Text)
+	b.start("Writing an encrypted backup…")
+	var info app.BackupInfo
+	u.background(func() error {
+		var err error
+		info, err = s.BackupNow(dir)
+		return err
+	}, func(err error) {
+		b.stop()
+		b.refreshState()
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		b.busy.SetText(fmt.Sprintf("Backup written: %s (%s, %s).", info.Manifest.Data, info.Manifest.Kind, plural(info.Manifest.Records(), "record")))
+		b.busy.Show()
+	})
+}
+
+func (b *backupsScreen) verify() {
+	u, s := b.sh.u, b.sh.s
+	dir := strings.TrimSpace(b.dir.Text)
+	b.start("Verifying every backup: each one is decrypted and restored into a scratch folder…")
+	var rep app.BackupReport
+	u.background(func() error {
+		var err error
+		rep, err = s.VerifyBackups(dir)
+		return err
+	}, func(err error) {
+		b.stop()
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		slices.Reverse(rep.Results) // newest first
+		b.report = rep
+		switch n := rep.Problems(); {
+		case len(rep.Results) == 0:
+			b.listNote.SetText("There are no backups of this vault in the folder yet.")
+		case n == 0:
+			b.listNote.SetText(fmt.Sprintf("%s, all verified.", plural(len(rep.Results), "backup")))
+		default:
+			b.listNote.SetText(fmt.Sprintf("%s; %s found.", plural(len(rep.Results), "backup"), plural(n, "problem")))
+		}
+		b.refreshState()
+		b.list.Refresh()
+	})
+}
+
+func (b *backupsScreen) saveKit(path string) {
+	u, s := b.sh.u, b.sh.s
+	u.background(func() error {
+		data, err := s.RecoveryKitPDF()
+		if err != nil {
+			return err
+		}
+		return writeNewFile(path, data)
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		u.showInfo("Recovery kit saved", "Saved to "+path+". Print it and keep it away from this computer.")
+	})
+}
+
+// previewRestore shows what a backup holds and asks for the recovery key
+// before anything is replaced. m is the backup's manifest when known (from
+// a verification).
+func (b *backupsScreen) previewRestore(path string, m app.BackupManifest, problem error) {
+	u := b.sh.u
+	var lines []string
+	lines = append(lines, "Backup file: "+path)
+	if !m.Created.IsZero() {
+		lines = append(lines, "Made "+m.Created.Local().Format("2 Jan 2006 15:04")+", "+string(m.Kind)+" backup.")
+		var holds []string
+		for _, k := range []struct{ key, word string }{
+			{"invoice", "invoice"}, {"client", "client"}, {"user", "user"}, {"audit", "audit entry"},
+		} {
+			holds = append(holds, plural(m.Counts[k.key], k.word))
+		}
+		lines = append(lines, "It holds "+strings.Join(holds, ", ")+".")
+		if problem == nil {
+			lines = append(lines, "It was verified: it decrypts and restores.")
+		}
+	} else {
+		lines = append(lines, "Its content is checked with the recovery key before anything is replaced.")
+	}
+	lines = append(lines, "", "Restoring replaces the books of this computer with this backup. "+
+		"The current data folder is kept beside it for rollback. You will be signed out.")
+	key := u.newEntry()
+	key.SetPlaceHolder("The recovery key file of this vault")
+	chooseKey := u.button("Choose…", theme.FolderOpenIcon(), func() { u.openDialog(key.SetText) })
+	content := container.NewVBox(
+		wrapLabel(strings.Join(lines, "\n")),
+		widget.NewForm(widget.NewFormItem("Recovery key", container.NewBorder(nil, nil, nil, chooseKey, key))),
+	)
+	d := dialog.NewCustomConfirm("Restore this backup?", "Replace my books", "Cancel", content, func(ok bool) {
+		if ok {
+			u.restore(path, key.Text)
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(560, content.MinSize().Height+120))
+	d.Show()
+}
+
+// restore closes the session, restores the backup at from with the key file
+// at keyPath over the data folder and returns to the login screen.
+func (u *UI) restore(from, keyPath string) {
+	key, err := os.ReadFile(strings.TrimSpace(keyPath))
+	if err != nil {
+		u.showError(fmt.Errorf("read the recovery key: %w", err))
+		return
+	}
+	u.closeSession()
+	bar := widget.NewProgressBarInfinite()
+	u.win.SetContent(centered("Restoring…", container.NewVBox(
+		wrapLabel("Rebuilding the books from "+from+" and checking them. This can take a while for a large vault."), bar)))
+	var res app.RestoreResult
+	u.background(func() error {
+		var err error
+		res, err = app.Restore(u.cfg, app.RestoreParams{From: from, RecoveryKey: key, Replace: true})
+		return err
+	}, func(err error) {
+		bar.Stop()
+		u.showLogin(u.fyneApp.Preferences().String(prefLastUser))
+		if err != nil {
+			u.loginNotice("The restore failed and nothing was replaced: " + plainError(err))
+			u.loginScreen.notice.Importance = widget.DangerImportance
+			u.loginScreen.notice.Refresh()
+			return
+		}
+		msg := fmt.Sprintf("Restored the backup of %s (%s from %s). Sign in with a password that was valid then.",
+			res.Created.Local().Format("2 Jan 2006 15:04"), plural(res.Records, "record"), plural(res.Files, "file"))
+		if res.Previous != "" {
+			msg += " The previous data folder was kept at " + res.Previous + "."
+		}
+		u.loginNotice(msg)
+	})
+}
+
+// showRestoreFromLogin restores without signing in, as on a new computer:
+// a backup file and the recovery key are all it needs.
+func (u *UI) showRestoreFromLogin() {
+	from := u.newEntry()
+	from.SetPlaceHolder("A backup file, or the backup folder for its newest backup")
+	key := u.newEntry()
+	key.SetPlaceHolder("The recovery key file")
+	chooseFrom := u.button("File…", theme.FileIcon(), func() { u.openDialog(from.SetText) })
+	chooseDir := u.button("Folder…", theme.FolderOpenIcon(), func() { u.folderDialog(from.SetText) })
+	chooseKey := u.button("Choose…", theme.FolderOpenIcon(), func() { u.openDialog(key.SetText) })
+	content := container.NewVBox(
+		wrapLabel("Restoring replaces the books in this computer's data folder, if there are any; they are kept beside it for rollback. "+
+			"The backup is checked with the recovery key before anything is replaced."),
+		widget.NewForm(
+			widget.NewFormItem("Backup", container.NewBorder(nil, nil, nil, container.NewHBox(chooseFrom, chooseDir), from)),
+			widget.NewFormItem("Recovery key", container.NewBorder(nil, nil, nil, chooseKey, key)),
+		),
+	)
+	d := dialog.NewCustomConfirm("Restore from a backup", "Restore", "Cancel", content, func(ok bool) {
+		if ok {
+			u.restore(strings.TrimSpace(from.Text), key.Text)
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(600, content.MinSize().Height+120))
+	d.Show()
+}

@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"safeinvoice/app"
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+)
+
+// dashFacts is what the dashboard shows, gathered off the UI goroutine.
+type dashFacts struct {
+	outstanding  sums
+	openCount    int
+	overdue      sums
+	overdueCount int
+	paidMonth    sums
+	lastBackup   time.Time
+	backupErr    string
+	schedule     app.BackupSchedule
+	hasFolder    bool
+	alerts       []app.Alert
+	auditProblem error
+}
+
+// paidScanLimit bounds how many recently paid invoices are opened to sum
+// this month's payments (the list rows carry no payment dates).
+const paidScanLimit = 2000
+
+func gatherDashboard(s *app.Session, today time.Time) (dashFacts, error) {
+	f := dashFacts{outstanding: sums{}, overdue: sums{}, paidMonth: sums{}}
+	for _, st := range []invoice.Status{invoice.StatusIssued, invoice.StatusPartiallyPaid} {
+		page, err := s.ListInvoices(app.InvoiceQuery{Status: st, Limit: 1 << 30})
+		if err != nil {
+			return f, err
+		}
+		for _, r := range page.Rows {
+			f.outstanding.add(r.Balance, r.Currency)
+		}
+		f.openCount += page.Matches
+	}
+	page, err := s.ListInvoices(app.InvoiceQuery{Status: invoice.StatusOverdue, Limit: 1 << 30})
+	if err != nil {
+		return f, err
+	}
+	for _, r := range page.Rows {
+		f.overdue.add(r.Balance, r.Currency)
+	}
+	f.overdueCount = page.Matches
+	month := today.Format("2006-01")
+	for _, st := range []invoice.Status{invoice.StatusPaid, invoice.StatusPartiallyPaid} {
+		page, err := s.ListInvoices(app.InvoiceQuery{Status: st, Sort: "date", Limit: paidScanLimit})
+		if err != nil {
+			return f, err
+		}
+		for _, r := range page.Rows {
+			inv, err := s.Invoice(r.ID)
+			if err != nil {
+				return f, err
+			}
+			for _, p := range inv.Payments {
+				if strings.HasPrefix(p.Date, month) {
+					f.paidMonth.add(p.Amount, inv.Currency)
+				}
+			}
+		}
+	}
+	if bs, err := s.BackupSettings(); err == nil {
+		f.schedule, f.hasFolder = bs.Schedule, bs.Dir != ""
+	}
+	if st, err := s.BackupState(); err == nil {
+		f.lastBackup = st.LastSuccess
+		if st.LastFailure.After(st.LastSuccess) {
+			f.backupErr = st.LastError
+		}
+	}
+	if s.User().Role.Can(auth.PermViewAlerts) {
+		if f.alerts, err = s.Alerts(true); err != nil {
+			return f, err
+		}
+	}
+	f.auditProblem = s.AuditProblem()
+	return f, nil
+}
+
+// backupDueAfter is how old the last backup may get before the dashboard
+// warns, per schedule.
+func backupDueAfter(s app.BackupSchedule) time.Duration {
+	switch s {
+	case "hourly":
+		return 3 * time.Hour
+	case "daily", "on-close":
+		return 48 * time.Hour
+	}
+	return 7 * 24 * time.Hour
+}
+
+// age says how long ago t was, roughly.
+func age(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	}
+	return plural(int(d/(24*time.Hour)), "day") + " ago"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// card is one figure of the dashboard.
+func card(title string, value, detail *widget.Label) fyne.CanvasObject {
+	t := widget.NewLabel(title)
+	t.Importance = widget.LowImportance
+	value.TextStyle.Bold = true
+	value.SizeName = theme.SizeNameSubHeadingText
+	return widget.NewCard("", "", container.NewVBox(t, value, detail))
+}
+
+func buildDashboard(sh *shell) fyne.CanvasObject {
+	u, s := sh.u, sh.s
+	outstanding, outDetail := widget.NewLabel("…"), wrapLabel("")
+	overdue, overDetail := widget.NewLabel("…"), wrapLabel("")
+	paid, paidDetail := widget.NewLabel("…"), wrapLabel("payments received")
+	backup, backupDetail := widget.NewLabel("…"), wrapLabel("")
+	audit := wrapLabel("Checking the audit trail…")
+	alertBox := container.NewVBox()
+	alertTitle := widget.NewLabelWithStyle("Alerts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	alertTitle.Hide()
+
+	var refresh func()
+	refresh = func() {
+		var f dashFacts
+		now := u.now()
+		u.background(func() error {
+			var err error
+			f, err = gatherDashboard(s, now)
+			return err
+		}, func(err error) {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			outstanding.SetText(f.outstanding.String())
+			outDetail.SetText(plural(f.openCount, "open invoice"))
+			overdue.SetText(f.overdue.String())
+			overDetail.SetText(plural(f.overdueCount, "overdue invoice"))
+			if f.overdueCount > 0 {
+				overdue.Importance = widget.DangerImportance
+				overdue.Refresh()
+			}
+			paid.SetText(f.paidMonth.String())
+			paidDetail.SetText("received in " + now.Format("January 2006"))
+			switch {
+			case f.lastBackup.IsZero():
+				backup.SetText("Never")
+				backup.Importance = widget.WarningImportance
+				if f.hasFolder {
+					backupDetail.SetText("No backup has been written yet.")
+				} else {
+					backupDetail.SetText("No backup folder is set.")
+				}
+			default:
+				backup.SetText(age(f.lastBackup, now))
+				backupDetail.SetText(f.lastBackup.Local().Format("2 Jan 2006 15:04"))
+				if now.Sub(f.lastBackup) > backupDueAfter(f.schedule) {
+					backup.Importance = widget.WarningImportance
+					backupDetail.SetText(backupDetail.Text + " — a backup is overdue")
+				}
+			}
+			if f.backupErr != "" {
+				backup.Importance = widget.DangerImportance
+				backupDetail.SetText("The last backup failed: " + sentence(f.backupErr))
+			}
+			backup.Refresh()
+			if f.auditProblem != nil {
+				audit.Importance = widget.DangerImportance
+				audit.SetText("Audit trail problem: " + plainError(f.auditProblem))
+			} else {
+				audit.Importance = widget.SuccessImportance
+				audit.SetText("Audit trail verified: intact.")
+			}
+			alertBox.RemoveAll()
+			alertTitle.Hidden = len(f.alerts) == 0
+			alertTitle.Refresh()
+			for _, a := range f.alerts {
+				a := a
+				msg := wrapLabel(a.Time.Local().Format("2 Jan 15:04") + "  " + sentence(a.Message))
+				msg.Importance = widget.WarningImportance
+				ack := u.button("Acknowledge", theme.ConfirmIcon(), func() {
+					u.background(func() error { return s.AckAlert(a.Seq) }, func(err error) {
+						if err != nil {
+							u.showError(err)
+						}
+						refresh()
+					})
+				})
+				alertBox.Add(container.NewBorder(nil, nil, nil, ack, msg))
+			}
+		})
+	}
+	sh.onAlerts = refresh
+	refresh()
+
+	grid := container.NewGridWithColumns(4,
+		card("Outstanding", outstanding, outDetail),
+		card("Overdue", overdue, overDetail),
+		card("Paid this month", paid, paidDetail),
+		card("Last backup", backup, backupDetail),
+	)
+	var actions []fyne.CanvasObject
+	if u.can(auth.PermCreateDraft) {
+		actions = append(actions, u.primary("New invoice", theme.ContentAddIcon(), func() {
+			sh.open("invoices")
+			if sh.onNew != nil {
+				sh.onNew()
+			}
+		}))
+	}
+	body := container.NewVBox(grid, audit, alertTitle, alertBox)
+	return page("Dashboard", actions, container.NewVScroll(body))
+}

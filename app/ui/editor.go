@@ -1,0 +1,677 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+)
+
+// lineColumns are the widths of the line table: description, quantity,
+// unit price, tax %, discount %, net, remove.
+var lineColumns = columns{0, 70, 110, 70, 80, 120, 40}
+
+// editor shows one invoice or credit note: editable while a draft,
+// read-only with the lifecycle actions once issued.
+type editor struct {
+	sh       *shell
+	inv      invoice.Invoice
+	editable bool
+
+	clients  []invoice.Client
+	client   *widget.Select
+	issue    *entry
+	due      *entry
+	currency *entry
+	notes    *entry
+	terms    *entry
+
+	lines    []*lineRow
+	linesBox *fyne.Container
+	totals   *fyne.Container
+	warnings *widget.Label
+	status   *widget.Label
+}
+
+type lineRow struct {
+	desc, qty, price, tax, disc *entry
+	net                         *widget.Label
+	row                         fyne.CanvasObject
+}
+
+// newInvoice opens the editor on a new draft.
+func newInvoice(sh *shell) {
+	u, s := sh.u, sh.s
+	st, err := s.Settings()
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	today := u.now()
+	inv := invoice.Invoice{
+		Kind:      invoice.KindInvoice,
+		Status:    invoice.StatusDraft,
+		Currency:  st.Currency,
+		IssueDate: today.Format(invoice.DateLayout),
+		DueDate:   today.AddDate(0, 0, st.PaymentDays).Format(invoice.DateLayout),
+		Terms:     st.PaymentTerms,
+		Lines:     []invoice.Line{{Quantity: "1", TaxRate: "0"}},
+	}
+	showEditor(sh, inv)
+}
+
+// openInvoice loads invoice id and opens it in the editor.
+func openInvoice(sh *shell, id string) {
+	inv, err := sh.s.Invoice(id)
+	if err != nil {
+		sh.u.showError(err)
+		return
+	}
+	showEditor(sh, inv)
+}
+
+func showEditor(sh *shell, inv invoice.Invoice) {
+	u, s := sh.u, sh.s
+	e := &editor{sh: sh, inv: inv}
+	role := s.User().Role
+	e.editable = inv.Status == invoice.StatusDraft && (inv.ID == "" && role.Can(auth.PermCreateDraft) || inv.ID != "" && role.Can(auth.PermEditDraft))
+	clients, err := s.Clients()
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	e.clients = clients
+
+	e.client = widget.NewSelect(nil, func(string) { e.changed() })
+	e.fillClients()
+	e.issue = e.field(inv.IssueDate, "YYYY-MM-DD")
+	e.due = e.field(inv.DueDate, "YYYY-MM-DD")
+	e.currency = e.field(inv.Currency, "EUR")
+	e.notes = u.newMultiLineEntry()
+	e.notes.SetText(inv.Notes)
+	e.notes.SetMinRowsVisible(2)
+	e.notes.OnChanged = func(string) { e.changed() }
+	e.terms = e.field(inv.Terms, "e.g. Payable within 30 days")
+	e.warnings = wrapLabel("")
+	e.warnings.Importance = widget.WarningImportance
+	e.warnings.Hide()
+	e.status = widget.NewLabel("")
+	e.status.Importance = widget.LowImportance
+
+	e.linesBox = container.NewVBox()
+	for _, l := range inv.Lines {
+		e.addLine(l)
+	}
+	e.totals = container.NewVBox()
+
+	header := container.New(lineColumns,
+		boldLabel("Description"), boldLabel("Qty"), boldLabel("Unit price"),
+		boldLabel("Tax %"), boldLabel("Discount %"), rightLabel("Net", true), widget.NewLabel(""))
+	var addLine fyne.CanvasObject = layoutSpacer()
+	if e.editable {
+		addLine = container.NewHBox(u.button("Add line", theme.ContentAddIcon(), func() {
+			e.addLine(invoice.Line{Quantity: "1", TaxRate: e.lastRate()})
+			e.changed()
+		}))
+	}
+	var clientRow fyne.CanvasObject = e.client
+	if e.editable && inv.Kind != invoice.KindCreditNote && u.can(auth.PermManageClients) {
+		newClient := u.button("", theme.ContentAddIcon(), func() {
+			showClientForm(sh, invoice.Client{}, func(c invoice.Client) {
+				if cs, err := s.Clients(); err == nil {
+					e.clients = cs
+				}
+				e.fillClients()
+				e.selectClient(c.ID)
+			})
+		})
+		clientRow = container.NewBorder(nil, nil, nil, newClient, e.client)
+	}
+	if !e.editable || inv.Kind == invoice.KindCreditNote {
+		e.client.Disable()
+	}
+	form := widget.NewForm(
+		widget.NewFormItem("Client", clientRow),
+		widget.NewFormItem("Issue date", e.issue),
+		widget.NewFormItem("Due date", e.due),
+		widget.NewFormItem("Currency", e.currency),
+	)
+	form2 := widget.NewForm(
+		widget.NewFormItem("Notes", e.notes),
+		widget.NewFormItem("Terms", e.terms),
+	)
+	if !e.editable {
+		client := ""
+		if i := e.client.SelectedIndex(); i >= 0 {
+			client = e.client.Selected
+		}
+		form = widget.NewForm(
+			widget.NewFormItem("Client", widget.NewLabel(client)),
+			widget.NewFormItem("Issue date", widget.NewLabel(inv.IssueDate)),
+			widget.NewFormItem("Due date", widget.NewLabel(inv.DueDate)),
+			widget.NewFormItem("Currency", widget.NewLabel(inv.Currency)),
+		)
+		form2 = widget.NewForm(
+			widget.NewFormItem("Notes", wrapLabel(inv.Notes)),
+			widget.NewFormItem("Terms", wrapLabel(inv.Terms)),
+		)
+	}
+	details := container.NewGridWithColumns(2, form, form2)
+	totalsRow := container.NewBorder(nil, nil, nil, e.totals)
+	body := container.NewVBox(
+		details,
+		widget.NewSeparator(),
+		header,
+		e.linesBox,
+		addLine,
+		widget.NewSeparator(),
+		totalsRow,
+		e.warnings,
+		e.history(),
+	)
+
+	back := u.button("Invoices", theme.NavigateBackIcon(), func() { sh.open("invoices") })
+	title := e.title()
+	actions := append([]fyne.CanvasObject{e.status}, e.actions()...)
+	top := container.NewBorder(nil, nil, container.NewHBox(back, heading(title)), container.NewHBox(actions...))
+	sh.status, sh.editor = e.status, e
+	sh.onNew = func() { newInvoice(sh) }
+	sh.onFind = nil
+	if e.editable {
+		sh.onSave = e.save
+	}
+	if e.inv.Number != "" && u.can(auth.PermExportPDF) {
+		sh.onExport = e.exportPDF
+	}
+	sh.show(container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, container.NewVScroll(body)))
+	e.changed()
+	if e.editable && inv.ID == "" {
+		u.win.Canvas().Focus(e.lines[0].desc)
+	}
+}
+
+func boldLabel(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func rightLabel(s string, bold bool) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold})
+}
+
+func layoutSpacer() fyne.CanvasObject { return container.NewHBox() }
+
+func (e *editor) title() string {
+	kind := "Invoice"
+	if e.inv.Kind == invoice.KindCreditNote {
+		kind = "Credit note"
+	}
+	switch {
+	case e.inv.ID == "":
+		return "New " + strings.ToLower(kind)
+	case e.inv.Number == "":
+		return kind + " (draft)"
+	}
+	return kind + " " + e.inv.Number + " · " + statusWord(e.inv.EffectiveStatus(e.sh.u.now()))
+}
+
+func (e *editor) field(text, placeholder string) *entry {
+	f := e.sh.u.newEntry()
+	f.SetText(text)
+	f.SetPlaceHolder(placeholder)
+	f.OnChanged = func(string) { e.changed() }
+	return f
+}
+
+func (e *editor) fillClients() {
+	opts := make([]string, len(e.clients))
+	for i, c := range e.clients {
+		opts[i] = c.Name + " <" + c.Email + ">"
+	}
+	e.client.Options = opts
+	e.selectClient(e.inv.ClientID)
+	if e.client.SelectedIndex() < 0 && len(opts) > 0 && e.inv.ClientID == "" {
+		e.client.SetSelectedIndex(0)
+	}
+	e.client.Refresh()
+}
+
+func (e *editor) selectClient(id string) {
+	for i, c := range e.clients {
+		if c.ID == id {
+			e.client.SetSelectedIndex(i)
+			return
+		}
+	}
+}
+
+func (e *editor) lastRate() string {
+	if n := len(e.lines); n > 0 && e.lines[n-1].tax.Text != "" {
+		return e.lines[n-1].tax.Text
+	}
+	return "0"
+}
+
+func (e *editor) addLine(l invoice.Line) {
+	u := e.sh.u
+	r := &lineRow{
+		desc:  e.field(l.Description, "What was delivered"),
+		qty:   e.field(l.Quantity, "1"),
+		price: e.field(l.UnitPrice, "0.00"),
+		tax:   e.field(l.TaxRate, "0"),
+		disc:  e.field(l.Discount, "0"),
+		net:   rightLabel("", false),
+	}
+	var remove fyne.CanvasObject = widget.NewLabel("")
+	if e.editable {
+		rb := u.button("", theme.DeleteIcon(), func() { e.removeLine(r) })
+		rb.Importance = widget.LowImportance
+		remove = rb
+	}
+	r.row = container.New(lineColumns, r.desc, r.qty, r.price, r.tax, r.disc, r.net, remove)
+	if !e.editable {
+		desc := widget.NewLabel(l.Description)
+		desc.Wrapping = fyne.TextWrapWord
+		r.row = container.New(lineColumns, desc, rightLabel(l.Quantity, false), rightLabel(l.UnitPrice, false),
+			rightLabel(l.TaxRate, false), rightLabel(l.Discount, false), r.net, remove)
+	}
+	e.lines = append(e.lines, r)
+	e.linesBox.Add(r.row)
+}
+
+func (e *editor) removeLine(r *lineRow) {
+	if len(e.lines) == 1 {
+		return
+	}
+	for i, l := range e.lines {
+		if l == r {
+			e.lines = append(e.lines[:i], e.lines[i+1:]...)
+			break
+		}
+	}
+	e.linesBox.Remove(r.row)
+	e.changed()
+}
+
+// collect returns the invoice as the form shows it.
+func (e *editor) collect() invoice.Invoice {
+	inv := e.inv
+	if i := e.client.SelectedIndex(); i >= 0 && i < len(e.clients) {
+		inv.ClientID = e.clients[i].ID
+	}
+	inv.IssueDate = strings.TrimSpace(e.issue.Text)
+	inv.DueDate = strings.TrimSpace(e.due.Text)
+	inv.Currency = strings.ToUpper(strings.TrimSpace(e.currency.Text))
+	inv.Notes = e.notes.Text
+	inv.Terms = e.terms.Text
+	inv.Lines = make([]invoice.Line, len(e.lines))
+	for i, r := range e.lines {
+		inv.Lines[i] = invoice.Line{
+			Description: r.desc.Text,
+			Quantity:    strings.TrimSpace(r.qty.Text),
+			UnitPrice:   strings.TrimSpace(r.price.Text),
+			TaxRate:     strings.TrimSpace(r.tax.Text),
+			Discount:    strings.TrimSpace(r.disc.Text),
+		}
+	}
+	return inv
+}
+
+// changed recomputes the totals, the tax breakdown and the scanner's
+// warnings as the user types.
+func (e *editor) changed() {
+	if e.totals == nil {
+		return
+	}
+	inv := e.collect()
+	t, err := inv.Totals()
+	e.totals.RemoveAll()
+	row := func(label, value string, bold bool) {
+		e.totals.Add(container.New(columns{200, 140}, rightLabel(label, bold), rightLabel(value, bold)))
+	}
+	if err != nil {
+		for _, r := range e.lines {
+			r.net.SetText("")
+		}
+		row("Total", "—", true)
+		msg := wrapLabel("Check the lines: " + sentence(err.Error()))
+		msg.Importance = widget.LowImportance
+		e.totals.Add(container.NewGridWrap(fyne.NewSize(340, msg.MinSize().Height*2), msg))
+	} else {
+		for i, r := range e.lines {
+			if i < len(t.LineNets) {
+				r.net.SetText(formatMoney(t.LineNets[i]))
+			}
+		}
+		row("Net", formatMoney(t.Net), false)
+		for _, rt := range t.Rates {
+			row(fmt.Sprintf("Tax %s%% on %s", rt.Rate, formatMoney(rt.Net)), formatMoney(rt.Tax), false)
+		}
+		row("Total", formatMoney(t.Total), true)
+		if len(inv.Credits) > 0 {
+			row("Credited", formatMoney(t.Credited), false)
+		}
+		if len(inv.Payments) > 0 {
+			row("Paid", formatMoney(t.Paid), false)
+		}
+		if inv.Status != invoice.StatusDraft {
+			row("Balance", formatMoney(t.Balance), true)
+		}
+	}
+	e.showFindings(invoice.ScanInvoice(&inv))
+}
+
+func (e *editor) showFindings(fs []invoice.Finding) {
+	if len(fs) == 0 {
+		e.warnings.Hide()
+		return
+	}
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		where := f.Field
+		if where == "" {
+			where = "text"
+		}
+		parts[i] = fmt.Sprintf("%s looks like %s (%s)", where, f.Detail, f.Excerpt)
+	}
+	e.warnings.SetText("⚠ Sensitive data does not belong on an invoice: " + strings.Join(parts, "; ") + ".")
+	e.warnings.Show()
+}
+
+// history lists payments and credits of an issued invoice.
+func (e *editor) history() fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, p := range e.inv.Payments {
+		text := fmt.Sprintf("Payment of %s on %s", formatAmount(p.Amount, e.inv.Currency), p.Date)
+		if p.Note != "" {
+			text += " — " + p.Note
+		}
+		box.Add(widget.NewLabel(text))
+	}
+	for _, c := range e.inv.Credits {
+		box.Add(widget.NewLabel(fmt.Sprintf("Credit note %s of %s on %s", c.Number, formatAmount(c.Amount, e.inv.Currency), c.Date)))
+	}
+	if e.inv.VoidReason != "" {
+		l := widget.NewLabel("Voided: " + e.inv.VoidReason)
+		l.Importance = widget.DangerImportance
+		box.Add(l)
+	}
+	if len(box.Objects) > 0 {
+		box.Objects = append([]fyne.CanvasObject{boldLabel("History")}, box.Objects...)
+	}
+	return box
+}
+
+// actions are the buttons the invoice's status and the user's role allow.
+func (e *editor) actions() []fyne.CanvasObject {
+	u := e.sh.u
+	var out []fyne.CanvasObject
+	add := func(label string, icon fyne.Resource, perm auth.Permission, fn func()) {
+		if u.can(perm) {
+			out = append(out, u.button(label, icon, fn))
+		}
+	}
+	switch st := e.inv.Status; {
+	case st == invoice.StatusDraft:
+		if e.inv.ID != "" {
+			add("Delete", theme.DeleteIcon(), auth.PermDeleteDraft, e.deleteDraft)
+		}
+		perm := auth.PermIssueInvoice
+		if e.inv.Kind == invoice.KindCreditNote {
+			perm = auth.PermCreditNote
+		}
+		add("Issue", theme.MailSendIcon(), perm, e.issueInvoice)
+		if e.editable {
+			save := u.primary("Save", theme.DocumentSaveIcon(), e.save)
+			out = append(out, save)
+		}
+	default:
+		if e.inv.Kind == invoice.KindInvoice {
+			if st == invoice.StatusIssued || st == invoice.StatusPartiallyPaid {
+				add("Record payment", theme.ContentAddIcon(), auth.PermRecordPayment, e.recordPayment)
+			}
+			if st == invoice.StatusIssued && len(e.inv.Payments) == 0 && len(e.inv.Credits) == 0 {
+				add("Void", theme.CancelIcon(), auth.PermVoidInvoice, e.void)
+			}
+			if st != invoice.StatusVoid {
+				add("Credit note", theme.ContentUndoIcon(), auth.PermCreditNote, e.creditNote)
+			}
+		}
+		add("Export PDF", theme.DocumentPrintIcon(), auth.PermExportPDF, e.exportPDF)
+	}
+	if e.inv.ID != "" && e.inv.Kind == invoice.KindInvoice {
+		add("Duplicate", theme.ContentCopyIcon(), auth.PermCreateDraft, e.duplicate)
+	}
+	return out
+}
+
+// save stores the draft; the scanner's warnings stay shown inline.
+func (e *editor) save() { e.saveThen(nil) }
+
+func (e *editor) saveThen(next func(inv invoice.Invoice)) {
+	u, s := e.sh.u, e.sh.s
+	inv := e.collect()
+	if inv.ClientID == "" {
+		u.showError(errors.New("choose a client (add one with the + button)"))
+		return
+	}
+	var saved invoice.Invoice
+	var findings []invoice.Finding
+	u.background(func() error {
+		var err error
+		saved, findings, err = s.SaveDraft(inv)
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if next != nil {
+			next(saved)
+			return
+		}
+		showEditor(e.sh, saved)
+		msg := "Saved."
+		if len(findings) > 0 {
+			msg = "Saved, with warnings."
+		}
+		e.sh.setStatus(msg)
+	})
+}
+
+// setStatus shows a short note in the current editor's title row.
+func (sh *shell) setStatus(text string) {
+	if sh.status != nil {
+		sh.status.SetText(text)
+	}
+}
+
+func (e *editor) issueInvoice() {
+	u, s := e.sh.u, e.sh.s
+	what := "invoice"
+	if e.inv.Kind == invoice.KindCreditNote {
+		what = "credit note"
+	}
+	dialog.ShowConfirm("Issue this "+what+"?",
+		"It gets the next number and can no longer be changed or deleted.", func(ok bool) {
+			if !ok {
+				return
+			}
+			issue := func(inv invoice.Invoice) {
+				var issued invoice.Invoice
+				u.background(func() error {
+					var err error
+					issued, err = s.IssueInvoice(inv.ID)
+					return err
+				}, func(err error) {
+					if err != nil {
+						u.showError(err)
+						showEditor(e.sh, inv)
+						return
+					}
+					showEditor(e.sh, issued)
+				})
+			}
+			if e.editable {
+				e.saveThen(issue)
+			} else {
+				issue(e.inv)
+			}
+		}, u.win)
+}
+
+func (e *editor) deleteDraft() {
+	u, s := e.sh.u, e.sh.s
+	dialog.ShowConfirm("Delete this draft?", "The draft is removed for good.", func(ok bool) {
+		if !ok {
+			return
+		}
+		u.background(func() error { return s.DeleteDraft(e.inv.ID) }, func(err error) {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			e.sh.open("invoices")
+		})
+	}, u.win)
+}
+
+func (e *editor) recordPayment() {
+	u, s := e.sh.u, e.sh.s
+	balance := ""
+	if t, err := e.inv.Totals(); err == nil {
+		balance = t.Balance.Number()
+	}
+	date := u.newEntry()
+	date.SetText(u.now().Format(invoice.DateLayout))
+	amount := u.newEntry()
+	amount.SetText(balance)
+	note := u.newEntry()
+	note.SetPlaceHolder("Optional, e.g. bank transfer")
+	items := []*widget.FormItem{
+		widget.NewFormItem("Date", date),
+		widget.NewFormItem("Amount ("+e.inv.Currency+")", amount),
+		widget.NewFormItem("Note", note),
+	}
+	d := dialog.NewForm("Record payment", "Record", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		p := invoice.Payment{Date: date.Text, Amount: amount.Text, Note: note.Text}
+		var inv invoice.Invoice
+		u.background(func() error {
+			var err error
+			inv, err = s.RecordPayment(e.inv.ID, p)
+			return err
+		}, func(err error) {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			showEditor(e.sh, inv)
+		})
+	}, u.win)
+	d.Resize(fyne.NewSize(420, d.MinSize().Height))
+	d.Show()
+	u.win.Canvas().Focus(amount)
+}
+
+func (e *editor) void() {
+	u, s := e.sh.u, e.sh.s
+	reason := u.newEntry()
+	reason.SetPlaceHolder("Why is this invoice void?")
+	d := dialog.NewForm("Void invoice "+e.inv.Number, "Void", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Reason", reason)}, func(ok bool) {
+			if !ok {
+				return
+			}
+			var inv invoice.Invoice
+			r := reason.Text
+			u.background(func() error {
+				var err error
+				inv, err = s.VoidInvoice(e.inv.ID, r)
+				return err
+			}, func(err error) {
+				if err != nil {
+					u.showError(err)
+					return
+				}
+				showEditor(e.sh, inv)
+			})
+		}, u.win)
+	d.Resize(fyne.NewSize(420, d.MinSize().Height))
+	d.Show()
+}
+
+// creditNote makes a draft credit note for the whole invoice, to be edited
+// down and issued.
+func (e *editor) creditNote() {
+	u, s := e.sh.u, e.sh.s
+	lines := append([]invoice.Line(nil), e.inv.Lines...)
+	var note invoice.Invoice
+	u.background(func() error {
+		var err error
+		note, err = s.CreateCreditNote(e.inv.ID, lines)
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		showEditor(e.sh, note)
+	})
+}
+
+func (e *editor) duplicate() {
+	u, s := e.sh.u, e.sh.s
+	var dup invoice.Invoice
+	u.background(func() error {
+		var err error
+		dup, err = s.DuplicateInvoice(e.inv.ID)
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		showEditor(e.sh, dup)
+	})
+}
+
+// exportPDF asks for a folder, writes the PDF there and opens it.
+func (e *editor) exportPDF() {
+	if e.inv.Number == "" {
+		return
+	}
+	e.sh.u.folderDialog(func(dir string) { e.exportPDFTo(dir, true) })
+}
+
+func (e *editor) exportPDFTo(dir string, open bool) {
+	u, s := e.sh.u, e.sh.s
+	var paths []string
+	number := e.inv.Number
+	u.background(func() error {
+		var err error
+		paths, err = s.ExportPDFs(context.Background(), dir, []string{number}, nil)
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if len(paths) > 0 {
+			e.sh.setStatus("Saved " + paths[0])
+			if open {
+				u.openFile(paths[0])
+			}
+		}
+	})
+}

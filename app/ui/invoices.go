@@ -1,0 +1,334 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"safeinvoice/app"
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
+)
+
+// listPage is how many rows one ListInvoices call fetches; the table asks
+// only for the rows it shows, so 100,000 invoices scroll as smoothly as 10.
+const listPage = 200
+
+// sortChoice is one entry of the sort menu.
+type sortChoice struct {
+	label string
+	key   string
+	desc  bool
+}
+
+var sortChoices = []sortChoice{
+	{"Newest first", "date", false},
+	{"Oldest first", "date", true},
+	{"Due date", "due", false},
+	{"Number", "number", false},
+	{"Client", "client", false},
+	{"Largest total", "total", true},
+	{"Largest balance", "balance", true},
+	{"Status", "status", false},
+}
+
+var statusChoices = []struct {
+	label  string
+	status invoice.Status
+}{
+	{"All statuses", ""},
+	{"Draft", invoice.StatusDraft},
+	{"Issued", invoice.StatusIssued},
+	{"Partly paid", invoice.StatusPartiallyPaid},
+	{"Paid", invoice.StatusPaid},
+	{"Overdue", invoice.StatusOverdue},
+	{"Void", invoice.StatusVoid},
+}
+
+// invoiceColumns are the list's columns and their widths.
+var invoiceColumns = []struct {
+	title string
+	width float32
+}{
+	{"Number", 130}, {"Client", 210}, {"Issued", 100}, {"Due", 100},
+	{"Status", 100}, {"Total", 120}, {"Balance", 120},
+}
+
+// invoiceList is the paged invoice list. Pages are fetched on demand and
+// cached until the query changes.
+type invoiceList struct {
+	sh      *shell
+	query   app.InvoiceQuery
+	pages   map[int][]app.InvoiceRow
+	matches int
+	table   *widget.Table
+	count   *widget.Label
+	search  *entry
+}
+
+// row returns row i, fetching its page if needed.
+func (l *invoiceList) row(i int) (app.InvoiceRow, bool) {
+	p := i / listPage
+	rows, ok := l.pages[p]
+	if !ok {
+		q := l.query
+		q.Offset, q.Limit = p*listPage, listPage
+		page, err := l.sh.s.ListInvoices(q)
+		if err != nil {
+			return app.InvoiceRow{}, false
+		}
+		rows = page.Rows
+		l.pages[p] = rows
+	}
+	if j := i - p*listPage; j < len(rows) {
+		return rows[j], true
+	}
+	return app.InvoiceRow{}, false
+}
+
+// reload runs the query again from the first page.
+func (l *invoiceList) reload() {
+	l.pages = map[int][]app.InvoiceRow{}
+	q := l.query
+	q.Limit = listPage
+	page, err := l.sh.s.ListInvoices(q)
+	if err != nil {
+		l.sh.u.showError(err)
+		l.matches = 0
+	} else {
+		l.pages[0], l.matches = page.Rows, page.Matches
+	}
+	switch l.matches {
+	case 0:
+		if l.query.Text != "" || l.query.Status != "" {
+			l.count.SetText("No invoices match.")
+		} else {
+			l.count.SetText("No invoices yet.")
+		}
+	case 1:
+		l.count.SetText("1 invoice")
+	default:
+		l.count.SetText(fmt.Sprintf("%s invoices", groupThousands(l.matches)))
+	}
+	l.table.UnselectAll()
+	l.table.ScrollToTop()
+	l.table.Refresh()
+}
+
+func groupThousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func (l *invoiceList) cell(r app.InvoiceRow, col int) (string, fyne.TextAlign, widget.Importance) {
+	switch col {
+	case 0:
+		if r.Number == "" {
+			return "(draft)", fyne.TextAlignLeading, widget.LowImportance
+		}
+		return r.Number, fyne.TextAlignLeading, widget.MediumImportance
+	case 1:
+		return r.ClientName, fyne.TextAlignLeading, widget.MediumImportance
+	case 2:
+		return r.IssueDate, fyne.TextAlignLeading, widget.MediumImportance
+	case 3:
+		return r.DueDate, fyne.TextAlignLeading, widget.MediumImportance
+	case 4:
+		imp := widget.MediumImportance
+		switch r.Status {
+		case invoice.StatusOverdue:
+			imp = widget.DangerImportance
+		case invoice.StatusPaid:
+			imp = widget.SuccessImportance
+		case invoice.StatusDraft, invoice.StatusVoid:
+			imp = widget.LowImportance
+		}
+		word := statusWord(r.Status)
+		if r.Kind == invoice.KindCreditNote {
+			word += " (credit)"
+		}
+		return word, fyne.TextAlignLeading, imp
+	case 5:
+		return formatAmount(r.Total, r.Currency), fyne.TextAlignTrailing, widget.MediumImportance
+	case 6:
+		return formatAmount(r.Balance, r.Currency), fyne.TextAlignTrailing, widget.MediumImportance
+	}
+	return "", fyne.TextAlignLeading, widget.MediumImportance
+}
+
+func buildInvoices(sh *shell) fyne.CanvasObject {
+	u := sh.u
+	l := &invoiceList{sh: sh, pages: map[int][]app.InvoiceRow{}, count: widget.NewLabel("")}
+	l.table = widget.NewTableWithHeaders(
+		func() (int, int) { return l.matches, len(invoiceColumns) },
+		func() fyne.CanvasObject {
+			lb := widget.NewLabel("INV-2026-00000")
+			lb.Truncation = fyne.TextTruncateEllipsis
+			return lb
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			lb := o.(*widget.Label)
+			r, ok := l.row(id.Row)
+			if !ok {
+				lb.SetText("")
+				return
+			}
+			text, align, imp := l.cell(r, id.Col)
+			lb.Alignment, lb.Importance = align, imp
+			lb.SetText(text)
+		})
+	l.table.ShowHeaderColumn = false
+	l.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		lb := o.(*widget.Label)
+		if id.Col >= 0 && id.Col < len(invoiceColumns) {
+			lb.SetText(invoiceColumns[id.Col].title)
+			lb.Alignment = fyne.TextAlignLeading
+			if id.Col >= 5 {
+				lb.Alignment = fyne.TextAlignTrailing
+			}
+		}
+	}
+	for i, c := range invoiceColumns {
+		l.table.SetColumnWidth(i, c.width)
+	}
+	l.table.OnSelected = func(id widget.TableCellID) {
+		u.touch()
+		r, ok := l.row(id.Row)
+		l.table.UnselectAll()
+		if ok {
+			openInvoice(sh, r.ID)
+		}
+	}
+
+	l.search = u.newEntry()
+	l.search.list = l
+	l.search.SetPlaceHolder("Search number, client, text…  (Ctrl+F)")
+	l.search.OnChanged = func(text string) {
+		l.query.Text = text
+		l.reload()
+	}
+	status := widget.NewSelect(nil, nil)
+	for _, c := range statusChoices {
+		status.Options = append(status.Options, c.label)
+	}
+	status.OnChanged = func(string) {
+		u.touch()
+		l.query.Status = statusChoices[status.SelectedIndex()].status
+		l.reload()
+	}
+	sortSel := widget.NewSelect(nil, nil)
+	for _, c := range sortChoices {
+		sortSel.Options = append(sortSel.Options, c.label)
+	}
+	sortSel.OnChanged = func(string) {
+		u.touch()
+		c := sortChoices[sortSel.SelectedIndex()]
+		l.query.Sort, l.query.Desc = c.key, c.desc
+		l.reload()
+	}
+	status.SetSelectedIndex(0)
+	sortSel.SetSelectedIndex(0)
+	l.reload()
+
+	var actions []fyne.CanvasObject
+	if u.can(auth.PermImport) {
+		actions = append(actions, u.button("Import…", theme.UploadIcon(), func() { importInvoices(sh, l) }))
+	}
+	if u.can(auth.PermExportCSV) {
+		actions = append(actions, u.button("Export CSV…", theme.DownloadIcon(), func() { exportCSV(sh) }))
+	}
+	if u.can(auth.PermCreateDraft) {
+		actions = append(actions, u.primary("New invoice", theme.ContentAddIcon(), func() { newInvoice(sh) }))
+		sh.onNew = func() { newInvoice(sh) }
+	}
+	sh.onFind = func() { u.win.Canvas().Focus(l.search) }
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(status, sortSel), l.search)
+	top := container.NewVBox(filters)
+	return page("Invoices", actions, container.NewBorder(top, l.count, nil, nil, l.table))
+}
+
+// importInvoices reads a JSON or CSV file chosen by the user, all or
+// nothing.
+func importInvoices(sh *shell, l *invoiceList) {
+	u := sh.u
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		runImport(sh, path, l.reload)
+	}, u.win)
+	d.Show()
+}
+
+// runImport imports path with a progress dialog, then calls done.
+func runImport(sh *shell, path string, done func()) {
+	u := sh.u
+	bar := widget.NewProgressBarInfinite()
+	prog := dialog.NewCustomWithoutButtons("Importing…", container.NewVBox(widget.NewLabel(path), bar), u.win)
+	prog.Show()
+	var res app.ImportResult
+	u.background(func() error {
+		var err error
+		res, err = sh.s.ImportPath(path)
+		return err
+	}, func(err error) {
+		bar.Stop()
+		prog.Hide()
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		u.showInfo("Import finished", fmt.Sprintf("Imported %s and %s.", plural(res.Invoices, "invoice"), plural(res.ClientsCreated, "new client")))
+		done()
+	})
+}
+
+// exportCSV writes every invoice to a CSV file the user chooses.
+func exportCSV(sh *shell) {
+	u := sh.u
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		_ = w.Close()
+		runExportCSV(sh, path)
+	}, u.win)
+	d.SetFileName("invoices.csv")
+	d.Show()
+}
+
+func runExportCSV(sh *shell, path string) {
+	u := sh.u
+	var n int
+	u.background(func() error {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		n, err = sh.s.ExportCSV(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		u.showInfo("Export finished", fmt.Sprintf("Wrote %s to %s.", plural(n, "invoice"), path))
+	})
+}

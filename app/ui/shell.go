@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"safeinvoice/app"
+	"safeinvoice/auth"
+)
+
+// screenDef is one entry of the navigation list.
+type screenDef struct {
+	id    string
+	title string
+	icon  fyne.Resource
+	perm  auth.Permission
+	build func(sh *shell) fyne.CanvasObject
+}
+
+// screens is the navigation, in order. A screen is offered only to roles
+// that have its permission.
+func screens() []screenDef {
+	return []screenDef{
+		{"dashboard", "Dashboard", theme.HomeIcon(), auth.PermViewInvoices, buildDashboard},
+		{"invoices", "Invoices", theme.DocumentIcon(), auth.PermViewInvoices, buildInvoices},
+		{"clients", "Clients", theme.AccountIcon(), auth.PermViewClients, buildClients},
+		{"backups", "Backups", theme.StorageIcon(), auth.PermVerifyBackups, buildBackups},
+		{"users", "Users and policy", theme.GridIcon(), auth.PermManageUsers, buildUsers},
+		{"audit", "Audit log", theme.ListIcon(), auth.PermViewAuditLog, buildAudit},
+		{"settings", "Settings", theme.SettingsIcon(), auth.PermEditSettings, buildSettings},
+		{"account", "My account", theme.LoginIcon(), auth.PermChangeOwnPassword, buildAccount},
+	}
+}
+
+// shell is the signed-in window: navigation on the left, the current screen
+// on the right. Screens set the shortcut handlers they support.
+type shell struct {
+	u       *UI
+	s       *app.Session
+	defs    []screenDef
+	nav     *widget.List
+	body    *fyne.Container
+	current string
+
+	// Shortcut handlers of the current screen; nil when it has none.
+	onNew, onSave, onFind, onExport func()
+	// onAlerts is called when an alert arrives.
+	onAlerts func()
+	// status is the current editor's note label, and editor the editor,
+	// if one is shown.
+	status *widget.Label
+	editor *editor
+}
+
+// showMain opens the signed-in window on screen id (the first allowed
+// screen if id is empty or not allowed).
+func (u *UI) showMain(id string) {
+	s := u.Session()
+	if s == nil {
+		u.showLogin("")
+		return
+	}
+	sh := &shell{u: u, s: s}
+	for _, d := range screens() {
+		if s.User().Role.Can(d.perm) {
+			sh.defs = append(sh.defs, d)
+		}
+	}
+	sh.nav = widget.NewList(
+		func() int { return len(sh.defs) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Users and policy"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Icon).SetResource(sh.defs[i].icon)
+			c.Objects[1].(*widget.Label).SetText(sh.defs[i].title)
+		})
+	sh.nav.OnSelected = func(i widget.ListItemID) {
+		u.touch()
+		if sh.defs[i].id != sh.current {
+			sh.open(sh.defs[i].id)
+		}
+	}
+	sh.body = container.NewStack()
+
+	settings, _ := s.Settings()
+	who := widget.NewLabel(s.User().Name + " · " + string(s.User().Role))
+	who.Importance = widget.LowImportance
+	lock := u.button("Lock", theme.LogoutIcon(), u.lock)
+	title := widget.NewLabelWithStyle(settings.BusinessName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewBorder(nil, nil, title, container.NewHBox(who, lock))
+	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), sh.nav)
+	split := container.NewBorder(nil, nil, left, nil, container.NewPadded(sh.body))
+	content := container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, split)
+	u.shell = sh
+	u.win.SetContent(container.NewStack(newActivity(u), content))
+	sh.addShortcuts()
+
+	if id == "" || sh.index(id) < 0 {
+		id = sh.defs[0].id
+	}
+	sh.open(id)
+}
+
+func (sh *shell) index(id string) int {
+	for i, d := range sh.defs {
+		if d.id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// open shows screen id, remembering it as the last screen.
+func (sh *shell) open(id string) {
+	i := sh.index(id)
+	if i < 0 {
+		return
+	}
+	sh.onNew, sh.onSave, sh.onFind, sh.onExport, sh.onAlerts, sh.status, sh.editor = nil, nil, nil, nil, nil, nil, nil
+	sh.current = id
+	sh.u.fyneApp.Preferences().SetString(prefLastScreen, id)
+	sh.show(sh.defs[i].build(sh))
+	sh.nav.Select(i)
+}
+
+// show replaces the right-hand side (a screen or a sub-view such as the
+// invoice editor).
+func (sh *shell) show(o fyne.CanvasObject) {
+	sh.body.Objects = []fyne.CanvasObject{o}
+	sh.body.Refresh()
+}
+
+func (sh *shell) alertsChanged() {
+	if sh.onAlerts != nil {
+		sh.onAlerts()
+	}
+}
+
+// addShortcuts registers Ctrl+N (new invoice), Ctrl+S (save), Ctrl+F
+// (search) and Ctrl+E (export) on the window.
+func (sh *shell) addShortcuts() {
+	c := sh.u.win.Canvas()
+	mod := fyne.KeyModifierShortcutDefault
+	add := func(key fyne.KeyName, fn func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(fyne.Shortcut) {
+			if sh.u.shell != sh {
+				return
+			}
+			sh.u.touch()
+			fn()
+		})
+	}
+	add(fyne.KeyN, func() {
+		if sh.onNew != nil {
+			sh.onNew()
+			return
+		}
+		if sh.u.can(auth.PermCreateDraft) {
+			sh.open("invoices")
+			if sh.onNew != nil {
+				sh.onNew()
+			}
+		}
+	})
+	add(fyne.KeyS, func() {
+		if sh.onSave != nil {
+			sh.onSave()
+		}
+	})
+	add(fyne.KeyF, func() {
+		if sh.onFind == nil {
+			sh.open("invoices")
+		}
+		if sh.onFind != nil {
+			sh.onFind()
+		}
+	})
+	add(fyne.KeyE, func() {
+		if sh.onExport != nil {
+			sh.onExport()
+		}
+	})
+}
