@@ -2,11 +2,16 @@ package app
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"image"
 	_ "image/jpeg" // logos may be JPEG
 	_ "image/png"  // or PNG
+	"io"
+	"math"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bojanz/currency"
 
@@ -109,4 +114,42 @@ func (s *Session) AuditLog(f AuditFilter) ([]AuditEntry, error) {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, err
+}
+
+// ExportAuditCSV writes the audit entries matching f (all of them when
+// f.Limit is 0), oldest first, as CSV (formula-injection safe, UTF-8 with a
+// byte-order mark), and records the export in the trail itself.
+func (s *Session) ExportAuditCSV(w io.Writer, f AuditFilter) (int, error) {
+	if err := s.require(auth.PermExportAudit); err != nil {
+		return 0, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = math.MaxInt
+	}
+	entries, err := s.AuditLog(f)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := w.Write(utf8BOM); err != nil {
+		return 0, fmt.Errorf("export audit log: %w", err)
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"seq", "time", "user", "action", "object", "detail"}); err != nil {
+		return 0, fmt.Errorf("export audit log: %w", err)
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if err := cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time.UTC().Format(time.RFC3339),
+			neutralize(e.User), neutralize(e.Action), neutralize(e.Object), neutralize(e.Detail)}); err != nil {
+			return 0, fmt.Errorf("export audit log: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return 0, fmt.Errorf("export audit log: %w", err)
+	}
+	err = s.update(func(tx *storage.Tx) error {
+		return tx.Audit("export.audit", "", fmt.Sprintf("%d entries", len(entries)))
+	})
+	return len(entries), err
 }

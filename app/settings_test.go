@@ -74,3 +74,20 @@ func TestSaveSettingsValidatesAndKeepsBackupSettings(t *testing.T) {
 		t.Errorf("clerk audit log: %v", err)
 	}
 }
+
+func TestExportAuditCSVIsSafeAndAudited(t *testing.T) {
+	s := initVault(t, testConfig(t))
+	mustClient(t, s, "=cmd|' /C calc'!A0", "x@example.com")
+	var b strings.Builder
+	n, err := s.ExportAuditCSV(&b, AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 3 || strings.Contains(b.String(), "\n=") || !strings.Contains(b.String(), "client.create") {
+		t.Errorf("%d entries:\n%s", n, b.String())
+	}
+	last, err := s.AuditLog(AuditFilter{Limit: 1})
+	if err != nil || len(last) != 1 || last[0].Action != "export.audit" {
+		t.Errorf("the export is not in the trail: %+v %v", last, err)
+	}
+}

@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"encoding/csv"
+	"bytes"
 	"fmt"
-
-	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -100,30 +97,19 @@ func buildAudit(sh *shell) fyne.CanvasObject {
 	return page("Audit log", actions, container.NewBorder(container.NewVBox(filters, verdict, header), count, nil, nil, list))
 }
 
-// exportAudit writes the filtered audit log as CSV.
+// exportAudit writes the filtered audit log as CSV through the app layer,
+// which records the export in the trail.
 func exportAudit(sh *shell, path string, f app.AuditFilter) {
 	u, s := sh.u, sh.s
-	f.Limit = 1 << 30
+	f.Limit = 0 // everything that matches
 	var n int
 	u.background(func() error {
-		entries, err := s.AuditLog(f)
-		if err != nil {
+		var b bytes.Buffer
+		var err error
+		if n, err = s.ExportAuditCSV(&b, f); err != nil {
 			return err
 		}
-		var b strings.Builder
-		w := csv.NewWriter(&b)
-		_ = w.Write([]string{"seq", "time", "user", "action", "object", "detail"})
-		for i := len(entries) - 1; i >= 0; i-- {
-			e := entries[i]
-			_ = w.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time.UTC().Format(time.RFC3339),
-				csvSafe(e.User), csvSafe(e.Action), csvSafe(e.Object), csvSafe(e.Detail)})
-		}
-		w.Flush()
-		if err := w.Error(); err != nil {
-			return err
-		}
-		n = len(entries)
-		return writeNewFile(path, []byte(b.String()))
+		return writeNewFile(path, b.Bytes())
 	}, func(err error) {
 		if err != nil {
 			u.showError(err)
@@ -131,12 +117,4 @@ func exportAudit(sh *shell, path string, f app.AuditFilter) {
 		}
 		u.showInfo("Export finished", fmt.Sprintf("Wrote %s to %s.", plural(n, "entry"), path))
 	})
-}
-
-// csvSafe keeps spreadsheets from reading a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
