@@ -369,11 +369,82 @@ func (u *UI) showRestoreFromLogin() {
 			widget.NewFormItem("Recovery key", container.NewBorder(nil, nil, nil, chooseKey, key)),
 		),
 	)
-	d := dialog.NewCustomConfirm("Restore from a backup", "Restore", "Cancel", content, func(ok bool) {
+	d := dialog.NewCustomConfirm("Restore from a backup", "Preview…", "Cancel", content, func(ok bool) {
 		if ok {
-			u.restore(strings.TrimSpace(from.Text), key.Text)
+			u.previewLoginRestore(strings.TrimSpace(from.Text), strings.TrimSpace(key.Text))
 		}
 	}, u.win)
 	d.Resize(fyne.NewSize(600, content.MinSize().Height+120))
+	d.Show()
+}
+
+// previewLoginRestore reads what the backup at from holds with the key file
+// at keyPath, shows it, and restores only once the user confirms.
+func (u *UI) previewLoginRestore(from, keyPath string) {
+	key, err := os.ReadFile(keyPath)
+	if err != nil {
+		u.showError(fmt.Errorf("read the recovery key: %w", err))
+		return
+	}
+	var p app.RestorePreview
+	u.background(func() error {
+		var err error
+		p, err = app.PreviewRestore(u.cfg, from, key)
+		clear(key)
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		u.confirmLoginRestore(from, keyPath, p)
+	})
+}
+
+// restorePreviewText describes p for a person.
+func restorePreviewText(p app.RestorePreview, dataDir string) string {
+	kind := "a full backup"
+	if p.Kind == app.BackupIncremental {
+		kind = fmt.Sprintf("an incremental backup (a chain of %s: the full backup and %s)", plural(p.Files, "file"), plural(p.Files-1, "incremental one"))
+	}
+	lines := []string{
+		"Backup file: " + p.Backup,
+		"Made " + p.Created.Local().Format("2 Jan 2006 15:04") + ", " + kind + ".",
+		"Vault: " + p.VaultID,
+		fmt.Sprintf("It holds %s, %s, %s and %s.", plural(p.Invoices, "invoice"), plural(p.Clients, "client"),
+			plural(p.Users, "user"), auditEntries(p.AuditEntries)),
+		"",
+	}
+	if p.TargetHasVault {
+		lines = append(lines, "The data folder "+dataDir+" already holds books. Restoring replaces them with this backup; "+
+			"the current folder is kept beside it for rollback.")
+	} else {
+		lines = append(lines, "The restored books are put in the data folder "+dataDir+".")
+	}
+	lines = append(lines, "Sign in afterwards with a password that was valid when the backup was made.")
+	return strings.Join(lines, "\n")
+}
+
+// auditEntries is "1 audit entry" or "n audit entries".
+func auditEntries(n int) string {
+	if n == 1 {
+		return "1 audit entry"
+	}
+	return fmt.Sprintf("%d audit entries", n)
+}
+
+// confirmLoginRestore shows the preview and restores on confirmation.
+func (u *UI) confirmLoginRestore(from, keyPath string, p app.RestorePreview) {
+	ok := "Restore"
+	if p.TargetHasVault {
+		ok = "Replace my books"
+	}
+	content := wrapLabel(restorePreviewText(p, u.cfg.DataDir))
+	d := dialog.NewCustomConfirm("Restore this backup?", ok, "Cancel", content, func(yes bool) {
+		if yes {
+			u.restore(p.Backup, keyPath)
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(600, content.MinSize().Height+140))
 	d.Show()
 }

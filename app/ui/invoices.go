@@ -245,6 +245,9 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 	if u.can(auth.PermImport) {
 		actions = append(actions, u.button("Import…", theme.UploadIcon(), func() { importInvoices(sh, l) }))
 	}
+	if u.can(auth.PermExportPDF) {
+		actions = append(actions, u.button("Export PDFs…", theme.DocumentSaveIcon(), func() { exportPDFs(sh) }))
+	}
 	if u.can(auth.PermExportCSV) {
 		actions = append(actions, u.button("Export CSV…", theme.DownloadIcon(), func() { exportCSV(sh) }))
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"safeinvoice/app"
 	"safeinvoice/auth"
+	"safeinvoice/backup"
 	"safeinvoice/invoice"
 )
 
@@ -589,5 +591,177 @@ func TestScreensRender(t *testing.T) {
 		u.Wait()
 		u.Wait()
 		test.AssertRendersToMarkup(t, id+".xml", u.win.Canvas())
+	}
+}
+
+func TestExportPDFsBatch(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	s, err := app.Login(cfg, adminName, adminPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GenerateDemo(app.DemoOptions{Clients: 3, Invoices: 8, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.ListInvoices(app.InvoiceQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued := 0
+	for _, r := range page.Rows {
+		if r.Status != invoice.StatusDraft {
+			issued++
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if issued == 0 {
+		t.Fatal("the demo data holds no issued invoice")
+	}
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	sh := u.shell
+	onUI(u, func() { sh.open("invoices") })
+	u.Wait()
+
+	// Through the list's action: the folder dialog, then the export.
+	tap(t, u, "Export PDFs…")
+	dir := u.pickPath("")
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if len(matches) != issued {
+		t.Fatalf("exported %d files, want %d; %q", len(matches), issued, dialogText(u))
+	}
+	if d := dialogText(u); !strings.Contains(d, "Wrote "+plural(issued, "file")+" to "+dir) {
+		t.Errorf("end message: %q", d)
+	}
+	closeDialogs(u)
+
+	// The progress bar follows the export to its end.
+	dir2 := t.TempDir()
+	var b *pdfBatch
+	onUI(u, func() { b = newPDFBatch(sh, dir2) })
+	if d := dialogText(u); !strings.Contains(d, "Writing every issued invoice") {
+		t.Errorf("progress dialog: %q", d)
+	}
+	onUI(u, b.start)
+	u.Wait()
+	if b.bar.Value != float64(issued) || b.bar.Max != float64(issued) || b.bar.TextFormatter() != fmt.Sprintf("%d of %d", issued, issued) {
+		t.Errorf("progress bar at %v of %v", b.bar.Value, b.bar.Max)
+	}
+	closeDialogs(u)
+
+	// Cancelled before it starts: nothing is written, and the user is told.
+	dir3 := t.TempDir()
+	onUI(u, func() { b = newPDFBatch(sh, dir3) })
+	tap(t, u, "Cancel")
+	if !button(t, u, "Cancel").Disabled() {
+		t.Error("Cancel still enabled after cancelling")
+	}
+	onUI(u, b.start)
+	u.Wait()
+	if matches, _ := filepath.Glob(filepath.Join(dir3, "*")); len(matches) != 0 {
+		t.Errorf("a cancelled export wrote %v", matches)
+	}
+	if d := dialogText(u); !strings.Contains(d, "cancelled before any file was written") {
+		t.Errorf("cancel message: %q", d)
+	}
+}
+
+func TestRestorePreviewFromLogin(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	s, err := app.Login(cfg, adminName, adminPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backups := t.TempDir()
+	if _, err := s.BackupNow(backups); err != nil {
+		t.Fatal(err)
+	}
+	key, err := s.RecoveryKeyFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A change after the backup, which the restore must undo.
+	if _, _, err := s.SaveClient(invoice.Client{Name: "Initech", Email: "x@initech.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	keys := t.TempDir()
+	keyFile := filepath.Join(keys, "key.txt")
+	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := backup.NewRecoveryKey()
+	wrongFile := filepath.Join(keys, "wrong.txt")
+	if err := os.WriteFile(wrongFile, other.KeyFile("x", "", time.Now()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, cfg)
+	parent := filepath.Dir(cfg.DataDir)
+	before, _ := os.ReadDir(parent)
+
+	openRestore := func(keyPath string) {
+		t.Helper()
+		closeDialogs(u)
+		tap(t, u, "Restore from a backup…")
+		es := dialogEntries(u)
+		if len(es) != 2 {
+			t.Fatalf("restore dialog entries: %d", len(es))
+		}
+		es[0].SetText(backups)
+		es[1].SetText(keyPath)
+		tap(t, u, "Preview…")
+		u.Wait()
+	}
+
+	// A wrong key is refused before anything is shown or replaced.
+	openRestore(wrongFile)
+	if d := dialogText(u); !strings.Contains(d, "This recovery key does not open the backup") {
+		t.Errorf("wrong key: %q", d)
+	}
+	if findButton(u, "Replace my books") != nil {
+		t.Error("a restore is offered with a wrong key")
+	}
+
+	// The preview says what the backup holds; Cancel changes nothing.
+	openRestore(keyFile)
+	d := dialogText(u)
+	for _, want := range []string{"Made 24 Nov 2026", "a full backup", "It holds 0 invoices, 1 client, 1 user and", "audit entries", "already holds books"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("preview lacks %q: %q", want, d)
+		}
+	}
+	tap(t, u, "Cancel")
+	if after, _ := os.ReadDir(parent); len(after) != len(before) {
+		t.Errorf("cancelled preview changed %s: %v", parent, after)
+	}
+	if hasLabel(u, "Restored the backup of") {
+		t.Error("restored without confirmation")
+	}
+
+	// Confirmed: the books are those of the backup.
+	openRestore(keyFile)
+	tap(t, u, "Replace my books")
+	u.Wait()
+	if !hasLabel(u, "Restored the backup of") {
+		t.Fatalf("no restore notice: %s %q", labels(u), dialogText(u))
+	}
+	signIn(t, u, adminName, adminPassword)
+	cs, err := u.Session().Clients()
+	if err != nil || len(cs) != 1 {
+		t.Errorf("clients after restore: %v %v", cs, err)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for _, c := range [][3]any{{1, "entry", "1 entry"}, {3, "entry", "3 entries"}, {2, "day", "2 days"}, {2, "key", "2 keys"}, {0, "invoice", "0 invoices"}} {
+		if got := plural(c[0].(int), c[1].(string)); got != c[2].(string) {
+			t.Errorf("plural(%v, %v) = %q, want %q", c[0], c[1], got, c[2])
+		}
 	}
 }
