@@ -566,22 +566,28 @@ func (e *editor) recordPayment() {
 			return
 		}
 		p := invoice.Payment{Date: date.Text, Amount: amount.Text, Note: note.Text}
-		var inv invoice.Invoice
-		u.background(func() error {
-			var err error
-			inv, err = s.RecordPayment(e.inv.ID, p)
-			return err
-		}, func(err error) {
-			if err != nil {
-				u.showError(err)
-				return
-			}
-			showEditor(e.sh, inv)
-		})
+		e.changeThenShow(func() (invoice.Invoice, error) { return s.RecordPayment(e.inv.ID, p) })
 	}, u.win)
 	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
 	u.win.Canvas().Focus(amount)
+}
+
+// changeThenShow runs a change of the invoice in the background and shows
+// the changed invoice, or the error.
+func (e *editor) changeThenShow(change func() (invoice.Invoice, error)) {
+	var inv invoice.Invoice
+	e.sh.u.background(func() error {
+		var err error
+		inv, err = change()
+		return err
+	}, func(err error) {
+		if err != nil {
+			e.sh.u.showError(err)
+			return
+		}
+		showEditor(e.sh, inv)
+	})
 }
 
 func (e *editor) void() {
@@ -593,19 +599,8 @@ func (e *editor) void() {
 			if !ok {
 				return
 			}
-			var inv invoice.Invoice
 			r := reason.Text
-			u.background(func() error {
-				var err error
-				inv, err = s.VoidInvoice(e.inv.ID, r)
-				return err
-			}, func(err error) {
-				if err != nil {
-					u.showError(err)
-					return
-				}
-				showEditor(e.sh, inv)
-			})
+			e.changeThenShow(func() (invoice.Invoice, error) { return s.VoidInvoice(e.inv.ID, r) })
 		}, u.win)
 	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
