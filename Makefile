@@ -51,22 +51,16 @@ race: deps
 # other targets a shorter run. Findings land in testdata/fuzz and fail here.
 FUZZTIME      ?= 30s
 FUZZTIME_MORE ?= 10s
-# Minimising a new input counts no executions and, when the time runs out
-# meanwhile, Go reports "context deadline exceeded" as a failure; keep it
-# short (the default is 60 s).
-FUZZMINTIME   ?= 2s
 FUZZ_LONG  = invoice:FuzzParseAmount invoice:FuzzParsePattern app:FuzzParseImportJSON app:FuzzParseImportCSV
 FUZZ_SHORT = invoice:FuzzLineNet invoice:FuzzScan auth:FuzzStrength storage:FuzzDecodeSummary \
              backup:FuzzOpenManifest pdf:FuzzSafeFileName
 
-## fuzz: run every fuzz target for a while
+## fuzz: run every fuzz target for a while (scripts/fuzz-one)
 fuzz:
 	@set -e; for t in $(FUZZ_LONG); do \
-	  echo "fuzz $$t ($(FUZZTIME))"; \
-	  CGO_ENABLED=0 $(GO) test ./$${t%%:*}/ -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) > /tmp/fuzz.log 2>&1 || { cat /tmp/fuzz.log; exit 1; }; \
+	  echo "fuzz $$t ($(FUZZTIME))"; scripts/fuzz-one $${t%%:*} $${t#*:} $(FUZZTIME); \
 	done; for t in $(FUZZ_SHORT); do \
-	  echo "fuzz $$t ($(FUZZTIME_MORE))"; \
-	  CGO_ENABLED=0 $(GO) test ./$${t%%:*}/ -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME_MORE) -fuzzminimizetime $(FUZZMINTIME) > /tmp/fuzz.log 2>&1 || { cat /tmp/fuzz.log; exit 1; }; \
+	  echo "fuzz $$t ($(FUZZTIME_MORE))"; scripts/fuzz-one $${t%%:*} $${t#*:} $(FUZZTIME_MORE); \
 	done
 
 ## bench: every benchmark of BENCHMARKS.md, side by side in one run.
