@@ -195,13 +195,7 @@ func checkBackupDir(dir string) (string, error) {
 // BackupState returns the vault's record of its backups: the last success
 // and failure, for the dashboard's "last backup" and alerts.
 func (s *Session) BackupState() (storage.BackupState, error) {
-	var st storage.BackupState
-	err := s.vault.View(func(tx *storage.Tx) error {
-		var err error
-		st, err = tx.BackupState()
-		return err
-	})
-	return st, err
+	return read(s, (*storage.Tx).BackupState)
 }
 
 // recoveryKey returns the vault's recovery key.

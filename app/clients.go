@@ -35,13 +35,7 @@ func (s *Session) Client(id string) (invoice.Client, error) {
 	if err := s.require(auth.PermViewClients); err != nil {
 		return invoice.Client{}, err
 	}
-	var c invoice.Client
-	err := s.vault.View(func(tx *storage.Tx) error {
-		var err error
-		c, err = tx.Client(id)
-		return err
-	})
-	return c, err
+	return read(s, func(tx *storage.Tx) (invoice.Client, error) { return tx.Client(id) })
 }
 
 // normalizeClient trims what people type around values.

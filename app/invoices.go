@@ -85,13 +85,7 @@ func (s *Session) Invoice(id string) (invoice.Invoice, error) {
 	if err := s.require(auth.PermViewInvoices); err != nil {
 		return invoice.Invoice{}, err
 	}
-	var inv invoice.Invoice
-	err := s.vault.View(func(tx *storage.Tx) error {
-		var err error
-		inv, err = tx.Invoice(id)
-		return err
-	})
-	return inv, err
+	return read(s, func(tx *storage.Tx) (invoice.Invoice, error) { return tx.Invoice(id) })
 }
 
 // InvoiceByNumber returns the invoice carrying number.

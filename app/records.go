@@ -88,3 +88,14 @@ func (s *Session) screen(findings []invoice.Finding) ([]invoice.Finding, error) 
 
 // today is the session clock's calendar date, "YYYY-MM-DD".
 func (s *Session) today() string { return s.cfg.now().Format("2006-01-02") }
+
+// read runs get in a read-only transaction and returns its value.
+func read[T any](s *Session, get func(tx *storage.Tx) (T, error)) (T, error) {
+	var v T
+	err := s.vault.View(func(tx *storage.Tx) error {
+		var err error
+		v, err = get(tx)
+		return err
+	})
+	return v, err
+}

@@ -435,11 +435,5 @@ func (s *Session) VerifyAudit() (storage.AuditReport, error) {
 
 // Settings returns the vault's settings.
 func (s *Session) Settings() (storage.Settings, error) {
-	var st storage.Settings
-	err := s.vault.View(func(tx *storage.Tx) error {
-		var err error
-		st, err = tx.Settings()
-		return err
-	})
-	return st, err
+	return read(s, (*storage.Tx).Settings)
 }

@@ -95,45 +95,58 @@ func (u *UI) enter(s *app.Session) {
 	}
 }
 
-// showForcedChange asks for a new password before anything else.
-func (u *UI) showForcedChange(s *app.Session, why string) {
-	u.shell = nil
-	current := u.newPasswordEntry()
-	next := u.newPasswordEntry()
-	repeat := u.newPasswordEntry()
-	meter, hints := u.strengthMeter(next, s.User().Name)
-	var change *widget.Button
-	change = u.primary("Change password", theme.ConfirmIcon(), func() {
-		if next.Text != repeat.Text {
+// passwordForm is the change-password form of the forced-change screen and
+// of My account: current, new (with the strength meter) and repeat. done
+// runs on the UI goroutine after the password was changed.
+type passwordForm struct {
+	current, next, repeat *entry
+	form                  *widget.Form
+	hints                 *widget.Label
+	change                *widget.Button
+}
+
+func (u *UI) newPasswordForm(s *app.Session, done func()) *passwordForm {
+	f := &passwordForm{current: u.newPasswordEntry(), next: u.newPasswordEntry(), repeat: u.newPasswordEntry()}
+	var meter *widget.ProgressBar
+	meter, f.hints = u.strengthMeter(f.next, s.User().Name)
+	f.change = u.primary("Change password", theme.ConfirmIcon(), func() {
+		if f.next.Text != f.repeat.Text {
 			u.showError(errors.New("the two new passwords differ"))
 			return
 		}
-		change.Disable()
-		cur, nw := current.Text, next.Text
+		f.change.Disable()
+		cur, nw := f.current.Text, f.next.Text
 		u.background(func() error { return s.ChangePassword(cur, nw) }, func(err error) {
-			change.Enable()
+			f.change.Enable()
 			if err != nil {
 				u.showError(err)
 				return
 			}
-			u.enter(s)
+			done()
 		})
 	})
-	repeat.OnSubmitted = func(string) { change.OnTapped() }
+	f.form = widget.NewForm(
+		widget.NewFormItem("Current password", f.current),
+		widget.NewFormItem("New password", f.next),
+		widget.NewFormItem("", meter),
+		widget.NewFormItem("Repeat new password", f.repeat),
+	)
+	return f
+}
+
+// showForcedChange asks for a new password before anything else.
+func (u *UI) showForcedChange(s *app.Session, why string) {
+	u.shell = nil
+	f := u.newPasswordForm(s, func() { u.enter(s) })
+	f.repeat.OnSubmitted = func(string) { f.change.OnTapped() }
 	msg := "You must choose a new password before you continue."
 	if why != "" {
 		msg = sentence(why) + " " + msg
 	}
-	form := widget.NewForm(
-		widget.NewFormItem("Current password", current),
-		widget.NewFormItem("New password", next),
-		widget.NewFormItem("", meter),
-		widget.NewFormItem("Repeat new password", repeat),
-	)
 	lock := u.button("Sign out", theme.LogoutIcon(), u.lock)
 	u.win.SetContent(centered("Choose a new password", container.NewVBox(
-		wrapLabel(msg), form, hints, container.NewBorder(nil, nil, lock, change))))
-	u.win.Canvas().Focus(current)
+		wrapLabel(msg), f.form, f.hints, container.NewBorder(nil, nil, lock, f.change))))
+	u.win.Canvas().Focus(f.current)
 }
 
 // strengthMeter returns a live strength bar and hints for a password entry.
