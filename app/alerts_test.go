@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,7 +48,7 @@ func TestBackupAlerts(t *testing.T) {
 	if !hasAlert(kinds(t, s), AlertBackup, "extra backup recipient") {
 		t.Errorf("no alert for a new recipient: %v", kinds(t, s))
 	}
-	if _, err := s.BackupNow(""); err != nil {
+	if _, err := s.BackupNow(context.Background(), "", nil); err != nil {
 		t.Fatal(err)
 	}
 	// The folder vanishes (a USB stick pulled): one alert, not one per retry.
@@ -55,7 +56,7 @@ func TestBackupAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if _, err := s.BackupNow(""); err == nil {
+		if _, err := s.BackupNow(context.Background(), "", nil); err == nil {
 			t.Fatal("backup to a vanished folder succeeded")
 		}
 	}
@@ -86,11 +87,11 @@ func TestBackupAlerts(t *testing.T) {
 
 func TestRestoreLeavesAnAlertInTheRestoredVault(t *testing.T) {
 	f := newBackupFixture(t)
-	if _, err := f.s.BackupNow(f.dir); err != nil {
+	if _, err := f.s.BackupNow(context.Background(), f.dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	target := Config{DataDir: filepath.Join(t.TempDir(), "restored"), WorkFactor: 10, Now: f.cfg.Now}
-	if _, err := Restore(target, RestoreParams{From: f.dir, RecoveryKey: f.key(t)}); err != nil {
+	if _, err := Restore(context.Background(), target, RestoreParams{From: f.dir, RecoveryKey: f.key(t)}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := Login(target, adminName, adminPassword)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -198,27 +199,10 @@ func (s *Session) BackupState() (storage.BackupState, error) {
 	return read(s, (*storage.Tx).BackupState)
 }
 
-// recoveryKey returns the vault's recovery key.
-func recoveryKey(tx *storage.Tx) (backup.RecoveryKey, error) {
-	id, err := tx.RecoveryIdentity()
-	if err != nil {
-		return backup.RecoveryKey{}, fmt.Errorf("the vault's recovery key: %w", err)
-	}
-	return backup.ParseRecoveryKey(id)
-}
-
-// BackupNow writes a backup of the vault to dir ("" means the backup folder
-// of the settings). It continues the chain of incremental backups recorded
-// in the vault when the chain's last backup is in dir and intact and the
-// chain is shorter than MaxIncrementals; otherwise it writes a full backup.
-// Success and failure are both audited and recorded in the backup state;
-// the first folder backed up to becomes the backup folder when none is set.
-// Concurrent calls are safe: each writes a complete backup, though two may
-// follow the same parent.
-func (s *Session) BackupNow(dir string) (BackupInfo, error) {
-	if err := s.require(auth.PermRunBackup); err != nil {
-		return BackupInfo{}, err
-	}
+// backupFolder reads what the backup use cases start from: the folder (dir,
+// or the settings' backup folder when dir is ""), the settings, the backup
+// state and the recovery key. No folder at all is ErrNoBackupFolder.
+func (s *Session) backupFolder(dir string) (string, storage.Settings, storage.BackupState, backup.RecoveryKey, error) {
 	var (
 		settings storage.Settings
 		state    storage.BackupState
@@ -236,16 +220,53 @@ func (s *Session) BackupNow(dir string) (BackupInfo, error) {
 		return err
 	})
 	if err != nil {
-		return BackupInfo{}, err
+		return "", settings, state, key, err
 	}
 	if dir == "" {
 		dir = settings.BackupDir
 	}
 	if dir == "" {
-		return BackupInfo{}, ErrNoBackupFolder
+		return "", settings, state, key, ErrNoBackupFolder
 	}
-	info, err := s.writeBackup(dir, settings, state, key)
+	return dir, settings, state, key, nil
+}
+
+// recoveryKey returns the vault's recovery key.
+func recoveryKey(tx *storage.Tx) (backup.RecoveryKey, error) {
+	id, err := tx.RecoveryIdentity()
+	if err != nil {
+		return backup.RecoveryKey{}, fmt.Errorf("the vault's recovery key: %w", err)
+	}
+	return backup.ParseRecoveryKey(id)
+}
+
+// BackupNow writes a backup of the vault to dir ("" means the backup folder
+// of the settings). It continues the chain of incremental backups recorded
+// in the vault when the chain's last backup is in dir and intact and the
+// chain is shorter than MaxIncrementals; otherwise it writes a full backup.
+// Success and failure are both audited and recorded in the backup state;
+// the first folder backed up to becomes the backup folder when none is set.
+// Concurrent calls are safe: each writes a complete backup, though two may
+// follow the same parent. Progress is told the bytes of stream written of
+// an estimate (0 for an incremental backup, whose size is not known before
+// it is written). Cancelling ctx stops the backup, leaves no file behind,
+// and is audited but recorded as neither a success nor a failure.
+func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) (BackupInfo, error) {
+	if err := s.require(auth.PermRunBackup); err != nil {
+		return BackupInfo{}, err
+	}
+	dir, settings, state, key, err := s.backupFolder(dir)
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	info, err := s.writeBackup(ctx, dir, settings, state, key, progress)
 	now := s.cfg.now().UTC()
+	if err != nil && ctx.Err() != nil {
+		if aerr := s.update(func(tx *storage.Tx) error { return tx.Audit("backup.cancel", "", "cancelled by the user") }); aerr != nil {
+			return BackupInfo{}, errors.Join(err, fmt.Errorf("record the cancelled backup: %w", aerr))
+		}
+		return BackupInfo{}, err
+	}
 	if err != nil {
 		msg := strings.Join(strings.Fields(err.Error()), " ")
 		rerr := s.update(func(tx *storage.Tx) error {
@@ -280,8 +301,13 @@ func (s *Session) BackupNow(dir string) (BackupInfo, error) {
 		if m.Kind == backup.Incremental {
 			chain = st.ChainLength + 1
 		}
-		st = storage.BackupState{Dir: filepath.Dir(info.Path), Last: m.Data, LastUntil: m.Until, LastSHA256: m.StreamSHA256,
-			ChainLength: chain, LastSuccess: now, LastVerified: st.LastVerified}
+		next := storage.BackupState{Dir: filepath.Dir(info.Path), Last: m.Data, LastUntil: m.Until, LastSHA256: m.StreamSHA256,
+			ChainLength: chain, LastSuccess: now, LastVerified: st.LastVerified, FullSize: st.FullSize, FullRecords: st.FullRecords,
+			Checked: st.Checked}
+		if m.Kind == backup.Full {
+			next.FullSize, next.FullRecords = m.StreamSize, m.Records()
+		}
+		st = next
 		if err := tx.PutBackupState(st); err != nil {
 			return err
 		}
@@ -310,26 +336,54 @@ func (s *Session) BackupNow(dir string) (BackupInfo, error) {
 	return info, nil
 }
 
-func (s *Session) writeBackup(dir string, settings storage.Settings, state storage.BackupState, key backup.RecoveryKey) (BackupInfo, error) {
+func (s *Session) writeBackup(ctx context.Context, dir string, settings storage.Settings, state storage.BackupState, key backup.RecoveryKey, progress Progress) (BackupInfo, error) {
 	abs, err := checkBackupDir(dir)
 	if err != nil {
 		return BackupInfo{}, err
 	}
 	parent := s.chainParent(abs, state, key)
+	var estimate int64
+	if parent == nil {
+		if estimate, err = s.fullBackupEstimate(state); err != nil {
+			return BackupInfo{}, err
+		}
+	}
 	rk, err := s.vault.RestoreKit()
 	if err != nil {
 		return BackupInfo{}, err
 	}
 	kit := backup.Kit{VaultID: rk.VaultID, Key: rk.Key, Slots: rk.Slots}
 	defer clear(kit.Key)
-	e, m, err := backup.Write(abs, backup.Params{
+	e, m, err := backup.Write(ctx, abs, backup.Params{
 		Key: key, Extra: settings.BackupRecipients, VaultID: s.vault.ID(), Kit: kit,
-		Parent: parent, Now: s.cfg.now(),
+		Parent: parent, Now: s.cfg.now(), Progress: backup.Progress(progress), Estimate: estimate,
 	}, s.stream)
 	if err != nil {
 		return BackupInfo{}, err
 	}
 	return BackupInfo{Path: e.Path, Manifest: m.Public()}, nil
+}
+
+// fullBackupEstimate guesses the stream size of a full backup: the last
+// full one's size per record times today's records, or, before the first
+// one, what storage.Vault.StreamEstimate reads off the key index.
+func (s *Session) fullBackupEstimate(st storage.BackupState) (int64, error) {
+	var counts map[string]int
+	if err := s.vault.View(func(tx *storage.Tx) error {
+		var err error
+		counts, err = tx.Counters()
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	records := 0
+	for _, n := range counts {
+		records += n
+	}
+	if st.FullSize > 0 && st.FullRecords > 0 {
+		return st.FullSize * int64(records) / int64(st.FullRecords), nil
+	}
+	return s.vault.StreamEstimate()
 }
 
 // stream adapts the vault's backup stream to the backup package.
@@ -389,53 +443,49 @@ func (s *Session) AutoBackup(ev backup.Event) (BackupInfo, bool, error) {
 	if ev == backup.Timer && st.LastFailure.After(st.LastSuccess) && now.Sub(st.LastFailure) < backupRetryAfter {
 		return BackupInfo{}, false, nil
 	}
-	info, err := s.BackupNow(bs.Dir)
+	info, err := s.BackupNow(context.Background(), bs.Dir, nil)
 	return info, true, err
 }
 
 // VerifyBackups checks every backup of this vault in dir ("" means the
 // backup folder) as backup.Verify does, restoring each chain into a scratch
-// directory, and audits the outcome. The error is about the folder; bad
-// backups are in the report.
-func (s *Session) VerifyBackups(dir string) (backup.Report, error) {
+// directory, and audits the outcome; each backup's outcome is kept in the
+// backup state for ListBackups. The error is about the folder; bad backups
+// are in the report. Progress is told the bytes of stream checked of all
+// there are; cancelling ctx stops the verification, records nothing and
+// returns an error wrapping context.Canceled.
+func (s *Session) VerifyBackups(ctx context.Context, dir string, progress Progress) (backup.Report, error) {
 	if err := s.require(auth.PermVerifyBackups); err != nil {
 		return backup.Report{}, err
 	}
-	var key backup.RecoveryKey
-	var settings storage.Settings
-	err := s.vault.View(func(tx *storage.Tx) error {
-		var err error
-		if settings, err = tx.Settings(); err != nil {
-			return err
-		}
-		key, err = recoveryKey(tx)
-		return err
-	})
+	dir, _, _, key, err := s.backupFolder(dir)
 	if err != nil {
 		return backup.Report{}, err
 	}
-	if dir == "" {
-		dir = settings.BackupDir
-	}
-	if dir == "" {
-		return backup.Report{}, ErrNoBackupFolder
-	}
-	rep, err := backup.Verify(dir, key, backup.VerifyOptions{VaultID: s.vault.ID(), Load: s.cfg.loader()})
+	rep, err := backup.Verify(ctx, dir, key, backup.VerifyOptions{VaultID: s.vault.ID(), Load: s.cfg.loader(), Progress: backup.Progress(progress)})
 	if err != nil {
 		return rep, err
 	}
 	now := s.cfg.now().UTC()
 	problems := rep.Problems()
 	err = s.update(func(tx *storage.Tx) error {
+		st, err := tx.BackupState()
+		if err != nil {
+			return err
+		}
 		if problems == 0 && len(rep.Results) > 0 {
-			st, err := tx.BackupState()
-			if err != nil {
-				return err
-			}
 			st.LastVerified = now
-			if err := tx.PutBackupState(st); err != nil {
-				return err
+		}
+		st.Checked = map[string]storage.BackupCheck{} // backups no longer in the folder are forgotten
+		for _, r := range rep.Results {
+			c := storage.BackupCheck{At: now}
+			if r.Err != nil {
+				c.Problem = strings.Join(strings.Fields(r.Err.Error()), " ")
 			}
+			st.Checked[r.Name] = c
+		}
+		if err := tx.PutBackupState(st); err != nil {
+			return err
 		}
 		return tx.Audit("backup.verify", "", fmt.Sprintf("%d backups, %d problems", len(rep.Results), problems))
 	})
@@ -465,7 +515,7 @@ func (s *Session) PruneBackups(dir string, dryRun bool) (PruneResult, error) {
 	if err != nil {
 		return PruneResult{}, err
 	}
-	rep, err := s.VerifyBackups(dir)
+	rep, err := s.VerifyBackups(context.Background(), dir, nil)
 	if err != nil {
 		return PruneResult{}, err
 	}
@@ -566,6 +616,9 @@ type RestoreParams struct {
 	// Replace allows replacing an existing data directory; the old one is
 	// kept beside it for rollback.
 	Replace bool
+	// Progress, if set, is told the bytes of backup stream read of all
+	// there are.
+	Progress Progress
 }
 
 // RestoreResult describes a finished restore.
@@ -593,8 +646,10 @@ type RestoreResult struct {
 // the second rename fails, the first is undone; if even that fails, the
 // error says where both directories are. A wrong key, a damaged, truncated
 // or foreign file or a gap in the chain fails before anything is moved, and
-// the new directory is removed.
-func Restore(cfg Config, p RestoreParams) (RestoreResult, error) {
+// the new directory is removed. So is it when ctx is cancelled before the
+// restored books are moved into place; the error then wraps
+// context.Canceled and nothing was changed.
+func Restore(ctx context.Context, cfg Config, p RestoreParams) (RestoreResult, error) {
 	key, err := backup.ParseKeyFile(p.RecoveryKey)
 	if err != nil {
 		return RestoreResult{}, err
@@ -639,7 +694,7 @@ func Restore(cfg Config, p RestoreParams) (RestoreResult, error) {
 			_ = os.RemoveAll(staging)
 		}
 	}()
-	m, err := backup.RestoreChain(staging, chain, key, cfg.loader())
+	m, err := backup.RestoreChain(ctx, staging, chain, key, cfg.loader(), backup.Progress(p.Progress))
 	if err != nil {
 		return RestoreResult{}, err
 	}
@@ -649,6 +704,9 @@ func Restore(cfg Config, p RestoreParams) (RestoreResult, error) {
 		return RestoreResult{}, err
 	}
 	res := RestoreResult{DataDir: target, Backup: last.Path, Created: m.Created, Files: len(chain), Records: m.Records()}
+	if err := ctx.Err(); err != nil { // the last moment to change one's mind
+		return RestoreResult{}, fmt.Errorf("the restore was cancelled; nothing was changed: %w", err)
+	}
 	if exists && !empty {
 		aside, err := freeName(target + ".before-restore-" + stamp)
 		if err != nil {

@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -65,7 +66,7 @@ func (f *backupFixture) key(t testing.TB) []byte {
 
 func (f *backupFixture) backup(t testing.TB, want backup.Kind) BackupInfo {
 	t.Helper()
-	info, err := f.s.BackupNow(f.dir)
+	info, err := f.s.BackupNow(context.Background(), f.dir, nil)
 	if err != nil {
 		t.Fatalf("BackupNow: %v", err)
 	}
@@ -135,7 +136,7 @@ func TestBackupRestoreRoundTripFullAndIncremental(t *testing.T) {
 	// Restore the newest backup of the folder into a new data directory.
 	cfg2 := f.cfg
 	cfg2.DataDir = filepath.Join(t.TempDir(), "restored")
-	res, err := Restore(cfg2, RestoreParams{From: f.dir, RecoveryKey: f.key(t)})
+	res, err := Restore(context.Background(), cfg2, RestoreParams{From: f.dir, RecoveryKey: f.key(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,14 +171,14 @@ func TestBackupRestoreRoundTripFullAndIncremental(t *testing.T) {
 		t.Errorf("restored audit trail ends %v", actions[max(0, len(actions)-3):])
 	}
 	// The restored vault starts a new chain with a full backup.
-	if info, err := r.BackupNow(t.TempDir()); err != nil || info.Manifest.Kind != backup.Full {
+	if info, err := r.BackupNow(context.Background(), t.TempDir(), nil); err != nil || info.Manifest.Kind != backup.Full {
 		t.Errorf("first backup after restore: %+v, %v", info.Manifest.Kind, err)
 	}
 
 	// Restoring the full backup alone gives the books as they were then.
 	cfg3 := f.cfg
 	cfg3.DataDir = filepath.Join(t.TempDir(), "older")
-	if _, err := Restore(cfg3, RestoreParams{From: full.Path, RecoveryKey: f.key(t)}); err != nil {
+	if _, err := Restore(context.Background(), cfg3, RestoreParams{From: full.Path, RecoveryKey: f.key(t)}); err != nil {
 		t.Fatal(err)
 	}
 	o, err := Login(cfg3, adminName, adminPassword)
@@ -196,7 +197,7 @@ func TestVerifyBackupsIsAuditedAndChecksEverything(t *testing.T) {
 	f.backup(t, backup.Full)
 	mustClient(t, f.s, "B", "b@example.com")
 	f.backup(t, backup.Incremental)
-	rep, err := f.s.VerifyBackups("")
+	rep, err := f.s.VerifyBackups(context.Background(), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestBackupPermissionsAndSettings(t *testing.T) {
 	f := newBackupFixture(t)
 	addUser(t, f.s, "carl", auth.RoleClerk, "carl's long passphrase 7")
 	addUser(t, f.s, "bea", auth.RoleBookkeeper, "bea's long passphrase 7")
-	if _, err := f.s.BackupNow(""); !errors.Is(err, ErrNoBackupFolder) {
+	if _, err := f.s.BackupNow(context.Background(), "", nil); !errors.Is(err, ErrNoBackupFolder) {
 		t.Errorf("no folder: %v", err)
 	}
 	acct, _ := backup.NewRecoveryKey()
@@ -243,7 +244,7 @@ func TestBackupPermissionsAndSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := clerk.BackupNow(f.dir); !errors.Is(err, auth.ErrPermission) {
+	if _, err := clerk.BackupNow(context.Background(), f.dir, nil); !errors.Is(err, auth.ErrPermission) {
 		t.Errorf("clerk backup: %v", err)
 	}
 	if _, ran, err := clerk.AutoBackup(backup.Closing); ran || err != nil {
@@ -347,7 +348,7 @@ func TestRestoreReplaceAndRefusals(t *testing.T) {
 	after := books(t, f.s)
 
 	// The vault is open: a replace must not move it.
-	if _, err := Restore(f.cfg, RestoreParams{From: info.Path, RecoveryKey: f.key(t), Replace: true}); !errors.Is(err, ErrAlreadyOpen) {
+	if _, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.Path, RecoveryKey: f.key(t), Replace: true}); !errors.Is(err, ErrAlreadyOpen) {
 		t.Fatalf("restore over an open vault: %v", err)
 	}
 	if err := f.s.Close(); err != nil {
@@ -356,22 +357,22 @@ func TestRestoreReplaceAndRefusals(t *testing.T) {
 	before := treeDigest(t, f.cfg.DataDir)
 	parent := filepath.Dir(f.cfg.DataDir)
 	names := entries(t, parent)
-	if _, err := Restore(f.cfg, RestoreParams{From: info.Path, RecoveryKey: f.key(t)}); !errors.Is(err, ErrTargetNotEmpty) {
+	if _, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.Path, RecoveryKey: f.key(t)}); !errors.Is(err, ErrTargetNotEmpty) {
 		t.Fatalf("restore without --replace: %v", err)
 	}
 	other, _ := backup.NewRecoveryKey()
 	wrong := other.KeyFile("x", "", time.Now())
-	if _, err := Restore(f.cfg, RestoreParams{From: info.Path, RecoveryKey: wrong, Replace: true}); !errors.Is(err, backup.ErrWrongKey) {
+	if _, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.Path, RecoveryKey: wrong, Replace: true}); !errors.Is(err, backup.ErrWrongKey) {
 		t.Fatalf("wrong key: %v", err)
 	}
-	if _, err := Restore(f.cfg, RestoreParams{From: info.Path, RecoveryKey: []byte("nonsense"), Replace: true}); !errors.Is(err, backup.ErrBadRecoveryKey) {
+	if _, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.Path, RecoveryKey: []byte("nonsense"), Replace: true}); !errors.Is(err, backup.ErrBadRecoveryKey) {
 		t.Fatalf("bad key file: %v", err)
 	}
 	if got := treeDigest(t, f.cfg.DataDir); got != before || !slices.Equal(entries(t, parent), names) {
 		t.Fatal("a refused restore changed something")
 	}
 
-	res, err := Restore(f.cfg, RestoreParams{From: info.ManifestPathForTest(), RecoveryKey: f.key(t), Replace: true})
+	res, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.ManifestPathForTest(), RecoveryKey: f.key(t), Replace: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -562,14 +563,14 @@ func TestCorruptionsAreAllRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		label := fmt.Sprintf("round %d: %s of %s", round, what, filepath.Base(victim))
-		rep, err := backup.Verify(dir, rk, backup.VerifyOptions{Load: f.cfg.loader(), Scratch: t.TempDir()})
+		rep, err := backup.Verify(context.Background(), dir, rk, backup.VerifyOptions{Load: f.cfg.loader(), Scratch: t.TempDir()})
 		if err != nil {
 			t.Fatalf("%s: verify: %v", label, err)
 		}
 		if rep.Problems() == 0 {
 			t.Fatalf("%s: verify found nothing wrong", label)
 		}
-		_, err = Restore(f.cfg, RestoreParams{From: dir, RecoveryKey: key, Replace: true})
+		_, err = Restore(context.Background(), f.cfg, RestoreParams{From: dir, RecoveryKey: key, Replace: true})
 		if err == nil {
 			t.Fatalf("%s: restore succeeded", label)
 		}
@@ -610,7 +611,7 @@ func TestBackupChildProcess(t *testing.T) {
 	}
 	for i := 0; ; i++ {
 		mustClient(t, s, fmt.Sprintf("Client %d-%d", os.Getpid(), i), "kill@example.com")
-		info, err := s.BackupNow(os.Getenv(envBackupDir))
+		info, err := s.BackupNow(context.Background(), os.Getenv(envBackupDir), nil)
 		if err != nil {
 			fmt.Println("error", err)
 			os.Exit(4)
@@ -706,7 +707,7 @@ func TestKillDuringBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := backup.Verify(f.dir, rk, backup.VerifyOptions{Load: f.cfg.loader(), Scratch: t.TempDir()})
+	rep, err := backup.Verify(context.Background(), f.dir, rk, backup.VerifyOptions{Load: f.cfg.loader(), Scratch: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -717,7 +718,7 @@ func TestKillDuringBackup(t *testing.T) {
 	}
 	cfg := f.cfg
 	cfg.DataDir = filepath.Join(t.TempDir(), "restored")
-	if _, err := Restore(cfg, RestoreParams{From: f.dir, RecoveryKey: f.key(t)}); err != nil {
+	if _, err := Restore(context.Background(), cfg, RestoreParams{From: f.dir, RecoveryKey: f.key(t)}); err != nil {
 		t.Fatalf("restore after the kills: %v", err)
 	}
 	t.Logf("%d backups acknowledged over 20 kills, %d listed, %d leftovers ignored", len(acked), len(l.Backups), partial)
@@ -881,7 +882,7 @@ func BenchmarkBackup(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			info, err := f.s.BackupNow(dir)
+			info, err := f.s.BackupNow(context.Background(), dir, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -891,7 +892,7 @@ func BenchmarkBackup(b *testing.B) {
 	})
 	b.Run("incremental-10-edits", func(b *testing.B) {
 		dir := b.TempDir()
-		if _, err := f.s.BackupNow(dir); err != nil {
+		if _, err := f.s.BackupNow(context.Background(), dir, nil); err != nil {
 			b.Fatal(err)
 		}
 		var bytesSum int64
@@ -912,7 +913,7 @@ func BenchmarkBackup(b *testing.B) {
 				}
 			}
 			b.StartTimer()
-			info, err := f.s.BackupNow(dir)
+			info, err := f.s.BackupNow(context.Background(), dir, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -932,7 +933,7 @@ func BenchmarkBackup(b *testing.B) {
 	}
 	b.Run("verify", func(b *testing.B) {
 		for b.Loop() {
-			rep, err := backup.Verify(filepath.Dir(full.Path), rk, backup.VerifyOptions{Load: f.cfg.loader(), Scratch: b.TempDir()})
+			rep, err := backup.Verify(context.Background(), filepath.Dir(full.Path), rk, backup.VerifyOptions{Load: f.cfg.loader(), Scratch: b.TempDir()})
 			if err != nil || rep.Problems() != 0 {
 				b.Fatalf("%v %+v", err, rep)
 			}
@@ -944,7 +945,7 @@ func BenchmarkBackup(b *testing.B) {
 		for b.Loop() {
 			cfg := f.cfg
 			cfg.DataDir = filepath.Join(b.TempDir(), "r")
-			if _, err := Restore(cfg, RestoreParams{From: full.Path, RecoveryKey: key}); err != nil {
+			if _, err := Restore(context.Background(), cfg, RestoreParams{From: full.Path, RecoveryKey: key}); err != nil {
 				b.Fatal(err)
 			}
 		}

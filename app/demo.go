@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -112,7 +113,7 @@ func (s *Session) GenerateDemo(o DemoOptions) (int, error) {
 			}
 			f.Invoices = append(f.Invoices, inv)
 		}
-		if _, err := s.Import(f); err != nil {
+		if _, err := s.Import(context.Background(), f, nil); err != nil {
 			return written, fmt.Errorf("demo data: %w", err)
 		}
 		written += n
@@ -125,7 +126,7 @@ func (s *Session) GenerateDemo(o DemoOptions) (int, error) {
 
 // demoClients imports the clients once and returns their vault ids.
 func (s *Session) demoClients(clients []ImportClient) ([]string, error) {
-	if _, err := s.Import(&ImportFile{Clients: clients}); err != nil {
+	if _, err := s.Import(context.Background(), &ImportFile{Clients: clients}, nil); err != nil {
 		return nil, fmt.Errorf("demo data: %w", err)
 	}
 	all, err := s.Clients()

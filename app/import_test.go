@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"os"
@@ -27,7 +28,7 @@ func listAll(t *testing.T, s *Session) []InvoiceRow {
 
 func TestImportJSONThenCSVRoundTrip(t *testing.T) {
 	s := initVault(t, testConfig(t))
-	res, err := s.ImportPath("testdata/import.json")
+	res, err := s.ImportPath(context.Background(), "testdata/import.json", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestImportJSONThenCSVRoundTrip(t *testing.T) {
 		}
 	}
 	// Importing the same file again is refused (A-17 exists) and changes nothing.
-	if _, err := s.ImportPath("testdata/import.json"); !errors.Is(err, storage.ErrNumberTaken) || !strings.Contains(err.Error(), "invoice 1 (number A-17)") {
+	if _, err := s.ImportPath(context.Background(), "testdata/import.json", nil); !errors.Is(err, storage.ErrNumberTaken) || !strings.Contains(err.Error(), "invoice 1 (number A-17)") {
 		t.Fatalf("second import: %v", err)
 	}
 	if got := listAll(t, s); len(got) != 5 {
@@ -91,7 +92,7 @@ func TestImportJSONThenCSVRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s2.Import(f); err != nil {
+	if _, err := s2.Import(context.Background(), f, nil); err != nil {
 		t.Fatalf("import of the export: %v", err)
 	}
 	got := listAll(t, s2)
@@ -141,7 +142,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.data), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := s.ImportPath(path)
+			_, err := s.ImportPath(context.Background(), path, nil)
 			var ie *ImportError
 			if !errors.As(err, &ie) || !errors.Is(err, ErrImport) {
 				t.Fatalf("got %v, want an *ImportError", err)
@@ -212,7 +213,7 @@ func TestImportOfLargeInvoicesSplitsTransactions(t *testing.T) {
 			DueDate: "2026-12-01", Status: "issued", Notes: notes,
 			Lines: []invoice.Line{{Description: "Work", Quantity: "1", UnitPrice: "10.00", TaxRate: "19"}}})
 	}
-	res, err := s.Import(f)
+	res, err := s.Import(context.Background(), f, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

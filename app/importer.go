@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,8 +111,8 @@ type ImportResult struct {
 const importChunk = 250
 
 // ImportPath imports a JSON or CSV file, told apart by its extension
-// (.json, .csv) or else by its first character.
-func (s *Session) ImportPath(path string) (ImportResult, error) {
+// (.json, .csv) or else by its first character; see Import.
+func (s *Session) ImportPath(ctx context.Context, path string, progress Progress) (ImportResult, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import: %w", err)
@@ -132,7 +133,7 @@ func (s *Session) ImportPath(path string) (ImportResult, error) {
 	if err != nil {
 		return ImportResult{}, err
 	}
-	return s.Import(f)
+	return s.Import(ctx, f, progress)
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -194,8 +195,11 @@ type plannedInvoice struct {
 // (fields, references, numbers, the scanner, the lifecycle) before the
 // first write, and one bad record refuses the whole file with an
 // *ImportError naming it. Clients already in the vault (same name and
-// email) are reused instead of duplicated.
-func (s *Session) Import(f *ImportFile) (ImportResult, error) {
+// email) are reused instead of duplicated. Progress is told the records
+// (new clients, then invoices) written of all there are. Cancelling ctx
+// stops the import and removes what it had written, so the file is still
+// all or nothing; the error then wraps context.Canceled.
+func (s *Session) Import(ctx context.Context, f *ImportFile, progress Progress) (ImportResult, error) {
 	if err := s.require(auth.PermImport); err != nil {
 		return ImportResult{}, err
 	}
@@ -203,7 +207,10 @@ func (s *Session) Import(f *ImportFile) (ImportResult, error) {
 	if err != nil {
 		return ImportResult{}, err
 	}
-	if err := s.writeImport(p); err != nil {
+	if err := ctx.Err(); err != nil {
+		return ImportResult{}, fmt.Errorf("the import was cancelled before anything was written: %w", err)
+	}
+	if err := s.writeImport(ctx, p, progress); err != nil {
 		return ImportResult{}, err
 	}
 	return ImportResult{ClientsCreated: len(p.newClients), ClientsReused: p.reused, Invoices: len(p.invoices), Warnings: p.warnings}, nil
@@ -425,9 +432,12 @@ func finishImported(inv *invoice.Invoice, number string, target invoice.Status, 
 // writeImport writes a checked plan in transactions of importChunk
 // invoices. Should a write fail half-way (a full disk), the records
 // already written are removed again, audited, so the file is all or
-// nothing; numbers taken by the removed invoices stay used.
-func (s *Session) writeImport(p *plan) error {
+// nothing; numbers taken by the removed invoices stay used. A cancelled
+// ctx is handled the same way, checked between transactions.
+func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) error {
 	var doneClients, doneInvoices []string
+	total := int64(len(p.newClients) + len(p.invoices))
+	progress.report(0, total)
 	undo := func(cause error) error {
 		err := s.update(func(tx *storage.Tx) error {
 			for _, id := range doneInvoices {
@@ -443,12 +453,19 @@ func (s *Session) writeImport(p *plan) error {
 			return tx.Audit("import.rollback", "", fmt.Sprintf("%d invoices, %d clients removed after: %v", len(doneInvoices), len(doneClients), cause))
 		})
 		s.dropIndex()
-		if err != nil {
-			return fmt.Errorf("import failed (%w) and so did removing its %d records: %v", cause, len(doneInvoices)+len(doneClients), err)
+		what := "import failed"
+		if ctx.Err() != nil {
+			what = "the import was cancelled"
 		}
-		return fmt.Errorf("import failed, nothing kept: %w", cause)
+		if err != nil {
+			return fmt.Errorf("%s (%w) and so did removing its %d records: %v", what, cause, len(doneInvoices)+len(doneClients), err)
+		}
+		return fmt.Errorf("%s, nothing kept: %w", what, cause)
 	}
 	for start, size := 0, importChunk; start < len(p.newClients); {
+		if err := ctx.Err(); err != nil {
+			return undo(err)
+		}
 		chunk := p.newClients[start:min(start+size, len(p.newClients))]
 		err := s.update(func(tx *storage.Tx) error {
 			for _, c := range chunk {
@@ -472,6 +489,7 @@ func (s *Session) writeImport(p *plan) error {
 			doneClients = append(doneClients, c.ID)
 		}
 		start += len(chunk)
+		progress.report(int64(len(doneClients)), total)
 	}
 	now := s.cfg.now()
 	var set storage.Settings
@@ -485,6 +503,9 @@ func (s *Session) writeImport(p *plan) error {
 	written := make([]invoice.Invoice, 0, len(p.invoices))
 	size := importChunk
 	for start := 0; start < len(p.invoices); {
+		if err := ctx.Err(); err != nil {
+			return undo(err)
+		}
 		chunk := p.invoices[start:min(start+size, len(p.invoices))]
 		var out []invoice.Invoice
 		err := s.update(func(tx *storage.Tx) error {
@@ -530,6 +551,7 @@ func (s *Session) writeImport(p *plan) error {
 		}
 		written = append(written, out...)
 		start += len(chunk)
+		progress.report(int64(len(doneClients)+len(doneInvoices)), total)
 	}
 	s.withIndex(func(x *invoiceIndex) {
 		for _, c := range p.newClients {

@@ -38,17 +38,16 @@ const pdfExportBatch = 500
 // nothing is written and the error, which wraps ErrNotFound, names every
 // unknown number.
 //
-// progress, when not nil, is called after each file with the number of
-// files written so far and the number of documents, from the calling
-// goroutine. Cancelling ctx stops the export; files already written stay
-// complete.
+// progress is told, after each file, the number of files written so far
+// and the number of documents. Cancelling ctx stops the export; files
+// already written stay complete.
 //
 // It needs auth.PermExportPDF. The export is audited as "export.pdf" with
 // the number of files written, even when it stops early; a user other than
 // an administrator who exports more than BulkExportThreshold documents at
 // once raises an AlertBulkExport. The returned paths are those of the files
 // written, also on error.
-func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, progress func(done, total int)) ([]string, error) {
+func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, progress Progress) ([]string, error) {
 	if err := s.require(auth.PermExportPDF); err != nil {
 		return nil, err
 	}
@@ -89,7 +88,7 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 		}
 		if progress != nil {
 			base := start
-			opts.Progress = func(done, _ int) { progress(base+done, len(ids)) }
+			opts.Progress = func(done, _ int) { progress(int64(base+done), int64(len(ids))) }
 		}
 		paths, err := pdf.Export(ctx, docs, dir, opts)
 		for _, p := range paths {

@@ -135,8 +135,8 @@ func TestExportPDFsAllIssued(t *testing.T) {
 	b := newPDFBooks(t, 3)
 	s := b.login(t, adminName, adminPassword)
 	dir := t.TempDir()
-	var calls [][2]int
-	paths, err := s.ExportPDFs(context.Background(), dir, nil, func(done, total int) { calls = append(calls, [2]int{done, total}) })
+	var calls [][2]int64
+	paths, err := s.ExportPDFs(context.Background(), dir, nil, func(done, total int64) { calls = append(calls, [2]int64{done, total}) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestExportPDFsAllIssued(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 5 {
 		t.Errorf("the folder holds %d files, want 5", len(entries))
 	}
-	if len(calls) != 5 || calls[4] != [2]int{5, 5} {
+	if len(calls) != 5 || calls[4] != [2]int64{5, 5} {
 		t.Errorf("progress calls %v, want 1..5 of 5", calls)
 	}
 	audit := pdfAuditEntries(t, s, "export.pdf")

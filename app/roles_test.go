@@ -60,7 +60,7 @@ func TestRolesAgainstUseCases(t *testing.T) {
 		}},
 		{"duplicate", func(s *Session, fx *fixture) error { _, err := s.DuplicateInvoice(fx.issued); return err }},
 		{"import", func(s *Session, fx *fixture) error {
-			_, err := s.Import(&ImportFile{Clients: []ImportClient{{ID: "x", Name: "Imported", Email: "i@example.com"}}})
+			_, err := s.Import(context.Background(), &ImportFile{Clients: []ImportClient{{ID: "x", Name: "Imported", Email: "i@example.com"}}}, nil)
 			return err
 		}},
 		{"export csv", func(s *Session, fx *fixture) error { _, err := s.ExportCSV(&bytes.Buffer{}); return err }},
@@ -85,19 +85,28 @@ func TestRolesAgainstUseCases(t *testing.T) {
 			}
 			return s.SaveSettings(st)
 		}},
-		{"run backup", func(s *Session, fx *fixture) error { _, err := s.BackupNow(t.TempDir()); return err }},
+		{"run backup", func(s *Session, fx *fixture) error {
+			_, err := s.BackupNow(context.Background(), t.TempDir(), nil)
+			return err
+		}},
+		{"list backups", func(s *Session, fx *fixture) error { _, err := s.ListBackups(t.TempDir()); return err }},
+		{"verify backups", func(s *Session, fx *fixture) error {
+			_, err := s.VerifyBackups(context.Background(), t.TempDir(), nil)
+			return err
+		}},
 	}
 	allowed := map[auth.Role][]string{
 		auth.RoleAdministrator: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft",
 			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv", "verify audit",
 			"read audit log", "export pdf", "recovery kit", "view users", "add user", "view policy", "set policy", "view alerts",
-			"edit settings", "run backup"},
+			"edit settings", "run backup", "list backups", "verify backups"},
 		auth.RoleBookkeeper: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft",
 			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv",
-			"export pdf", "view policy", "run backup"},
+			"export pdf", "view policy", "run backup", "list backups", "verify backups"},
 		auth.RoleClerk: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft", "delete draft",
 			"duplicate", "view policy"},
-		auth.RoleAuditor: {"list invoices", "view invoice", "view clients", "verify audit", "read audit log", "view users", "view policy"},
+		auth.RoleAuditor: {"list invoices", "view invoice", "view clients", "verify audit", "read audit log", "view users", "view policy",
+			"list backups", "verify backups"},
 	}
 	passwords[auth.RoleAdministrator] = adminPassword
 	names := map[auth.Role]string{auth.RoleAdministrator: adminName, auth.RoleBookkeeper: "bookkeeper", auth.RoleClerk: "clerk", auth.RoleAuditor: "auditor"}

@@ -63,7 +63,7 @@ func writeChain(t *testing.T, dir string, key RecoveryKey, fv *fakeVault, n int)
 	var parent *Manifest
 	for i := 0; i <= n; i++ {
 		fv.add(3)
-		e, m, err := Write(dir, params(key, parent, t0.Add(time.Duration(len(fv.versions))*time.Minute)), fv.stream)
+		e, m, err := Write(t.Context(), dir, params(key, parent, t0.Add(time.Duration(len(fv.versions))*time.Minute)), fv.stream)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestWriteListVerifyChain(t *testing.T) {
 			t.Errorf("incremental %d: since %d parent %s", i+1, b.Manifest.Since, b.Manifest.Parent)
 		}
 	}
-	rep, err := Verify(dir, key, VerifyOptions{})
+	rep, err := Verify(t.Context(), dir, key, VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestWriteListVerifyChain(t *testing.T) {
 		t.Fatalf("resolve: %v %d", err, len(res))
 	}
 	var loaded [][]byte
-	m, err := RestoreChain(filepath.Join(t.TempDir(), "r"), res, key, func(dir string, kit Kit, streams []io.Reader, seqs []uint64) (Loaded, error) {
+	m, err := RestoreChain(t.Context(), filepath.Join(t.TempDir(), "r"), res, key, func(dir string, kit Kit, streams []io.Reader, seqs []uint64) (Loaded, error) {
 		for _, s := range streams {
 			b, err := io.ReadAll(s)
 			if err != nil {
@@ -140,7 +140,7 @@ func TestWriteListVerifyChain(t *testing.T) {
 			at[s] = fmt.Sprintf("%064x", s)
 		}
 		return Loaded{Counts: map[string]int{"client": 9}, Audit: Checkpoint{Seq: 9, Hash: fmt.Sprintf("%064x", 9)}, AuditAt: at}, nil
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,9 +157,9 @@ func TestRestoreChainRefusesMismatchedCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = RestoreChain(filepath.Join(t.TempDir(), "r"), chain, key, func(string, Kit, []io.Reader, []uint64) (Loaded, error) {
+	_, err = RestoreChain(t.Context(), filepath.Join(t.TempDir(), "r"), chain, key, func(string, Kit, []io.Reader, []uint64) (Loaded, error) {
 		return Loaded{Counts: map[string]int{"client": 2}, Audit: Checkpoint{Seq: 3, Hash: fmt.Sprintf("%064x", 3)}}, nil
-	})
+	}, nil)
 	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "2 client") {
 		t.Fatalf("got %v, want ErrCorrupt about counts", err)
 	}
@@ -171,7 +171,7 @@ func TestExtraRecipientsAndRefusals(t *testing.T) {
 	acct := newKey(t)
 	p := params(key, nil, t0)
 	p.Extra = []string{acct.Recipient, "  " + acct.Recipient + " "}
-	e, m, err := Write(dir, p, (&fakeVault{versions: [][]byte{[]byte("x")}}).stream)
+	e, m, err := Write(t.Context(), dir, p, (&fakeVault{versions: [][]byte{[]byte("x")}}).stream)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestExtraRecipientsAndRefusals(t *testing.T) {
 	}
 	for _, bad := range []string{"", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFoo", acct.Identity, "age1pq1qqqq", "age1yubikey1qqq", "hello"} {
 		p.Extra = []string{bad}
-		if _, _, err := Write(dir, p, (&fakeVault{}).stream); !errors.Is(err, ErrBadRecipient) {
+		if _, _, err := Write(t.Context(), dir, p, (&fakeVault{}).stream); !errors.Is(err, ErrBadRecipient) {
 			t.Errorf("recipient %q: got %v, want ErrBadRecipient", bad, err)
 		}
 		if strings.Contains(fmt.Sprint(err), "AGE-SECRET-KEY-1"+acct.Identity[16:30]) {
@@ -194,7 +194,7 @@ func TestExtraRecipientsAndRefusals(t *testing.T) {
 		}
 	}
 	// Another recovery key opens nothing.
-	rep, err := Verify(dir, newKey(t), VerifyOptions{})
+	rep, err := Verify(t.Context(), dir, newKey(t), VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestExtraRecipientsAndRefusals(t *testing.T) {
 	}
 	// The accountant can decrypt but cannot forge: a manifest needs the
 	// recovery key's tag.
-	if _, err := Verify(dir, acct, VerifyOptions{}); err != nil {
+	if _, err := Verify(t.Context(), dir, acct, VerifyOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -241,7 +241,7 @@ func TestChainGap(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rep, err := Verify(dir, key, VerifyOptions{})
+	rep, err := Verify(t.Context(), dir, key, VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestListIgnoresForeignPartialAndConflictFiles(t *testing.T) {
 	if err := os.Remove(chain[1].Path); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Verify(dir, key, VerifyOptions{})
+	rep, err := Verify(t.Context(), dir, key, VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +381,7 @@ func TestFullFolderLeavesNothing(t *testing.T) {
 			dir := t.TempDir()
 			p := params(key, nil, t0)
 			p.FS = fsys
-			_, _, err := Write(dir, p, fv.stream)
+			_, _, err := Write(t.Context(), dir, p, fv.stream)
 			checkFull(t, dir, err)
 		})
 	}
@@ -418,7 +418,7 @@ func checkFull(t *testing.T, dir string, err error) {
 func TestMissingFolder(t *testing.T) {
 	key := newKey(t)
 	dir := filepath.Join(t.TempDir(), "usb-stick")
-	_, _, err := Write(dir, params(key, nil, t0), (&fakeVault{}).stream)
+	_, _, err := Write(t.Context(), dir, params(key, nil, t0), (&fakeVault{}).stream)
 	if !errors.Is(err, ErrFolderMissing) || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("got %v, want ErrFolderMissing naming the folder", err)
 	}
@@ -429,7 +429,7 @@ func TestMissingFolder(t *testing.T) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = Write(dir, params(key, nil, t0), func(w io.Writer, since uint64) (Snapshot, error) {
+	_, _, err = Write(t.Context(), dir, params(key, nil, t0), func(w io.Writer, since uint64) (Snapshot, error) {
 		if err := os.RemoveAll(dir); err != nil {
 			return Snapshot{}, err
 		}
@@ -448,18 +448,18 @@ func TestTwoBackupsInOneMillisecond(t *testing.T) {
 	key := newKey(t)
 	fv := &fakeVault{}
 	fv.add(1)
-	e1, _, err := Write(dir, params(key, nil, t0), fv.stream)
+	e1, _, err := Write(t.Context(), dir, params(key, nil, t0), fv.stream)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e2, _, err := Write(dir, params(key, nil, t0), fv.stream)
+	e2, _, err := Write(t.Context(), dir, params(key, nil, t0), fv.stream)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e1.Name == e2.Name || e1.Name > e2.Name {
 		t.Errorf("names %s, %s", e1.Name, e2.Name)
 	}
-	if rep, _ := Verify(dir, key, VerifyOptions{}); rep.Problems() != 0 {
+	if rep, _ := Verify(t.Context(), dir, key, VerifyOptions{}); rep.Problems() != 0 {
 		t.Errorf("%+v", rep)
 	}
 }

@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -34,9 +35,12 @@ type dataReader struct {
 	n    int64
 	done bool
 	err  error
+	// meter counts the plaintext read and stops the reading once its
+	// work is cancelled.
+	meter *meter
 }
 
-func openData(b *Backup, id age.Identity) (*dataReader, error) {
+func openData(b *Backup, id age.Identity, m *meter) (*dataReader, error) {
 	f, err := os.Open(b.Path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", b.Name, err)
@@ -46,7 +50,7 @@ func openData(b *Backup, id age.Identity) (*dataReader, error) {
 		_ = f.Close()
 		return nil, decryptError(b.Name, err, false)
 	}
-	return &dataReader{name: b.Name, m: &b.Manifest, f: f, r: r, h: sha256.New()}, nil
+	return &dataReader{name: b.Name, m: &b.Manifest, f: f, r: r, h: sha256.New(), meter: m}, nil
 }
 
 func (d *dataReader) Read(p []byte) (int, error) {
@@ -56,9 +60,14 @@ func (d *dataReader) Read(p []byte) (int, error) {
 	if d.done {
 		return 0, io.EOF
 	}
+	if err := d.meter.err(); err != nil {
+		d.err = err
+		return 0, err
+	}
 	n, err := d.r.Read(p)
 	d.h.Write(p[:n])
 	d.n += int64(n)
+	d.meter.add(n)
 	switch {
 	case d.n > d.m.StreamSize:
 		d.err = errorf(d.name, ErrCorrupt, nil, "longer than its manifest says")
@@ -92,8 +101,8 @@ func (d *dataReader) finish() error {
 func (d *dataReader) Close() error { return d.f.Close() }
 
 // checkData decrypts b's whole data file and compares it with the manifest.
-func checkData(b *Backup, id age.Identity) error {
-	d, err := openData(b, id)
+func checkData(b *Backup, id age.Identity, m *meter) error {
+	d, err := openData(b, id, m)
 	if err != nil {
 		return err
 	}
@@ -201,8 +210,28 @@ type Loader func(dir string, kit Kit, streams []io.Reader, seqs []uint64) (Loade
 // last backup, and each earlier backup's audit checkpoint on the restored
 // chain. On error target may hold a partial vault: the caller removes it.
 // It returns the last manifest, kit included; the caller must not store
-// the kit unencrypted.
-func RestoreChain(target string, chain []Backup, key RecoveryKey, load Loader) (Manifest, error) {
+// the kit unencrypted. Progress, if set, is told how many bytes of the
+// streams are read; once ctx is done the reading stops and the error wraps
+// ctx.Err().
+func RestoreChain(ctx context.Context, target string, chain []Backup, key RecoveryKey, load Loader, progress Progress) (Manifest, error) {
+	m := newMeter(ctx, progress)
+	m.setTotal(streamSize(chain))
+	return restoreChain(target, chain, key, load, m)
+}
+
+// streamSize is the size of the streams of chain, as their manifests say.
+func streamSize(chain []Backup) int64 {
+	var n int64
+	for _, b := range chain {
+		n += b.Manifest.StreamSize
+	}
+	return n
+}
+
+func restoreChain(target string, chain []Backup, key RecoveryKey, load Loader, meter *meter) (Manifest, error) {
+	if err := meter.err(); err != nil {
+		return Manifest{}, fmt.Errorf("the restore was cancelled: %w", err)
+	}
 	if len(chain) == 0 {
 		return Manifest{}, ErrNoBackup
 	}
@@ -227,7 +256,7 @@ func RestoreChain(target string, chain []Backup, key RecoveryKey, load Loader) (
 	streams := make([]io.Reader, 0, len(chain))
 	seqs := make([]uint64, 0, len(chain))
 	for i := range chain {
-		d, err := openData(&chain[i], id)
+		d, err := openData(&chain[i], id, meter)
 		if err != nil {
 			return Manifest{}, err
 		}
@@ -237,6 +266,9 @@ func RestoreChain(target string, chain []Backup, key RecoveryKey, load Loader) (
 	}
 	last := chain[len(chain)-1]
 	loaded, lerr := load(target, last.Manifest.Kit, streams, seqs)
+	if err := meter.err(); err != nil {
+		return Manifest{}, fmt.Errorf("the restore was cancelled: %w", err)
+	}
 	// A damaged stream explains a failed load better than the loader can.
 	for _, d := range readers {
 		if lerr != nil && d.err != nil {

@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,6 +19,9 @@ type VerifyOptions struct {
 	// Scratch is the folder in which scratch restores are made; "" means
 	// the system's temporary folder. They are removed afterwards.
 	Scratch string
+	// Progress, if set, is told how many bytes of backup stream have been
+	// checked of all there are to check, the scratch restores included.
+	Progress Progress
 }
 
 // Result is the outcome for one backup.
@@ -64,8 +68,13 @@ func (r Report) Problems() int {
 // where it begins. With opts.Load, every chain is then restored into a
 // scratch directory and the restored vault's audit chain, record counts and
 // audit checkpoints compared with the manifests. The error is non-nil only
-// when the folder cannot be read; problems with backups are in the report.
-func Verify(dir string, key RecoveryKey, opts VerifyOptions) (Report, error) {
+// when the folder cannot be read or ctx is done (it then wraps ctx.Err()
+// and the report is partial); problems with backups are in the report.
+func Verify(ctx context.Context, dir string, key RecoveryKey, opts VerifyOptions) (Report, error) {
+	meter := newMeter(ctx, opts.Progress)
+	cancelled := func(rep Report) (Report, error) {
+		return rep, fmt.Errorf("the verification was cancelled: %w", meter.err())
+	}
 	id, err := identity(key)
 	if err != nil {
 		return Report{}, err
@@ -88,13 +97,25 @@ func Verify(dir string, key RecoveryKey, opts VerifyOptions) (Report, error) {
 		}
 		entries = append(entries, e)
 	}
-	for _, e := range entries { // oldest first: parents are judged before children
+	manifests := make([]Manifest, len(entries))
+	merrs := make([]error, len(entries))
+	for i, e := range entries {
+		manifests[i], merrs[i] = ReadManifest(e, key)
+	}
+	meter.setTotal(verifyWork(manifests, merrs, opts.Load != nil))
+	for i, e := range entries { // oldest first: parents are judged before children
+		if meter.err() != nil {
+			return cancelled(rep)
+		}
 		res := Result{Entry: e}
-		m, err := ReadManifest(e, key)
+		m, err := manifests[i], merrs[i]
 		if err == nil {
 			res.Manifest = m.Public()
 			b := &Backup{Entry: e, Manifest: m}
-			err = checkData(b, id)
+			err = checkData(b, id, meter)
+			if meter.err() != nil {
+				return cancelled(rep)
+			}
 			if err == nil && m.Kind == Incremental {
 				parent, ok := full[m.Parent]
 				if !ok {
@@ -124,6 +145,8 @@ func Verify(dir string, key RecoveryKey, opts VerifyOptions) (Report, error) {
 	for i, r := range rep.Results {
 		index[r.Name] = i
 	}
+	var chains [][]Backup
+	work := meter.done.Load()
 	for i := range rep.Results {
 		tip, ok := full[rep.Results[i].Name]
 		if !ok || hasChild[tip.Name] {
@@ -133,7 +156,16 @@ func Verify(dir string, key RecoveryKey, opts VerifyOptions) (Report, error) {
 		for chain[0].Kind == Incremental {
 			chain = append([]Backup{*full[chain[0].Manifest.Parent]}, chain...)
 		}
-		err := restoreScratch(opts.Scratch, chain, key, opts.Load)
+		chains = append(chains, chain)
+		work += streamSize(chain)
+	}
+	meter.setTotal(work) // bad backups are not restored
+	for _, chain := range chains {
+		tip := chain[len(chain)-1]
+		err := restoreScratch(opts.Scratch, chain, key, opts.Load, meter)
+		if meter.err() != nil {
+			return cancelled(rep)
+		}
 		for _, b := range chain {
 			r := &rep.Results[index[b.Name]]
 			r.Restored = true
@@ -149,7 +181,43 @@ func Verify(dir string, key RecoveryKey, opts VerifyOptions) (Report, error) {
 	return rep, nil
 }
 
-func restoreScratch(parent string, chain []Backup, key RecoveryKey, load Loader) (err error) {
+// verifyWork is the number of stream bytes Verify reads when every backup
+// whose manifest could be read is good: each data file once, and each
+// chain once more when it is restored (load).
+func verifyWork(manifests []Manifest, errs []error, load bool) int64 {
+	var n int64
+	hasChild := map[string]bool{}
+	byName := map[string]*Manifest{}
+	for i := range manifests {
+		if errs[i] != nil {
+			continue
+		}
+		m := &manifests[i]
+		n += m.StreamSize
+		byName[m.Data] = m
+		if m.Kind == Incremental {
+			hasChild[m.Parent] = true
+		}
+	}
+	if !load {
+		return n
+	}
+	for name, m := range byName {
+		if hasChild[name] {
+			continue
+		}
+		for seen := 0; m != nil && seen <= len(manifests); seen++ {
+			n += m.StreamSize
+			if m.Kind != Incremental {
+				break
+			}
+			m = byName[m.Parent]
+		}
+	}
+	return n
+}
+
+func restoreScratch(parent string, chain []Backup, key RecoveryKey, load Loader, meter *meter) (err error) {
 	scratch, err := os.MkdirTemp(parent, "safeinvoice-verify-")
 	if err != nil {
 		return fmt.Errorf("scratch folder: %w", err)
@@ -159,6 +227,6 @@ func restoreScratch(parent string, chain []Backup, key RecoveryKey, load Loader)
 			err = fmt.Errorf("remove scratch folder: %w", rerr)
 		}
 	}()
-	_, err = RestoreChain(filepath.Join(scratch, "vault"), chain, key, load)
+	_, err = restoreChain(filepath.Join(scratch, "vault"), chain, key, load, meter)
 	return err
 }

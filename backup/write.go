@@ -2,6 +2,7 @@ package backup
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -87,6 +88,10 @@ type Params struct {
 	Now time.Time
 	// FS is the file system; nil means OSFS.
 	FS FS
+	// Progress, if set, is told how many bytes of the stream are written,
+	// of Estimate (0: unknown), the caller's guess of the stream's size.
+	Progress Progress
+	Estimate int64
 }
 
 // Write makes one backup in dir, which must exist (it is never created, so
@@ -98,8 +103,13 @@ type Params struct {
 // behind under a backup name (a removed drive may prevent removing the
 // temporary file; List never shows one) and the error names the folder,
 // wrapping ErrFolderFull or ErrFolderMissing where that is the cause.
-// Write returns the new backup and its manifest.
-func Write(dir string, p Params, stream StreamFunc) (Entry, Manifest, error) {
+// Write returns the new backup and its manifest. Once ctx is done the
+// stream is stopped, nothing is left behind and the error wraps ctx.Err().
+func Write(ctx context.Context, dir string, p Params, stream StreamFunc) (Entry, Manifest, error) {
+	meter := newMeter(ctx, p.Progress)
+	if err := meter.err(); err != nil {
+		return Entry{}, Manifest{}, fmt.Errorf("the backup was cancelled: %w", err)
+	}
 	fsys := p.FS
 	if fsys == nil {
 		fsys = OSFS{}
@@ -142,7 +152,11 @@ func Write(dir string, p Params, stream StreamFunc) (Entry, Manifest, error) {
 			return fmt.Errorf("encrypt: %w", err)
 		}
 		hw := &hashWriter{w: enc, h: sha256.New()}
-		snap, err := stream(hw, m.Since)
+		meter.setTotal(p.Estimate)
+		snap, err := stream(&meterWriter{w: hw, m: meter}, m.Since)
+		if cerr := meter.err(); cerr != nil {
+			return cerr
+		}
 		if err != nil {
 			return err
 		}
@@ -156,6 +170,9 @@ func Write(dir string, p Params, stream StreamFunc) (Entry, Manifest, error) {
 		m.StreamSHA256, m.StreamSize = hex.EncodeToString(hw.h.Sum(nil)), hw.n
 		return nil
 	})
+	if cerr := meter.err(); err != nil && cerr != nil {
+		return Entry{}, Manifest{}, fmt.Errorf("the backup was cancelled; nothing was kept: %w", cerr)
+	}
 	if err != nil {
 		return Entry{}, Manifest{}, err
 	}

@@ -30,6 +30,20 @@ type BackupState struct {
 	// LastVerified is the time of the last verification of the backup
 	// folder that found no problem.
 	LastVerified time.Time `json:"last_verified,omitzero"`
+	// FullSize and FullRecords are the stream size and record count of
+	// the newest full backup: the estimate of the next one's size.
+	FullSize    int64 `json:"full_size,omitempty"`
+	FullRecords int   `json:"full_records,omitempty"`
+	// Checked holds the outcome of the last verification of each backup
+	// file of the folder, by file name.
+	Checked map[string]BackupCheck `json:"checked,omitempty"`
+}
+
+// BackupCheck is the outcome of verifying one backup file.
+type BackupCheck struct {
+	At time.Time `json:"at"`
+	// Problem is what was wrong, "" for a good backup.
+	Problem string `json:"problem,omitempty"`
 }
 
 // BackupState returns the vault's backup state; the zero value before the

@@ -27,7 +27,10 @@ func runBackup(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	info, berr := s.BackupNow(*to)
+	work, stop := c.longWork("Backing up", byteSize)
+	defer stop()
+	info, berr := s.BackupNow(work.ctx, *to, work.progress)
+	work.end()
 	if err := s.Close(); err != nil {
 		return errors.Join(berr, err)
 	}
@@ -57,7 +60,10 @@ func runBackupVerify(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, verr := s.VerifyBackups(*from)
+	work, stop := c.longWork("Verifying", byteSize)
+	defer stop()
+	rep, verr := s.VerifyBackups(work.ctx, *from, work.progress)
+	work.end()
 	if err := s.Close(); err != nil {
 		return errors.Join(verr, err)
 	}
@@ -127,7 +133,10 @@ func runRestore(c *ctx, args []string) error {
 		return fmt.Errorf("recovery key: %w", err)
 	}
 	defer clear(key)
-	res, err := app.Restore(cfg, app.RestoreParams{From: *from, RecoveryKey: key, Replace: *replace})
+	work, stop := c.longWork("Restoring", byteSize)
+	defer stop()
+	res, err := app.Restore(work.ctx, cfg, app.RestoreParams{From: *from, RecoveryKey: key, Replace: *replace, Progress: work.progress})
+	work.end()
 	if err != nil {
 		return err
 	}

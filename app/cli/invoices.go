@@ -24,7 +24,10 @@ func runImport(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, ierr := s.ImportPath(fs.Arg(0))
+	work, stop := c.longWork("Importing", records)
+	defer stop()
+	res, ierr := s.ImportPath(work.ctx, fs.Arg(0), work.progress)
+	work.end()
 	if err := s.Close(); err != nil {
 		return errors.Join(ierr, err)
 	}

@@ -1,16 +1,11 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
-	"os/signal"
 	"slices"
-
-	"golang.org/x/term"
 )
 
 // runExportPDF is `export-pdf --out DIR [NUMBER...]`: every issued invoice
@@ -51,27 +46,12 @@ func runExportPDF(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	work, stop := c.longWork("Exporting PDFs", files)
 	defer stop()
-	progress := terminalProgress(c.env.Stderr, "Exporting PDFs")
-	paths, xerr := s.ExportPDFs(ctx, *out, numbers, progress)
-	if progress != nil && len(paths) > 0 {
-		fmt.Fprintln(c.env.Stderr)
-	}
+	paths, xerr := s.ExportPDFs(work.ctx, *out, numbers, work.progress)
+	work.end()
 	for _, p := range paths {
 		fmt.Fprintln(c.env.Stdout, p)
 	}
 	return errors.Join(xerr, s.Close())
-}
-
-// terminalProgress returns a progress callback that rewrites one line on w,
-// or nil when w is not a terminal (a log file or a pipe gets no progress).
-func terminalProgress(w io.Writer, what string) func(done, total int) {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	return func(done, total int) {
-		fmt.Fprintf(w, "\r%s: %d of %d", what, done, total)
-	}
 }

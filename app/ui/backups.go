@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,9 +35,9 @@ type backupsScreen struct {
 	schedule *widget.Select
 	extra    *entry
 	state    *widget.Label
-	progress *widget.ProgressBarInfinite
-	busy     *widget.Label
-	report   app.BackupReport
+	// note says how the last action ended.
+	note     *widget.Label
+	items    []app.BackupItem
 	list     *widget.List
 	listNote *widget.Label
 }
@@ -67,44 +69,48 @@ func buildBackups(sh *shell) fyne.CanvasObject {
 	b.extra.SetPlaceHolder("Optional: age1… public keys, one per line (an accountant's, for example)")
 	b.extra.SetMinRowsVisible(2)
 	b.state = wrapLabel("")
-	b.progress = widget.NewProgressBarInfinite()
-	b.progress.Stop()
-	b.progress.Hide()
-	b.busy = widget.NewLabel("")
-	b.busy.Hide()
-	b.listNote = wrapLabel("Click Verify all to list the backups in the folder and check that each one restores.")
+	b.note = wrapLabel("")
+	b.note.Hide()
+	b.listNote = wrapLabel("Reading the backup folder…")
 	b.listNote.Importance = widget.LowImportance
 	b.list = widget.NewList(
-		func() int { return len(b.report.Results) },
+		func() int { return len(b.items) },
 		func() fyne.CanvasObject {
 			restore := widget.NewButtonWithIcon("Restore…", theme.HistoryIcon(), nil)
 			return container.New(backupColumns, widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), restore)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			r := b.report.Results[i]
+			r := b.items[i]
 			objs := o.(*fyne.Container).Objects
 			objs[0].(*widget.Label).SetText(r.Created.Local().Format("2 Jan 2006 15:04"))
 			objs[1].(*widget.Label).SetText(string(r.Kind))
-			objs[2].(*widget.Label).SetText(plural(r.Manifest.Records(), "record"))
+			holds := "—"
+			if r.Unreadable == nil {
+				holds = plural(r.Manifest.Records(), "record")
+			}
+			objs[2].(*widget.Label).SetText(holds)
 			st := objs[3].(*widget.Label)
-			if r.Err != nil {
-				st.SetText("Problem: " + plainError(r.Err))
+			st.SetText(backupStatus(r, u.now()))
+			switch {
+			case r.Unreadable != nil || r.Problem != "":
 				st.Importance = widget.DangerImportance
-			} else {
-				st.SetText("Verified: restores")
+			case r.Verified():
 				st.Importance = widget.SuccessImportance
+			default:
+				st.Importance = widget.LowImportance
 			}
 			st.Truncation = fyne.TextTruncateEllipsis
 			st.Refresh()
 			btn := objs[4].(*widget.Button)
-			btn.OnTapped = u.act(func() { b.previewRestore(r.Path, r.Manifest, r.Err) })
-			if r.Err != nil || !u.can(auth.PermRestore) {
+			btn.OnTapped = u.act(func() { b.previewRestore(r) })
+			if r.Unreadable != nil || r.Problem != "" || !u.can(auth.PermRestore) {
 				btn.Disable()
 			} else {
 				btn.Enable()
 			}
 		})
 	b.refreshState()
+	b.reload()
 
 	canEdit := u.can(auth.PermEditSettings)
 	choose := u.button("Choose…", theme.FolderOpenIcon(), func() { u.folderDialog(b.dir.SetText) })
@@ -131,7 +137,7 @@ func buildBackups(sh *shell) fyne.CanvasObject {
 				u.saveDialog("SafeInvoice recovery kit.pdf", b.saveKit)
 			}),
 			u.button("Restore from file…", theme.HistoryIcon(), func() {
-				u.openDialog(func(path string) { b.previewRestore(path, app.BackupManifest{}, nil) })
+				u.openDialog(func(path string) { b.previewRestore(app.BackupItem{Path: path}) })
 			}))
 	}
 	actions = append(actions, u.button("Verify all", theme.SearchIcon(), b.verify))
@@ -139,7 +145,7 @@ func buildBackups(sh *shell) fyne.CanvasObject {
 		actions = append(actions, u.primary("Back up now", theme.UploadIcon(), b.backupNow))
 	}
 	header := container.New(backupColumns, boldLabel("Created"), boldLabel("Kind"), boldLabel("Holds"), boldLabel("Status"), widget.NewLabel(""))
-	top := container.NewVBox(form, b.state, b.busy, b.progress, widget.NewSeparator(), b.listNote, header)
+	top := container.NewVBox(form, b.state, b.note, widget.NewSeparator(), b.listNote, header)
 	return page("Backups", actions, container.NewBorder(top, nil, nil, nil, b.list))
 }
 
@@ -168,17 +174,73 @@ func (b *backupsScreen) refreshState() {
 	b.state.SetText(strings.Join(parts, " "))
 }
 
-func (b *backupsScreen) start(what string) {
-	b.busy.SetText(what)
-	b.busy.Show()
-	b.progress.Show()
-	b.progress.Start()
+// backupStatus says what is known of a backup's health.
+func backupStatus(r app.BackupItem, now time.Time) string {
+	switch {
+	case r.Unreadable != nil:
+		return "Cannot be read: " + plainError(r.Unreadable)
+	case r.Problem != "":
+		return "Problem: " + sentence(r.Problem)
+	case r.Verified():
+		return "Verified " + age(r.Checked, now) + ": restores"
+	}
+	return "Not verified yet"
 }
 
-func (b *backupsScreen) stop() {
-	b.progress.Stop()
-	b.progress.Hide()
-	b.busy.Hide()
+// reload lists the backups of the folder in the background.
+func (b *backupsScreen) reload() {
+	u, s := b.sh.u, b.sh.s
+	dir := strings.TrimSpace(b.dir.Text)
+	var l app.BackupListing
+	u.background(func() error {
+		var err error
+		l, err = s.ListBackups(dir)
+		return err
+	}, func(err error) {
+		b.items = l.Backups
+		switch {
+		case errors.Is(err, app.ErrNoBackupFolder):
+			b.listNote.SetText("Choose a backup folder, then click Back up now.")
+		case err != nil:
+			b.listNote.SetText("The backup folder cannot be read: " + plainError(err))
+		case len(l.Backups) == 0:
+			b.listNote.SetText("There are no backups of these books in " + l.Dir + " yet.")
+		default:
+			b.listNote.SetText(b.summary())
+		}
+		b.list.Refresh()
+	})
+}
+
+// summary counts the listed backups by health.
+func (b *backupsScreen) summary() string {
+	bad, unverified := 0, 0
+	for _, r := range b.items {
+		switch {
+		case r.Unreadable != nil || r.Problem != "":
+			bad++
+		case !r.Verified():
+			unverified++
+		}
+	}
+	parts := []string{plural(len(b.items), "backup")}
+	if bad > 0 {
+		parts = append(parts, plural(bad, "problem")+" found")
+	}
+	if unverified > 0 {
+		parts = append(parts, fmt.Sprintf("%d not verified yet: click Verify all", unverified))
+	}
+	if bad == 0 && unverified == 0 {
+		parts = append(parts, "all verified")
+	}
+	return strings.Join(parts, "; ") + "."
+}
+
+// tell shows how an action ended under the backup state.
+func (b *backupsScreen) tell(msg string) {
+	b.note.Importance = widget.MediumImportance
+	b.note.SetText(msg)
+	b.note.Show()
 }
 
 func (b *backupsScreen) saveSettings() {
@@ -203,59 +265,70 @@ func (b *backupsScreen) saveSettings() {
 			u.showError(err)
 			return
 		}
-		b.busy.SetText("Backup settings saved.")
-		b.busy.Show()
+		b.tell("Backup settings saved.")
+		b.reload()
 	})
 }
 
 func (b *backupsScreen) backupNow() {
 	u, s := b.sh.u, b.sh.s
 	dir := strings.TrimSpace(b.dir.Text)
-	b.start("Writing an encrypted backup…")
 	var info app.BackupInfo
-	u.background(func() error {
+	u.runTask(taskSpec{
+		title:      "Backing up…",
+		intro:      "Writing an encrypted backup of the books.",
+		unit:       byteSize,
+		doing:      func(n string) string { return n + " written." },
+		cancelling: "Cancelling: the unfinished backup file is removed…",
+	}, func(ctx context.Context, progress app.Progress) error {
 		var err error
-		info, err = s.BackupNow(dir)
+		info, err = s.BackupNow(ctx, dir, progress)
 		return err
 	}, func(err error) {
-		b.stop()
 		b.refreshState()
-		if err != nil {
+		b.reload()
+		switch {
+		case errors.Is(err, context.Canceled):
+			b.tell("The backup was cancelled; nothing was written.")
+		case err != nil:
 			u.showError(err)
-			return
+		default:
+			b.tell(fmt.Sprintf("Backup written: %s (%s, %s).", info.Manifest.Data, info.Manifest.Kind, plural(info.Manifest.Records(), "record")))
 		}
-		b.busy.SetText(fmt.Sprintf("Backup written: %s (%s, %s).", info.Manifest.Data, info.Manifest.Kind, plural(info.Manifest.Records(), "record")))
-		b.busy.Show()
 	})
 }
 
 func (b *backupsScreen) verify() {
 	u, s := b.sh.u, b.sh.s
 	dir := strings.TrimSpace(b.dir.Text)
-	b.start("Verifying every backup: each one is decrypted and restored into a scratch folder…")
 	var rep app.BackupReport
-	u.background(func() error {
+	u.runTask(taskSpec{
+		title:      "Verifying backups…",
+		intro:      "Every backup is decrypted, checked against its manifest and restored into a scratch folder.",
+		unit:       byteSize,
+		doing:      func(n string) string { return n + " checked." },
+		cancelling: "Cancelling…",
+	}, func(ctx context.Context, progress app.Progress) error {
 		var err error
-		rep, err = s.VerifyBackups(dir)
+		rep, err = s.VerifyBackups(ctx, dir, progress)
 		return err
 	}, func(err error) {
-		b.stop()
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		slices.Reverse(rep.Results) // newest first
-		b.report = rep
-		switch n := rep.Problems(); {
-		case len(rep.Results) == 0:
-			b.listNote.SetText("There are no backups of this vault in the folder yet.")
-		case n == 0:
-			b.listNote.SetText(fmt.Sprintf("%s, all verified.", plural(len(rep.Results), "backup")))
-		default:
-			b.listNote.SetText(fmt.Sprintf("%s; %s found.", plural(len(rep.Results), "backup"), plural(n, "problem")))
-		}
 		b.refreshState()
-		b.list.Refresh()
+		b.reload()
+		switch n := rep.Problems(); {
+		case errors.Is(err, context.Canceled):
+			b.tell("The verification was cancelled; the earlier results stand.")
+		case err != nil:
+			u.showError(err)
+		case len(rep.Results) == 0:
+			b.tell("There are no backups of these books in the folder to verify.")
+		case n == 0:
+			b.tell(fmt.Sprintf("Verified %s: each one decrypts and restores.", plural(len(rep.Results), "backup")))
+		default:
+			b.tell(fmt.Sprintf("Verified %s: %s found. Do not rely on the backups marked Problem.", plural(len(rep.Results), "backup"), plural(n, "problem")))
+			b.note.Importance = widget.DangerImportance
+			b.note.Refresh()
+		}
 	})
 }
 
@@ -277,10 +350,11 @@ func (b *backupsScreen) saveKit(path string) {
 }
 
 // previewRestore shows what a backup holds and asks for the recovery key
-// before anything is replaced. m is the backup's manifest when known (from
-// a verification).
-func (b *backupsScreen) previewRestore(path string, m app.BackupManifest, problem error) {
+// before anything is replaced. r has the backup's manifest when it was
+// listed; a file chosen by hand has only its path.
+func (b *backupsScreen) previewRestore(r app.BackupItem) {
 	u := b.sh.u
+	path, m := r.Path, r.Manifest
 	var lines []string
 	lines = append(lines, "Backup file: "+path)
 	if !m.Created.IsZero() {
@@ -292,8 +366,10 @@ func (b *backupsScreen) previewRestore(path string, m app.BackupManifest, proble
 			holds = append(holds, plural(m.Counts[k.key], k.word))
 		}
 		lines = append(lines, "It holds "+strings.Join(holds, ", ")+".")
-		if problem == nil {
-			lines = append(lines, "It was verified: it decrypts and restores.")
+		if r.Verified() {
+			lines = append(lines, "It was verified "+age(r.Checked, u.now())+": it decrypts and restores.")
+		} else {
+			lines = append(lines, "It has not been verified yet; the restore checks it before anything is replaced.")
 		}
 	} else {
 		lines = append(lines, "Its content is checked with the recovery key before anything is replaced.")
@@ -325,17 +401,25 @@ func (u *UI) restore(from, keyPath string) {
 		return
 	}
 	u.closeSession()
-	bar := widget.NewProgressBarInfinite()
-	u.win.SetContent(centered("Restoring…", container.NewVBox(
-		wrapLabel("Rebuilding the books from "+from+" and checking them. This can take a while for a large vault."), bar)))
+	u.win.SetContent(centered("Restoring…", wrapLabel("The books are closed while they are restored.")))
 	var res app.RestoreResult
-	u.background(func() error {
+	u.runTask(taskSpec{
+		title:      "Restoring…",
+		intro:      "Rebuilding the books from " + from + " and checking them before they replace the current ones.",
+		unit:       byteSize,
+		doing:      func(n string) string { return n + " read." },
+		cancelling: "Cancelling: the partly rebuilt books are removed; nothing is replaced…",
+	}, func(ctx context.Context, progress app.Progress) error {
+		defer clear(key)
 		var err error
-		res, err = app.Restore(u.cfg, app.RestoreParams{From: from, RecoveryKey: key, Replace: true})
+		res, err = app.Restore(ctx, u.cfg, app.RestoreParams{From: from, RecoveryKey: key, Replace: true, Progress: progress})
 		return err
 	}, func(err error) {
-		bar.Stop()
 		u.showLogin(u.fyneApp.Preferences().String(prefLastUser))
+		if errors.Is(err, context.Canceled) {
+			u.loginNotice("The restore was cancelled; nothing was replaced.")
+			return
+		}
 		if err != nil {
 			u.loginNotice("The restore failed and nothing was replaced: " + plainError(err))
 			u.loginScreen.notice.Importance = widget.DangerImportance

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -279,17 +281,22 @@ func importInvoices(sh *shell, l *invoiceList) {
 // runImport imports path with a progress dialog, then calls done.
 func runImport(sh *shell, path string, done func()) {
 	u := sh.u
-	bar := widget.NewProgressBarInfinite()
-	prog := dialog.NewCustomWithoutButtons("Importing…", container.NewVBox(widget.NewLabel(path), bar), u.win)
-	prog.Show()
 	var res app.ImportResult
-	u.background(func() error {
+	u.runTask(taskSpec{
+		title:      "Importing…",
+		intro:      "Checking every record of " + path + ", then writing them. The file is imported whole or not at all.",
+		unit:       count,
+		doing:      func(n string) string { return n + " records written." },
+		cancelling: "Cancelling: the records already written are removed again…",
+	}, func(ctx context.Context, progress app.Progress) error {
 		var err error
-		res, err = sh.s.ImportPath(path)
+		res, err = sh.s.ImportPath(ctx, path, progress)
 		return err
 	}, func(err error) {
-		bar.Stop()
-		prog.Hide()
+		if errors.Is(err, context.Canceled) {
+			u.showInfo("Import cancelled", "The import was cancelled; nothing from "+path+" was kept.")
+			return
+		}
 		if err != nil {
 			u.showError(err)
 			return

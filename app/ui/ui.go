@@ -64,6 +64,9 @@ type UI struct {
 	// pickPath, when set (tests), answers file and folder dialogs: it is
 	// given the suggested name ("" for folders and files to open).
 	pickPath func(suggested string) string
+	// onTask, when set (tests), is called with every long task's dialog
+	// before its work starts, so a test can press its Cancel button.
+	onTask func(*task)
 
 	shell       *shell // the signed-in window, nil on the login and set-up screens
 	loginScreen *login // the last login screen shown

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -484,16 +485,20 @@ func TestBackupAndRestore(t *testing.T) {
 	if !hasLabel(u, "Backup written") {
 		t.Fatalf("backup: %s %q", labels(u), dialogText(u))
 	}
+	// Listed at once, not yet verified.
+	if !hasLabel(u, "1 backup; 1 not verified yet: click Verify all.") || !hasLabel(u, "Not verified yet") {
+		t.Fatalf("listing: %s", labels(u))
+	}
 	// A change after the backup, which the restore must undo.
 	if _, _, err := u.Session().SaveClient(invoice.Client{Name: "Initech", Email: "x@initech.example"}); err != nil {
 		t.Fatal(err)
 	}
 	tap(t, u, "Verify all")
-	if !hasLabel(u, "1 backup, all verified.") || !hasLabel(u, "Verified: restores") {
+	if !hasLabel(u, "1 backup; all verified.") || !hasLabel(u, "Verified just now: restores") {
 		t.Fatalf("verify: %s %q", labels(u), dialogText(u))
 	}
 	tap(t, u, "Restore…")
-	if d := dialogText(u); !strings.Contains(d, "It holds") || !strings.Contains(d, "1 client,") {
+	if d := dialogText(u); !strings.Contains(d, "It holds") || !strings.Contains(d, "1 client,") || !strings.Contains(d, "It was verified just now") {
 		t.Errorf("no preview: %q", d)
 	}
 	dialogEntries(u)[0].SetText(keyFile)
@@ -640,12 +645,12 @@ func TestExportPDFsBatch(t *testing.T) {
 
 	// The progress bar follows the export to its end.
 	dir2 := t.TempDir()
-	var b *pdfBatch
-	onUI(u, func() { b = newPDFBatch(sh, dir2) })
+	var b *task
+	onUI(u, func() { b = newPDFExport(sh, dir2) })
 	if d := dialogText(u); !strings.Contains(d, "Writing every issued invoice") {
 		t.Errorf("progress dialog: %q", d)
 	}
-	onUI(u, b.start)
+	onUI(u, func() { startPDFExport(sh, b, dir2) })
 	u.Wait()
 	if b.bar.Value != float64(issued) || b.bar.Max != float64(issued) || b.bar.TextFormatter() != fmt.Sprintf("%d of %d", issued, issued) {
 		t.Errorf("progress bar at %v of %v", b.bar.Value, b.bar.Max)
@@ -654,12 +659,12 @@ func TestExportPDFsBatch(t *testing.T) {
 
 	// Cancelled before it starts: nothing is written, and the user is told.
 	dir3 := t.TempDir()
-	onUI(u, func() { b = newPDFBatch(sh, dir3) })
+	onUI(u, func() { b = newPDFExport(sh, dir3) })
 	tap(t, u, "Cancel")
 	if !button(t, u, "Cancel").Disabled() {
 		t.Error("Cancel still enabled after cancelling")
 	}
-	onUI(u, b.start)
+	onUI(u, func() { startPDFExport(sh, b, dir3) })
 	u.Wait()
 	if matches, _ := filepath.Glob(filepath.Join(dir3, "*")); len(matches) != 0 {
 		t.Errorf("a cancelled export wrote %v", matches)
@@ -677,7 +682,7 @@ func TestRestorePreviewFromLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	backups := t.TempDir()
-	if _, err := s.BackupNow(backups); err != nil {
+	if _, err := s.BackupNow(context.Background(), backups, nil); err != nil {
 		t.Fatal(err)
 	}
 	key, err := s.RecoveryKeyFile()
