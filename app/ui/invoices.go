@@ -220,6 +220,12 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 		l.query.Text = text
 		l.reload()
 	}
+	// Enter opens the first match: type a number, press Enter.
+	l.search.OnSubmitted = func(string) {
+		if r, ok := l.row(0); ok {
+			openInvoice(sh, r.ID)
+		}
+	}
 	status := widget.NewSelect(nil, nil)
 	for _, c := range statusChoices {
 		status.Options = append(status.Options, c.label)

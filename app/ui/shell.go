@@ -142,7 +142,8 @@ func (sh *shell) alertsChanged() {
 }
 
 // addShortcuts registers Ctrl+N (new invoice), Ctrl+S (save), Ctrl+F
-// (search) and Ctrl+E (export) on the window.
+// (search), Ctrl+E (export) and Ctrl+1…9 (the screens of the navigation,
+// in order) on the window.
 func (sh *shell) addShortcuts() {
 	c := sh.u.win.Canvas()
 	mod := fyne.KeyModifierShortcutDefault
@@ -185,4 +186,12 @@ func (sh *shell) addShortcuts() {
 			sh.onExport()
 		}
 	})
+	digits := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
+	for i, key := range digits {
+		add(key, func() {
+			if i < len(sh.defs) {
+				sh.open(sh.defs[i].id)
+			}
+		})
+	}
 }

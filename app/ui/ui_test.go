@@ -458,9 +458,32 @@ func TestInvoiceListPages(t *testing.T) {
 	if len(l.pages) != 2 {
 		t.Errorf("%d pages loaded, want 2", len(l.pages))
 	}
-	l.search.SetText("zzzz-no-such-word")
+	// Type a number, press Enter: that invoice opens.
+	r, _ := l.row(700)
+	onUI(u, func() {
+		l.search.SetText(r.Number)
+		l.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	})
+	u.Wait()
+	if u.shell.editor == nil || u.shell.editor.inv.ID != r.ID {
+		t.Fatalf("Enter in the search box did not open %s: %s", r.Number, labels(u))
+	}
+	onUI(u, func() { u.shell.open("invoices") })
+	u.Wait()
+	for _, o := range test.LaidOutObjects(u.win.Content()) {
+		if e, ok := o.(*entry); ok && e.list != nil {
+			l = e.list
+		}
+	}
+	onUI(u, func() { l.search.SetText("zzzz-no-such-word") })
 	if !hasLabel(u, "No invoices match.") {
 		t.Errorf("search: %s", labels(u))
+	}
+	// Enter with no match does nothing.
+	onUI(u, func() { l.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	u.Wait()
+	if u.shell.editor != nil {
+		t.Error("Enter without a match opened an invoice")
 	}
 }
 

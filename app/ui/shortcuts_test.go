@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// press types Ctrl (Cmd on macOS) + key on the window, as a person does.
+func press(u *UI, key fyne.KeyName) {
+	onUI(u, func() {
+		u.win.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault})
+	})
+	u.Wait()
+}
+
+func TestKeyboardShortcuts(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	sh := u.shell
+
+	// Ctrl+1…9 open the screens of the navigation in order.
+	for i, key := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8} {
+		press(u, key)
+		if sh.current != sh.defs[i].id {
+			t.Errorf("Ctrl+%s opened %q, want %q", key, sh.current, sh.defs[i].id)
+		}
+	}
+	press(u, fyne.Key9) // more keys than screens: nothing happens
+	if sh.current != sh.defs[len(sh.defs)-1].id {
+		t.Errorf("Ctrl+9 moved to %q", sh.current)
+	}
+
+	// Ctrl+F opens the invoice list with the search box focused.
+	press(u, fyne.Key1)
+	press(u, fyne.KeyF)
+	if sh.current != "invoices" {
+		t.Fatalf("Ctrl+F opened %q", sh.current)
+	}
+	if e, ok := u.win.Canvas().Focused().(*entry); !ok || e.list == nil {
+		t.Errorf("Ctrl+F focused %T, want the search box", u.win.Canvas().Focused())
+	}
+
+	// Ctrl+N is "new" of the screen: a client on Clients, else an
+	// invoice.
+	press(u, fyne.Key3)
+	press(u, fyne.KeyN)
+	if dialogText(u) == "" || sh.editor != nil {
+		t.Errorf("Ctrl+N on Clients: dialog %q, editor %v", dialogText(u), sh.editor != nil)
+	}
+	closeDialogs(u)
+	press(u, fyne.Key1)
+	press(u, fyne.KeyN)
+	if sh.editor == nil || sh.editor.inv.ID != "" || !sh.editor.editable {
+		t.Fatalf("Ctrl+N on the dashboard: editor %+v", sh.editor)
+	}
+
+	// Ctrl+S saves the screen's form: the business name in Settings.
+	press(u, fyne.Key7)
+	if sh.current != "settings" {
+		t.Fatalf("Ctrl+7 opened %q", sh.current)
+	}
+	var name *entry
+	for _, e := range entries(u) {
+		if e.Text == "Acme Tools" {
+			name = e
+		}
+	}
+	if name == nil {
+		t.Fatalf("no business name field: %s", labels(u))
+	}
+	onUI(u, func() { name.SetText("Acme Tools Ltd") })
+	press(u, fyne.KeyS)
+	st, err := u.Session().Settings()
+	if err != nil || st.BusinessName != "Acme Tools Ltd" {
+		t.Errorf("Ctrl+S did not save the settings: %q %v", st.BusinessName, err)
+	}
+}
