@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // logos may be JPEG
@@ -22,6 +23,21 @@ import (
 
 // maxLogoBytes bounds the logo kept in settings and printed on invoices.
 const maxLogoBytes = 4 << 20
+
+// CheckLogo checks a logo for the settings: a PNG or JPEG image of at most
+// 4 MiB; no logo (empty) is fine.
+func CheckLogo(data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	if len(data) > maxLogoBytes {
+		return fmt.Errorf("logo: %d bytes, at most %d", len(data), maxLogoBytes)
+	}
+	if _, format, err := image.DecodeConfig(bytes.NewReader(data)); err != nil || (format != "png" && format != "jpeg") {
+		return errors.New("logo: not a PNG or JPEG image")
+	}
+	return nil
+}
 
 // SaveSettings replaces the business profile, numbering patterns, currency
 // and payment terms (administrators). Backup settings have their own use
@@ -46,13 +62,8 @@ func (s *Session) SaveSettings(next Settings) error {
 	if next.PaymentDays < 0 || next.PaymentDays > 365 {
 		return fmt.Errorf("payment days %d: between 0 and 365", next.PaymentDays)
 	}
-	if len(next.Logo) > 0 {
-		if len(next.Logo) > maxLogoBytes {
-			return fmt.Errorf("logo: %d bytes, at most %d", len(next.Logo), maxLogoBytes)
-		}
-		if _, format, err := image.DecodeConfig(bytes.NewReader(next.Logo)); err != nil || (format != "png" && format != "jpeg") {
-			return fmt.Errorf("logo: not a PNG or JPEG image")
-		}
+	if err := CheckLogo(next.Logo); err != nil {
+		return err
 	}
 	findings := invoice.Scan(next.BusinessAddress + "\n" + next.PaymentTerms)
 	if _, err := s.screen(findings); err != nil {

@@ -28,6 +28,7 @@ type firstRun struct {
 	hints                  *widget.Label
 
 	business, address, taxID *entry
+	logo                     *logoPicker
 	currency                 *widget.SelectEntry
 	pattern                  *entry
 	patternExample           *widget.Label
@@ -35,6 +36,8 @@ type firstRun struct {
 	backupDir *entry
 
 	saved   *widget.Label
+	print   *widget.Button
+	kitPath string // where the recovery kit PDF was saved
 	confirm *widget.Check
 	finish  *widget.Button
 
@@ -69,6 +72,7 @@ func (u *UI) showFirstRun() {
 	f.address.SetMinRowsVisible(3)
 	f.taxID = u.newEntry()
 	f.taxID.SetPlaceHolder("Optional, e.g. DE123456789")
+	f.logo = newLogoPicker(u, nil)
 	f.currency = widget.NewSelectEntry(commonCurrencies)
 	f.currency.SetText(app.DefaultCurrency)
 	f.pattern = u.newEntry()
@@ -81,6 +85,8 @@ func (u *UI) showFirstRun() {
 	f.backupDir.SetPlaceHolder("Optional: a USB drive or a synced folder")
 
 	f.saved = wrapLabel("")
+	f.print = u.button("Open to print", theme.DocumentPrintIcon(), func() { u.openFile(f.kitPath) })
+	f.print.Disable()
 	f.confirm = widget.NewCheck("I saved my recovery kit and will keep a copy away from this computer", func(on bool) {
 		if on && f.session != nil {
 			f.finish.Enable()
@@ -143,6 +149,7 @@ func (f *firstRun) show() {
 			widget.NewFormItem("Business name", f.business),
 			widget.NewFormItem("Address", f.address),
 			widget.NewFormItem("Tax id", f.taxID),
+			widget.NewFormItem("Logo", f.logo.object),
 			widget.NewFormItem("Currency", f.currency),
 			widget.NewFormItem("Invoice numbers", f.pattern),
 			widget.NewFormItem("", f.patternExample),
@@ -163,13 +170,13 @@ func (f *firstRun) show() {
 		saveKey := u.button("Save recovery key…", theme.DocumentSaveIcon(), func() {
 			u.saveDialog("SafeInvoice recovery key.txt", f.saveKeyTo)
 		})
-		saveKit := u.button("Save recovery kit (PDF)…", theme.DocumentPrintIcon(), func() {
+		saveKit := u.button("Save recovery kit (PDF)…", theme.DocumentSaveIcon(), func() {
 			u.saveDialog("SafeInvoice recovery kit.pdf", f.saveKitTo)
 		})
 		body = container.NewVBox(
 			wrapLabel("Your vault is ready. The recovery key opens your backups if every password is lost. "+
 				"Save the key file to a USB stick, or save the kit as a PDF and print it. Keep it away from this computer."),
-			container.NewHBox(saveKey, saveKit),
+			container.NewHBox(saveKey, saveKit, f.print),
 			f.saved,
 			f.confirm,
 		)
@@ -264,6 +271,7 @@ func (f *firstRun) create() {
 		st.BusinessTaxID = strings.TrimSpace(f.taxID.Text)
 		st.Currency = strings.ToUpper(strings.TrimSpace(f.currency.Text))
 		st.NumberPattern = strings.TrimSpace(f.pattern.Text)
+		st.Logo = f.logo.data
 		return st
 	}
 	backupDir := strings.TrimSpace(f.backupDir.Text)
@@ -304,15 +312,20 @@ func (f *firstRun) create() {
 
 // saveKeyTo writes the recovery key file to path.
 func (f *firstRun) saveKeyTo(path string) {
-	f.saveTo(path, f.session.RecoveryKeyFile)
+	f.saveTo(path, f.session.RecoveryKeyFile, nil)
 }
 
-// saveKitTo writes the recovery kit PDF to path.
+// saveKitTo writes the recovery kit PDF to path; it can then be opened in
+// the system's viewer to print it.
 func (f *firstRun) saveKitTo(path string) {
-	f.saveTo(path, f.session.RecoveryKitPDF)
+	f.saveTo(path, f.session.RecoveryKitPDF, func() {
+		f.kitPath = path
+		f.print.Enable()
+	})
 }
 
-func (f *firstRun) saveTo(path string, make func() ([]byte, error)) {
+// saveTo writes what make returns to path, then calls saved, if set.
+func (f *firstRun) saveTo(path string, make func() ([]byte, error), saved func()) {
 	u := f.u
 	u.background(func() error {
 		data, err := make()
@@ -331,6 +344,9 @@ func (f *firstRun) saveTo(path string, make func() ([]byte, error)) {
 		}
 		f.saved.SetText(text)
 		f.confirm.Enable()
+		if saved != nil {
+			saved()
+		}
 	})
 }
 

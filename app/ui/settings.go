@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"os"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -50,34 +48,7 @@ func buildSettings(sh *shell) fyne.CanvasObject {
 	showExample("")
 	days := text(strconv.Itoa(st.PaymentDays), "30")
 	terms := text(st.PaymentTerms, "e.g. Payable within 30 days")
-	logo := st.Logo
-	logoView := container.NewStack()
-	showLogo := func() {
-		logoView.RemoveAll()
-		if len(logo) == 0 {
-			l := widget.NewLabel("No logo")
-			l.Importance = widget.LowImportance
-			logoView.Add(l)
-			return
-		}
-		img := canvas.NewImageFromResource(fyne.NewStaticResource("logo", logo))
-		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(160, 60))
-		logoView.Add(img)
-	}
-	showLogo()
-	chooseLogo := u.button("Choose…", theme.FileImageIcon(), func() {
-		u.openDialog(func(path string) {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				u.showError(err)
-				return
-			}
-			logo = data
-			showLogo()
-		})
-	})
-	removeLogo := u.button("Remove", theme.DeleteIcon(), func() { logo = nil; showLogo() })
+	logo := newLogoPicker(u, st.Logo)
 	save := func() {
 		next := st
 		next.BusinessName, next.BusinessAddress = name.Text, strings.TrimSpace(address.Text)
@@ -85,7 +56,7 @@ func buildSettings(sh *shell) fyne.CanvasObject {
 		next.Currency = currency.Text
 		next.NumberPattern, next.CreditNotePattern = strings.TrimSpace(pattern.Text), strings.TrimSpace(notePattern.Text)
 		next.PaymentTerms = terms.Text
-		next.Logo = logo
+		next.Logo = logo.data
 		n, err := strconv.Atoi(strings.TrimSpace(days.Text))
 		if err != nil {
 			u.showError(errInvalid("payment days", days.Text))
@@ -107,7 +78,7 @@ func buildSettings(sh *shell) fyne.CanvasObject {
 		widget.NewFormItem("Address", address),
 		widget.NewFormItem("Email", email),
 		widget.NewFormItem("Tax id", taxID),
-		widget.NewFormItem("Logo", container.NewBorder(nil, nil, nil, container.NewHBox(chooseLogo, removeLogo), logoView)),
+		widget.NewFormItem("Logo", logo.object),
 	)
 	numbering := widget.NewForm(
 		widget.NewFormItem("Invoice numbers", pattern),

@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,10 +244,32 @@ func TestFirstRun(t *testing.T) {
 	repeat.SetText(adminPassword)
 	tap(t, u, "Next")
 
-	// Business.
+	// Business, with a logo: a text file is refused, a PNG taken.
 	es = entries(u)
 	es[0].SetText("Acme Tools")
 	es[1].SetText("1 Main Street\nSpringfield")
+	logoDir := t.TempDir()
+	notImage, logoFile := filepath.Join(logoDir, "logo.txt"), filepath.Join(logoDir, "logo.png")
+	if err := os.WriteFile(notImage, []byte("not an image"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logo := testPNG(t)
+	if err := os.WriteFile(logoFile, logo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pick := u.pickPath
+	u.pickPath = func(string) string { return notImage }
+	tap(t, u, "Choose…")
+	if d := dialogText(u); !strings.Contains(d, "not a PNG or JPEG image") {
+		t.Errorf("a text file as logo: %q", d)
+	}
+	closeDialogs(u)
+	u.pickPath = func(string) string { return logoFile }
+	tap(t, u, "Choose…")
+	if d := dialogText(u); d != "" || hasLabel(u, "No logo") {
+		t.Errorf("the logo was not taken: %q %s", d, labels(u))
+	}
+	u.pickPath = pick
 	tap(t, u, "Next")
 
 	// Backups: choose the folder.
@@ -264,8 +290,15 @@ func TestFirstRun(t *testing.T) {
 	if !button(t, u, "Finish set-up").Disabled() {
 		t.Error("Finish is enabled before the recovery kit was saved")
 	}
+	if !button(t, u, "Open to print").Disabled() {
+		t.Error("Open to print is enabled before the kit was saved")
+	}
 	tap(t, u, "Save recovery key…")
 	tap(t, u, "Save recovery kit (PDF)…")
+	tap(t, u, "Open to print")
+	if d := dialogText(u); d != "" {
+		t.Errorf("open the kit: %q", d)
+	}
 	for _, name := range []string{"SafeInvoice recovery key.txt", "SafeInvoice recovery kit.pdf"} {
 		st, err := os.Stat(filepath.Join(backupDir, name))
 		if err != nil || st.Size() == 0 || st.Mode().Perm() != 0o600 {
@@ -287,7 +320,7 @@ func TestFirstRun(t *testing.T) {
 	}
 	st, _ := s.Settings()
 	bs, _ := s.BackupSettings()
-	if st.BusinessAddress != "1 Main Street\nSpringfield" || bs.Dir != backupDir {
+	if st.BusinessAddress != "1 Main Street\nSpringfield" || bs.Dir != backupDir || !bytes.Equal(st.Logo, logo) {
 		t.Errorf("settings not applied: %+v %+v", st, bs)
 	}
 	if u.shell == nil || u.shell.current != "dashboard" {
@@ -792,4 +825,18 @@ func TestPlural(t *testing.T) {
 			t.Errorf("plural(%v, %v) = %q, want %q", c[0], c[1], got, c[2])
 		}
 	}
+}
+
+// testPNG is a small PNG image, a logo for the tests.
+func testPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	for x := range 40 {
+		img.Set(x, 10, color.RGBA{R: 200, A: 255})
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
