@@ -51,6 +51,10 @@ type Seller struct {
 	// MaxLogoPixels pixels on either side, fitted into 65 × 22 mm at the
 	// top left. A transparent PNG is flattened onto white.
 	Logo []byte
+	// Note is an optional closing text printed at the end of every
+	// document, after the payment terms: a thank-you, or the company's
+	// registration details. Line breaks separate paragraphs.
+	Note string
 }
 
 // BuyerFields selects the optional client fields printed in the buyer
@@ -762,6 +766,15 @@ func (b *builder) notes() {
 	}
 	section("NOTES", b.inv.Notes)
 	section("PAYMENT TERMS", b.inv.Terms)
+	if ps := paragraphs(b.seller.Note, 200, " "); len(ps) > 0 {
+		muted := b.tp(smallSize, align.Left, b.c.muted)
+		b.m.AddRows(row.New(6))
+		for _, p := range ps {
+			for _, c := range chunks(p, 700) {
+				b.m.AddRows(row.New().Add(col.New(gridSize).Add(b.text(c, muted, gridSize))))
+			}
+		}
+	}
 }
 
 // logoExt returns the maroto image type of a prepared logo.

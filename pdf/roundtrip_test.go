@@ -239,3 +239,24 @@ func TestLongInvoicePages(t *testing.T) {
 		t.Error("the totals are missing")
 	}
 }
+
+// TestSellerNote prints the seller's closing note, every paragraph, after
+// the payment terms, and nothing when there is none.
+func TestSellerNote(t *testing.T) {
+	needTool(t, "pdftotext", "poppler-utils")
+	f := fixtures(t)[0]
+	without := normSpace(run(t, "pdftotext", "-enc", "UTF-8", writePDF(t, f), "-"))
+	f.seller.Note = "Thank you for your business.\nNordlicht Design GmbH · Amtsgericht Charlottenburg HRB 12345"
+	with := normSpace(run(t, "pdftotext", "-enc", "UTF-8", writePDF(t, f), "-"))
+	for _, p := range strings.Split(f.seller.Note, "\n") {
+		if !strings.Contains(with, normSpace(p)) {
+			t.Errorf("%q is missing", p)
+		}
+		if strings.Contains(without, normSpace(p)) {
+			t.Errorf("%q is printed without a note", p)
+		}
+	}
+	if terms, thanks := strings.Index(with, "PAYMENT TERMS"), strings.Index(with, "Thank you"); terms < 0 || thanks < terms {
+		t.Errorf("the note is not after the payment terms (%d, %d)", terms, thanks)
+	}
+}
