@@ -42,6 +42,21 @@ type Settings struct {
 	PaymentTerms string `json:"payment_terms,omitempty"`
 	// PaymentDays is the default due-date offset of new invoices.
 	PaymentDays int `json:"payment_days,omitempty"`
+	// DefaultTaxRate is the tax rate, in percent, of new invoice lines
+	// ("" means 0).
+	DefaultTaxRate string `json:"default_tax_rate,omitempty"`
+	// PDFNote is printed at the end of every PDF: a thank-you, or the
+	// company's registration details.
+	PDFNote string `json:"pdf_note,omitempty"`
+	// PDFClientAddress and PDFClientTaxID print those client fields on
+	// PDFs; by default only the name and email are (minimal information).
+	PDFClientAddress bool `json:"pdf_client_address,omitempty"`
+	PDFClientTaxID   bool `json:"pdf_client_tax_id,omitempty"`
+	// PDFPaper is the paper size of PDFs, "a4" (also when empty) or
+	// "letter"; PDFLocale the BCP 47 tag amounts are written in ("": the
+	// PDF package's default).
+	PDFPaper  string `json:"pdf_paper,omitempty"`
+	PDFLocale string `json:"pdf_locale,omitempty"`
 	// BackupDir is the folder backups are written to, if chosen.
 	BackupDir string `json:"backup_dir,omitempty"`
 	// BackupRecipients are extra age X25519 public keys ("age1…") backups
