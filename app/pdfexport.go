@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
@@ -69,14 +70,8 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 		return nil, fmt.Errorf("export PDF: %w", err)
 	}
 
-	opts := pdf.BatchOptions{
-		Seller: pdf.Seller{
-			Name: settings.BusinessName, Address: settings.BusinessAddress,
-			Email: settings.BusinessEmail, TaxID: settings.BusinessTaxID, Logo: settings.Logo,
-		},
-		Options: pdf.Options{CreationDate: s.cfg.now()},
-		Workers: runtime.GOMAXPROCS(0),
-	}
+	seller, popts := pdfSetup(settings, s.cfg.now())
+	opts := pdf.BatchOptions{Seller: seller, Options: popts, Workers: runtime.GOMAXPROCS(0)}
 	var written []string
 	var exportErr error
 	for start := 0; start < len(ids) || start == 0; start += pdfExportBatch {
@@ -121,6 +116,23 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 // alertBulkExport raises an AlertBulkExport inside tx when the logged-in
 // user is not an administrator and exported more than BulkExportThreshold
 // invoices at once: "bookkeeper anna exported 240 invoices as PDF".
+// pdfSetup is what the settings say of every PDF: the seller block and
+// note, the client fields, the paper and the number format.
+func pdfSetup(st storage.Settings, now time.Time) (pdf.Seller, pdf.Options) {
+	seller := pdf.Seller{
+		Name: st.BusinessName, Address: st.BusinessAddress,
+		Email: st.BusinessEmail, TaxID: st.BusinessTaxID, Logo: st.Logo, Note: st.PDFNote,
+	}
+	opts := pdf.Options{CreationDate: now, Locale: st.PDFLocale, PaperSize: pdf.PaperSize(st.PDFPaper)}
+	if st.PDFClientAddress {
+		opts.Buyer |= pdf.BuyerAddress
+	}
+	if st.PDFClientTaxID {
+		opts.Buyer |= pdf.BuyerTaxID
+	}
+	return seller, opts
+}
+
 func (s *Session) alertBulkExport(tx *storage.Tx, n int, how string) error {
 	if s.user.Role == auth.RoleAdministrator || n <= BulkExportThreshold {
 		return nil

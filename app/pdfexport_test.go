@@ -308,3 +308,62 @@ func TestExportBulkAlert(t *testing.T) {
 		t.Errorf("alerts %q, want %q", got, want)
 	}
 }
+
+// TestExportFollowsPDFSettings: the paper, the number format, the client
+// fields and the closing note of the settings reach the PDF, and by default
+// the client's address and tax id stay off it.
+func TestExportFollowsPDFSettings(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "pdfinfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s (poppler-utils) is not installed", tool)
+		}
+	}
+	s := initVault(t, testConfig(t))
+	c, _, err := s.SaveClient(invoice.Client{Name: "Kowalski Sp. z o.o.", Email: "ap@kowalski.example",
+		Address: "ul. Piotrkowska 12\n90-001 Łódź", TaxID: "PL5250001009"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := mustIssue(t, s, mustDraft(t, s, draft(c.ID, invoice.Line{Description: "Audit", Quantity: "1", UnitPrice: "1234.50", TaxRate: "23"})).ID)
+	export := func() (text, info string) {
+		t.Helper()
+		paths, err := s.ExportPDFs(context.Background(), t.TempDir(), []string{inv.Number}, nil)
+		if err != nil || len(paths) != 1 {
+			t.Fatalf("export: %v %v", paths, err)
+		}
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", paths[0], "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		meta, err := exec.Command("pdfinfo", paths[0]).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(strings.Fields(string(out)), " "), string(meta)
+	}
+	text, info := export()
+	if strings.Contains(text, "Piotrkowska") || strings.Contains(text, "PL5250001009") || !strings.Contains(text, "1,234.50") {
+		t.Errorf("default PDF: %s", text)
+	}
+	if !strings.Contains(info, "595.") { // A4 is 595.276 × 841.89 pt
+		t.Errorf("default paper: %s", info)
+	}
+	st, err := s.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.PDFPaper, st.PDFLocale, st.PDFClientAddress, st.PDFClientTaxID = "letter", "de-DE", true, true
+	st.PDFNote = "Vielen Dank für Ihren Auftrag."
+	if err := s.SaveSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	text, info = export()
+	for _, want := range []string{"Piotrkowska", "PL5250001009", "1.234,50", "Vielen Dank für Ihren Auftrag."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q missing from %s", want, text)
+		}
+	}
+	if !strings.Contains(info, "612 x 792 pts") {
+		t.Errorf("letter paper: %s", info)
+	}
+}

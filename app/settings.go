@@ -10,6 +10,7 @@ import (
 	_ "image/png"  // or PNG
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -18,11 +19,18 @@ import (
 
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
+	"safeinvoice/pdf"
 	"safeinvoice/storage"
 )
 
 // maxLogoBytes bounds the logo kept in settings and printed on invoices.
 const maxLogoBytes = 4 << 20
+
+// maxPDFNote bounds the closing note printed on every PDF.
+const maxPDFNote = 2000
+
+// localeTag is the shape of the number-format tags the PDFs accept.
+var localeTag = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z]{2})?$`)
 
 // CheckLogo checks a logo for the settings: a PNG or JPEG image of at most
 // 4 MiB; no logo (empty) is fine.
@@ -65,7 +73,24 @@ func (s *Session) SaveSettings(next Settings) error {
 	if err := CheckLogo(next.Logo); err != nil {
 		return err
 	}
-	findings := invoice.Scan(next.BusinessAddress + "\n" + next.PaymentTerms)
+	if next.DefaultTaxRate = strings.TrimSpace(next.DefaultTaxRate); next.DefaultTaxRate != "" {
+		if _, err := invoice.ParseRate(next.DefaultTaxRate); err != nil {
+			return fmt.Errorf("default tax rate %q: %w", next.DefaultTaxRate, err)
+		}
+	}
+	next.PDFPaper = strings.ToLower(strings.TrimSpace(next.PDFPaper))
+	if next.PDFPaper != "" && next.PDFPaper != string(pdf.A4) && next.PDFPaper != string(pdf.Letter) {
+		return fmt.Errorf("paper size %q: choose a4 or letter", next.PDFPaper)
+	}
+	next.PDFLocale = strings.TrimSpace(next.PDFLocale)
+	if next.PDFLocale != "" && !localeTag.MatchString(next.PDFLocale) {
+		return fmt.Errorf("number format %q: a language tag such as de-DE or en-US", next.PDFLocale)
+	}
+	next.PDFNote = strings.TrimSpace(next.PDFNote)
+	if n := len(next.PDFNote); n > maxPDFNote {
+		return fmt.Errorf("PDF note: %d bytes, at most %d", n, maxPDFNote)
+	}
+	findings := invoice.Scan(next.BusinessAddress + "\n" + next.PaymentTerms + "\n" + next.PDFNote)
 	if _, err := s.screen(findings); err != nil {
 		return err
 	}

@@ -45,6 +45,11 @@ func TestSaveSettingsValidatesAndKeepsBackupSettings(t *testing.T) {
 		{"currency", func(x *Settings) { x.Currency = "EUX" }, invoice.ErrCurrency},
 		{"pattern", func(x *Settings) { x.NumberPattern = "INV-{YYYY}" }, invoice.ErrPattern},
 		{"logo", func(x *Settings) { x.Logo = []byte("GIF89a") }, nil},
+		{"tax rate", func(x *Settings) { x.DefaultTaxRate = "19,5" }, nil},
+		{"tax rate over 100", func(x *Settings) { x.DefaultTaxRate = "150" }, nil},
+		{"paper", func(x *Settings) { x.PDFPaper = "a5" }, nil},
+		{"number format", func(x *Settings) { x.PDFLocale = "de_DE.UTF-8" }, nil},
+		{"note too long", func(x *Settings) { x.PDFNote = strings.Repeat("x", 2001) }, nil},
 	}
 	for _, b := range bad {
 		x := got

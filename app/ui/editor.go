@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,7 +65,7 @@ func newInvoice(sh *shell) {
 		IssueDate: today.Format(invoice.DateLayout),
 		DueDate:   today.AddDate(0, 0, st.PaymentDays).Format(invoice.DateLayout),
 		Terms:     st.PaymentTerms,
-		Lines:     []invoice.Line{{Quantity: "1", TaxRate: "0"}},
+		Lines:     []invoice.Line{{Quantity: "1", TaxRate: cmp.Or(st.DefaultTaxRate, "0")}},
 	}
 	showEditor(sh, inv)
 }
@@ -256,6 +257,9 @@ func (e *editor) selectClient(id string) {
 func (e *editor) lastRate() string {
 	if n := len(e.lines); n > 0 && e.lines[n-1].tax.Text != "" {
 		return e.lines[n-1].tax.Text
+	}
+	if st, err := e.sh.s.Settings(); err == nil && st.DefaultTaxRate != "" {
+		return st.DefaultTaxRate
 	}
 	return "0"
 }

@@ -49,6 +49,23 @@ func buildSettings(sh *shell) fyne.CanvasObject {
 	days := text(strconv.Itoa(st.PaymentDays), "30")
 	terms := text(st.PaymentTerms, "e.g. Payable within 30 days")
 	logo := newLogoPicker(u, st.Logo)
+	taxRate := text(st.DefaultTaxRate, "e.g. 19")
+	paper := widget.NewSelect([]string{"A4", "US Letter"}, nil)
+	paper.SetSelectedIndex(0)
+	if st.PDFPaper == "letter" {
+		paper.SetSelectedIndex(1)
+	}
+	locale := widget.NewSelectEntry(pdfLocales)
+	locale.SetText(st.PDFLocale)
+	locale.SetPlaceHolder("en (1,234.56)")
+	clientAddress := widget.NewCheck("Print the client's postal address", nil)
+	clientAddress.SetChecked(st.PDFClientAddress)
+	clientTaxID := widget.NewCheck("Print the client's tax id", nil)
+	clientTaxID.SetChecked(st.PDFClientTaxID)
+	pdfNote := u.newMultiLineEntry()
+	pdfNote.SetText(st.PDFNote)
+	pdfNote.SetPlaceHolder("Optional, e.g. Thank you for your business.")
+	pdfNote.SetMinRowsVisible(2)
 	save := func() {
 		next := st
 		next.BusinessName, next.BusinessAddress = name.Text, strings.TrimSpace(address.Text)
@@ -57,6 +74,14 @@ func buildSettings(sh *shell) fyne.CanvasObject {
 		next.NumberPattern, next.CreditNotePattern = strings.TrimSpace(pattern.Text), strings.TrimSpace(notePattern.Text)
 		next.PaymentTerms = terms.Text
 		next.Logo = logo.data
+		next.DefaultTaxRate = strings.TrimSpace(taxRate.Text)
+		next.PDFPaper = "a4"
+		if paper.SelectedIndex() == 1 {
+			next.PDFPaper = "letter"
+		}
+		next.PDFLocale = strings.TrimSpace(locale.Text)
+		next.PDFClientAddress, next.PDFClientTaxID = clientAddress.Checked, clientTaxID.Checked
+		next.PDFNote = strings.TrimSpace(pdfNote.Text)
 		n, err := strconv.Atoi(strings.TrimSpace(days.Text))
 		if err != nil {
 			u.showError(errInvalid("payment days", days.Text))
@@ -87,17 +112,32 @@ func buildSettings(sh *shell) fyne.CanvasObject {
 		widget.NewFormItem("Currency", currency),
 		widget.NewFormItem("Payment days", days),
 		widget.NewFormItem("Payment terms", terms),
+		widget.NewFormItem("Default tax rate %", taxRate),
 	)
-	note := wrapLabel("Tax rates are set per invoice line. PDFs print the business name, address, email, tax id, logo and payment terms above.")
+	note := wrapLabel("New invoice lines start with the default tax rate; each line can have its own.")
 	note.Importance = widget.LowImportance
+	pdfs := widget.NewForm(
+		widget.NewFormItem("Paper", paper),
+		widget.NewFormItem("Number format", locale),
+		widget.NewFormItem("Client details", container.NewVBox(clientAddress, clientTaxID)),
+		widget.NewFormItem("Closing note", pdfNote),
+	)
+	pdfHint := wrapLabel("PDFs print the business details above, the client's name and email, and the client fields ticked here: leave out what your invoices do not need.")
+	pdfHint.Importance = widget.LowImportance
 	body := container.NewVBox(
 		boldLabel("Business"), business,
 		widget.NewSeparator(),
-		boldLabel("Numbering, currency and terms"), numbering, note,
+		boldLabel("Numbering, currency, terms and tax"), numbering, note,
+		widget.NewSeparator(),
+		boldLabel("PDFs"), pdfs, pdfHint,
 	)
 	actions := []fyne.CanvasObject{u.primary("Save", theme.DocumentSaveIcon(), save)}
 	return page("Settings", actions, container.NewVScroll(body))
 }
+
+// pdfLocales are the number formats offered for PDFs; any language tag may
+// be typed.
+var pdfLocales = []string{"en", "en-US", "en-GB", "de-DE", "fr-FR", "pl-PL", "cs-CZ", "es-ES", "it-IT", "nl-NL", "sv-SE", "da-DK"}
 
 type invalidValue struct{ what, value string }
 

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 )
 
 // press types Ctrl (Cmd on macOS) + key on the window, as a person does.
@@ -77,5 +79,58 @@ func TestKeyboardShortcuts(t *testing.T) {
 	st, err := u.Session().Settings()
 	if err != nil || st.BusinessName != "Acme Tools Ltd" {
 		t.Errorf("Ctrl+S did not save the settings: %q %v", st.BusinessName, err)
+	}
+}
+
+// TestSettingsTaxAndPDFFields sets the default tax rate and the PDF fields
+// on the Settings screen; a new invoice's first line then has that rate.
+func TestSettingsTaxAndPDFFields(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	onUI(u, func() { u.shell.open("settings") })
+	var rate, note *entry
+	for _, e := range entries(u) {
+		switch e.PlaceHolder {
+		case "e.g. 19":
+			rate = e
+		case "Optional, e.g. Thank you for your business.":
+			note = e
+		}
+	}
+	var address *widget.Check
+	for _, o := range all(u) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Print the client's postal address" {
+			address = c
+		}
+	}
+	if rate == nil || note == nil || address == nil {
+		t.Fatalf("fields missing: %s", labels(u))
+	}
+	onUI(u, func() {
+		rate.SetText("19,5")
+		note.SetText("Thank you for your business.")
+		address.SetChecked(true)
+	})
+	tap(t, u, "Save")
+	if d := dialogText(u); !strings.Contains(d, `tax rate "19,5": invalid number`) {
+		t.Fatalf("a bad rate was not refused: %q", d)
+	}
+	closeDialogs(u)
+	onUI(u, func() { rate.SetText("7") })
+	tap(t, u, "Save")
+	if d := dialogText(u); !strings.Contains(d, "Settings saved") {
+		t.Fatalf("save: %q", d)
+	}
+	closeDialogs(u)
+	st, err := u.Session().Settings()
+	if err != nil || st.DefaultTaxRate != "7" || st.PDFNote != "Thank you for your business." || !st.PDFClientAddress || st.PDFClientTaxID || st.PDFPaper != "a4" {
+		t.Fatalf("settings %+v %v", st, err)
+	}
+	press(u, fyne.Key1)
+	press(u, fyne.KeyN)
+	if e := u.shell.editor; e == nil || e.lines[0].tax.Text != "7" {
+		t.Errorf("new invoice's tax rate: %v", e)
 	}
 }
