@@ -19,10 +19,14 @@ func runDemoData(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, gerr := s.GenerateDemo(app.DemoOptions{Clients: *clients, Invoices: *invoices, Seed: *seed,
-		Progress: func(done, total int) { fmt.Fprintf(c.env.Stderr, "\r%d of %d invoices", done, total) }})
-	if *invoices > 0 {
-		fmt.Fprintln(c.env.Stderr)
+	opts := app.DemoOptions{Clients: *clients, Invoices: *invoices, Seed: *seed}
+	line := terminalLine(c.env.Stderr, "Making up invoices", count)
+	if line != nil {
+		opts.Progress = func(done, total int) { line.report(int64(done), int64(total)) }
+	}
+	n, gerr := s.GenerateDemo(opts)
+	if line != nil {
+		line.end()
 	}
 	if err := s.Close(); err != nil {
 		return errors.Join(gerr, err)

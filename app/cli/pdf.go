@@ -46,7 +46,7 @@ func runExportPDF(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	work, stop := c.longWork("Exporting PDFs", files)
+	work, stop := c.longWork("Exporting PDFs", count)
 	defer stop()
 	paths, xerr := s.ExportPDFs(work.ctx, *out, numbers, work.progress)
 	work.end()

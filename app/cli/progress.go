@@ -74,6 +74,6 @@ func (p *progressLine) end() {
 	}
 }
 
-// files and records format counts for a progress line.
-func files(n int64) string   { return fmt.Sprint(n) }
+// count and records format amounts for a progress line.
+func count(n int64) string   { return fmt.Sprint(n) }
 func records(n int64) string { return fmt.Sprintf("%d records", n) }
