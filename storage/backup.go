@@ -83,7 +83,7 @@ func (tx *Tx) counts() (map[string]int, error) {
 	it := tx.txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
-		if k := string(it.Item().Key()); !isCounter(k) {
+		if k := string(it.Item().Key()); !isBookkeeping(k) {
 			c[kindOf(k)]++
 		}
 	}
@@ -180,6 +180,10 @@ func Restore(dir string, kit RestoreKit, opts Options, streams ...io.Reader) (*V
 			_ = v.Close()
 			return nil, fmt.Errorf("restore: load backup stream %d: %w", i+1, err)
 		}
+	}
+	if _, err := v.applyGone(); err != nil {
+		_ = v.Close()
+		return nil, fmt.Errorf("restore: %w", err)
 	}
 	if err := v.checkMeta(); err != nil {
 		_ = v.Close()

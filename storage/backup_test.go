@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -149,5 +150,81 @@ func TestRestoreOfForeignStreamIsNotAVault(t *testing.T) {
 	}
 	if Exists(dir) {
 		t.Error("a failed restore left a usable vault marker")
+	}
+}
+
+// TestIncrementalKeepsDeletesAfterCompaction: a record deleted after a full
+// backup must stay deleted in a restore of the full backup and the next
+// incremental one, even when Badger compacted its tables in between and
+// could have dropped the delete marker.
+func TestIncrementalKeepsDeletesAfterCompaction(t *testing.T) {
+	v, dir := newVault(t)
+	for i := range 200 {
+		putClient(t, v, fmt.Sprintf("c%03d", i))
+	}
+	deleteClient := func(id string) {
+		mustUpdate(t, v, func(tx *Tx) error {
+			if err := tx.DeleteClient(id); err != nil {
+				return err
+			}
+			return tx.Audit("client.delete", id, "")
+		})
+	}
+	deleteClient("c100") // written again after the full backup: it must stay
+	var full bytes.Buffer
+	s1, err := v.Backup(&full, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleteClient("c007")
+	putClient(t, v, "c100")
+	for i := 200; i < 400; i++ { // more writes, so there is something to compact
+		putClient(t, v, fmt.Sprintf("c%03d", i))
+	}
+	// Write the memtables out (closing does), then compact every table
+	// into one level, as Badger does by itself over time.
+	v = reopen(t, v, dir)
+	t.Cleanup(func() { _ = v.Close() })
+	v.dbMu.RLock()
+	tables := len(v.db.Tables())
+	err = v.db.Flatten(2)
+	v.dbMu.RUnlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tables == 0 {
+		t.Fatal("nothing was written to tables, so nothing was compacted")
+	}
+	var incr bytes.Buffer
+	if _, err := v.Backup(&incr, s1.Until); err != nil {
+		t.Fatal(err)
+	}
+	kit, err := v.RestoreKit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Restore(filepath.Join(t.TempDir(), "restored"), kit, testOptions(), bytes.NewReader(full.Bytes()), bytes.NewReader(incr.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.View(func(tx *Tx) error {
+		_, err := tx.Client("c007")
+		return err
+	}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the deleted client came back after a compaction: %v", err)
+	}
+	if err := r.View(func(tx *Tx) error {
+		_, err := tx.Client("c100")
+		return err
+	}); err != nil {
+		t.Fatalf("the client written again after its deletion is lost: %v", err)
+	}
+	counts, err := r.Counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["client"] != 399 {
+		t.Errorf("restored %d clients, want 399", counts["client"])
 	}
 }

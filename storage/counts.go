@@ -23,7 +23,7 @@ func isCounter(key string) bool { return strings.HasPrefix(key, prefixCount) }
 // noteWrite records how a set (created) or delete (!created) of key changes
 // its kind's count: only when the key's existence changes.
 func (tx *Tx) noteWrite(key string, created bool) error {
-	if isCounter(key) {
+	if isBookkeeping(key) {
 		return nil
 	}
 	_, err := tx.txn.Get([]byte(key))

@@ -145,7 +145,7 @@ func (tx *Tx) del(key string) error {
 		return fmt.Errorf("delete %s: %w", kindOf(key), err)
 	}
 	tx.writes++
-	return nil
+	return tx.markGone(key)
 }
 
 // getRaw returns a copy of the value at key, or ErrNotFound.
