@@ -56,12 +56,15 @@ type indexDoc struct {
 	Kind                           invoice.Kind
 	Status                         invoice.Status
 	alive                          bool
+	// payments are the invoice's payments (nil for most invoices), for
+	// the dashboard's "paid this month".
+	payments []storage.PaymentSummary
 }
 
 func docOf(s *storage.InvoiceSummary) indexDoc {
 	return indexDoc{ID: s.ID, Number: s.Number, ClientID: s.ClientID, Currency: s.Currency,
 		IssueDate: s.IssueDate, DueDate: s.DueDate, Total: s.Total, Balance: s.Balance,
-		Kind: s.Kind, Status: s.Status, alive: true}
+		Kind: s.Kind, Status: s.Status, alive: true, payments: s.Payments}
 }
 
 type clientEntry struct {

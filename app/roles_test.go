@@ -34,6 +34,7 @@ func TestRolesAgainstUseCases(t *testing.T) {
 	}
 	cases := []useCase{
 		{"list invoices", func(s *Session, fx *fixture) error { _, err := s.ListInvoices(InvoiceQuery{}); return err }},
+		{"dashboard", func(s *Session, fx *fixture) error { _, err := s.Dashboard(); return err }},
 		{"view invoice", func(s *Session, fx *fixture) error { _, err := s.Invoice(fx.issued); return err }},
 		{"view clients", func(s *Session, fx *fixture) error { _, err := s.Clients(); return err }},
 		{"save client", func(s *Session, fx *fixture) error {
@@ -96,16 +97,16 @@ func TestRolesAgainstUseCases(t *testing.T) {
 		}},
 	}
 	allowed := map[auth.Role][]string{
-		auth.RoleAdministrator: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft",
+		auth.RoleAdministrator: {"list invoices", "dashboard", "view invoice", "view clients", "save client", "create draft", "edit draft",
 			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv", "verify audit",
 			"read audit log", "export pdf", "recovery kit", "view users", "add user", "view policy", "set policy", "view alerts",
 			"edit settings", "run backup", "list backups", "verify backups"},
-		auth.RoleBookkeeper: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft",
+		auth.RoleBookkeeper: {"list invoices", "dashboard", "view invoice", "view clients", "save client", "create draft", "edit draft",
 			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv",
 			"export pdf", "view policy", "run backup", "list backups", "verify backups"},
-		auth.RoleClerk: {"list invoices", "view invoice", "view clients", "save client", "create draft", "edit draft", "delete draft",
+		auth.RoleClerk: {"list invoices", "dashboard", "view invoice", "view clients", "save client", "create draft", "edit draft", "delete draft",
 			"duplicate", "view policy"},
-		auth.RoleAuditor: {"list invoices", "view invoice", "view clients", "verify audit", "read audit log", "view users", "view policy",
+		auth.RoleAuditor: {"list invoices", "dashboard", "view invoice", "view clients", "verify audit", "read audit log", "view users", "view policy",
 			"list backups", "verify backups"},
 	}
 	passwords[auth.RoleAdministrator] = adminPassword

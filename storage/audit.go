@@ -159,6 +159,9 @@ func (v *Vault) initMeta() error {
 		if err := tx.set(keyCountDone, []byte{1}); err != nil {
 			return err
 		}
+		if err := tx.set(keySummaryFormat, []byte{summaryFormat}); err != nil {
+			return err
+		}
 		return tx.Audit("vault.create", "", "")
 	})
 }

@@ -127,6 +127,15 @@ type InvoiceSummary struct {
 	// Text is the searchable free text: notes and line descriptions.
 	Text    string    `json:"text,omitempty"`
 	Updated time.Time `json:"updated"`
+	// Payments are the payments recorded on the invoice, oldest first.
+	Payments []PaymentSummary `json:"payments,omitempty"`
+}
+
+// PaymentSummary is one payment of an invoice: its date (YYYY-MM-DD) and
+// amount (a decimal string in the invoice's currency).
+type PaymentSummary struct {
+	Date   string `json:"date"`
+	Amount string `json:"amount"`
 }
 
 // Summarize computes an invoice's summary.
@@ -150,10 +159,15 @@ func Summarize(inv *invoice.Invoice) (InvoiceSummary, error) {
 		text.WriteByte('\n')
 		text.WriteString(l.Description)
 	}
+	var payments []PaymentSummary
+	for _, p := range inv.Payments {
+		payments = append(payments, PaymentSummary{Date: p.Date, Amount: p.Amount})
+	}
 	return InvoiceSummary{
 		ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Status: inv.Status, ClientID: inv.ClientID,
 		Currency: inv.Currency, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
 		Total: t.Total.Number(), Balance: balance, Text: text.String(), Updated: inv.Updated,
+		Payments: payments,
 	}, nil
 }
 

@@ -1,38 +1,63 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"safeinvoice/invoice"
 )
 
-// summaryFormat is the first byte of an encoded InvoiceSummary.
-const summaryFormat = 1
+// summaryFormat is the first byte of an encoded InvoiceSummary. Format 1
+// had no payments; it is still read (with none), and vaults holding it are
+// rewritten once at open (see ensureSummaries).
+const (
+	summaryFormat   = 2
+	summaryFormatV1 = 1
+)
 
 // errBadSummary means an encoded summary could not be decoded.
 var errBadSummary = errors.New("damaged invoice summary")
 
 // appendSummary encodes s compactly: a format byte, then each string field
-// as a uvarint length and its bytes, then Updated as Unix nanoseconds.
+// as a uvarint length and its bytes, then Updated as Unix nanoseconds, then
+// the number of payments and each payment's date and amount as strings.
 // Opening a vault decodes 100,000 of these, which JSON made the slowest part.
 func appendSummary(b []byte, s *InvoiceSummary) []byte {
 	b = append(b, summaryFormat)
 	for _, f := range [...]string{s.ID, s.Number, string(s.Kind), string(s.Status), s.ClientID, s.Currency,
 		s.IssueDate, s.DueDate, s.Total, s.Balance, s.Text} {
-		b = binary.AppendUvarint(b, uint64(len(f)))
-		b = append(b, f...)
+		b = appendString(b, f)
 	}
-	return binary.AppendVarint(b, s.Updated.UnixNano())
+	b = binary.AppendVarint(b, s.Updated.UnixNano())
+	b = binary.AppendUvarint(b, uint64(len(s.Payments)))
+	for _, p := range s.Payments {
+		b = appendString(b, p.Date)
+		b = appendString(b, p.Amount)
+	}
+	return b
 }
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// maxSummaryPayments bounds the payments a summary may claim, so that a
+// damaged count cannot make the decoder allocate without end.
+const maxSummaryPayments = 1 << 16
 
 // decodeSummary is the inverse of appendSummary.
 func decodeSummary(b []byte) (InvoiceSummary, error) {
 	var s InvoiceSummary
-	if len(b) == 0 || b[0] != summaryFormat {
+	if len(b) == 0 || (b[0] != summaryFormat && b[0] != summaryFormatV1) {
 		return s, errBadSummary
 	}
+	format := b[0]
 	b = b[1:]
 	// Two strings per record: the short fields are slices of one, which
 	// spares ten allocations per summary when 100,000 are loaded; the text
@@ -58,10 +83,120 @@ func decodeSummary(b []byte) (InvoiceSummary, error) {
 	s.Text = string(b[spans[last][0]:spans[last][1]])
 	b = b[pos:]
 	ns, k := binary.Varint(b)
-	if k <= 0 || k != len(b) {
+	if k <= 0 || (format == summaryFormatV1 && k != len(b)) {
 		return s, errBadSummary
 	}
 	s.Kind, s.Status = invoice.Kind(kind), invoice.Status(status)
 	s.Updated = time.Unix(0, ns).UTC()
+	if format == summaryFormatV1 {
+		return s, nil
+	}
+	b = b[k:]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > maxSummaryPayments || n > uint64(len(b)) {
+		return s, errBadSummary
+	}
+	b = b[k:]
+	if n == 0 {
+		if len(b) != 0 {
+			return s, errBadSummary
+		}
+		return s, nil
+	}
+	// One string holds every date and amount; the fields are slices of it.
+	all := string(b)
+	s.Payments = make([]PaymentSummary, n)
+	pos = 0
+	next := func() (string, bool) {
+		l, k := binary.Uvarint(b[pos:])
+		if k <= 0 || uint64(len(b)-pos-k) < l {
+			return "", false
+		}
+		start := pos + k
+		pos = start + int(l)
+		return all[start:pos], true
+	}
+	for i := range s.Payments {
+		var ok1, ok2 bool
+		s.Payments[i].Date, ok1 = next()
+		s.Payments[i].Amount, ok2 = next()
+		if !ok1 || !ok2 {
+			return InvoiceSummary{}, errBadSummary
+		}
+	}
+	if pos != len(b) {
+		return InvoiceSummary{}, errBadSummary
+	}
 	return s, nil
+}
+
+// keySummaryFormat records that every summary of the vault is in
+// summaryFormat.
+const keySummaryFormat = "meta/summary_format"
+
+// summaryRewriteChunk is how many summaries one transaction of
+// ensureSummaries rewrites.
+const summaryRewriteChunk = 500
+
+// ensureSummaries rewrites every invoice summary from its invoice once, in
+// a vault whose summaries predate summaryFormat (or was restored from a
+// backup made before it), then records the format. Summaries are derived
+// from the invoices, so this is bookkeeping, not a change of records: it
+// is not audited.
+func (v *Vault) ensureSummaries() error {
+	want := []byte{summaryFormat}
+	var ids []string
+	current := false
+	err := v.View(func(tx *Tx) error {
+		raw, err := tx.getRaw(keySummaryFormat)
+		if current = err == nil && bytes.Equal(raw, want); current {
+			return nil
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixInvoice)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			ids = append(ids, string(it.Item().Key()[len(prefixInvoice):]))
+		}
+		return nil
+	})
+	if err != nil || current {
+		return err
+	}
+	v.writeMu.Lock()
+	defer v.writeMu.Unlock()
+	v.dbMu.RLock()
+	defer v.dbMu.RUnlock()
+	for start := 0; start < len(ids); start += summaryRewriteChunk {
+		chunk := ids[start:min(start+summaryRewriteChunk, len(ids))]
+		err := v.db.Update(func(txn *badger.Txn) error {
+			tx := &Tx{v: v, txn: txn, write: true}
+			for _, id := range chunk {
+				inv, err := tx.Invoice(id)
+				if err != nil {
+					return err
+				}
+				sum, err := Summarize(&inv)
+				if err != nil {
+					return fmt.Errorf("invoice %s: %w", id, err)
+				}
+				if err := txn.Set([]byte(prefixSummary+id), appendSummary(nil, &sum)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("rewrite the invoice summaries: %w", err)
+		}
+	}
+	return v.db.Update(func(txn *badger.Txn) error {
+		tx := &Tx{v: v, txn: txn, write: true}
+		if err := tx.set(keySummaryFormat, want); err != nil {
+			return err
+		}
+		return tx.applyCounts()
+	})
 }

@@ -250,6 +250,10 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 		_ = v.Close()
 		return nil, err
 	}
+	if err := v.ensureSummaries(); err != nil {
+		_ = v.Close()
+		return nil, err
+	}
 	return v, nil
 }
 

@@ -12,16 +12,11 @@ import (
 
 	"safeinvoice/app"
 	"safeinvoice/auth"
-	"safeinvoice/invoice"
 )
 
 // dashFacts is what the dashboard shows, gathered off the UI goroutine.
 type dashFacts struct {
-	outstanding  sums
-	openCount    int
-	overdue      sums
-	overdueCount int
-	paidMonth    sums
+	figures      app.Dashboard
 	lastBackup   time.Time
 	backupErr    string
 	schedule     app.BackupSchedule
@@ -30,47 +25,11 @@ type dashFacts struct {
 	auditProblem error
 }
 
-// paidScanLimit bounds how many recently paid invoices are opened to sum
-// this month's payments (the list rows carry no payment dates).
-const paidScanLimit = 2000
-
-func gatherDashboard(s *app.Session, today time.Time) (dashFacts, error) {
-	f := dashFacts{outstanding: sums{}, overdue: sums{}, paidMonth: sums{}}
-	for _, st := range []invoice.Status{invoice.StatusIssued, invoice.StatusPartiallyPaid} {
-		page, err := s.ListInvoices(app.InvoiceQuery{Status: st, Limit: 1 << 30})
-		if err != nil {
-			return f, err
-		}
-		for _, r := range page.Rows {
-			f.outstanding.add(r.Balance, r.Currency)
-		}
-		f.openCount += page.Matches
-	}
-	page, err := s.ListInvoices(app.InvoiceQuery{Status: invoice.StatusOverdue, Limit: 1 << 30})
-	if err != nil {
+func gatherDashboard(s *app.Session) (dashFacts, error) {
+	var f dashFacts
+	var err error
+	if f.figures, err = s.Dashboard(); err != nil {
 		return f, err
-	}
-	for _, r := range page.Rows {
-		f.overdue.add(r.Balance, r.Currency)
-	}
-	f.overdueCount = page.Matches
-	month := today.Format("2006-01")
-	for _, st := range []invoice.Status{invoice.StatusPaid, invoice.StatusPartiallyPaid} {
-		page, err := s.ListInvoices(app.InvoiceQuery{Status: st, Sort: "date", Limit: paidScanLimit})
-		if err != nil {
-			return f, err
-		}
-		for _, r := range page.Rows {
-			inv, err := s.Invoice(r.ID)
-			if err != nil {
-				return f, err
-			}
-			for _, p := range inv.Payments {
-				if strings.HasPrefix(p.Date, month) {
-					f.paidMonth.add(p.Amount, inv.Currency)
-				}
-			}
-		}
 	}
 	if bs, err := s.BackupSettings(); err == nil {
 		f.schedule, f.hasFolder = bs.Schedule, bs.Dir != ""
@@ -146,29 +105,31 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 	alertTitle := widget.NewLabelWithStyle("Alerts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	alertTitle.Hide()
 
+	var body *fyne.Container
 	var refresh func()
 	refresh = func() {
 		var f dashFacts
 		now := u.now()
 		u.background(func() error {
 			var err error
-			f, err = gatherDashboard(s, now)
+			f, err = gatherDashboard(s)
 			return err
 		}, func(err error) {
 			if err != nil {
 				u.showError(err)
 				return
 			}
-			outstanding.SetText(f.outstanding.String())
-			outDetail.SetText(plural(f.openCount, "open invoice"))
-			overdue.SetText(f.overdue.String())
-			overDetail.SetText(plural(f.overdueCount, "overdue invoice"))
-			if f.overdueCount > 0 {
+			fig := f.figures
+			outstanding.SetText(sumsText(fig.Outstanding))
+			outDetail.SetText(plural(fig.OpenCount, "open invoice"))
+			overdue.SetText(sumsText(fig.Overdue))
+			overDetail.SetText(plural(fig.OverdueCount, "overdue invoice"))
+			if fig.OverdueCount > 0 {
 				overdue.Importance = widget.DangerImportance
 				overdue.Refresh()
 			}
-			paid.SetText(f.paidMonth.String())
-			paidDetail.SetText("received in " + now.Format("January 2006"))
+			paid.SetText(sumsText(fig.PaidThisMonth))
+			paidDetail.SetText(plural(fig.PaymentsThisMonth, "payment") + " received")
 			switch {
 			case f.lastBackup.IsZero():
 				backup.SetText("Never")
@@ -215,10 +176,12 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 				})
 				alertBox.Add(container.NewBorder(nil, nil, nil, ack, msg))
 			}
+			// The figures may now take several lines (one per
+			// currency): lay the cards out again.
+			body.Refresh()
 		})
 	}
 	sh.onAlerts = refresh
-	refresh()
 
 	grid := container.NewGridWithColumns(4,
 		card("Outstanding", outstanding, outDetail),
@@ -235,6 +198,7 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 			}
 		}))
 	}
-	body := container.NewVBox(grid, audit, alertTitle, alertBox)
+	body = container.NewVBox(grid, audit, alertTitle, alertBox)
+	refresh()
 	return page("Dashboard", actions, container.NewVScroll(body))
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bojanz/currency"
 
+	"safeinvoice/app"
 	"safeinvoice/invoice"
 )
 
@@ -30,24 +31,8 @@ func formatMoney(a currency.Amount) string {
 	return moneyFormat.Format(a)
 }
 
-// sums adds amounts per currency.
-type sums map[string]currency.Amount
-
-func (s sums) add(number, code string) {
-	a, err := currency.NewAmount(number, code)
-	if err != nil {
-		return
-	}
-	if cur, ok := s[code]; ok {
-		if a, err = cur.Add(a); err != nil {
-			return
-		}
-	}
-	s[code] = a
-}
-
-// String lists the sums one currency a line, by code; "—" when empty.
-func (s sums) String() string {
+// sumsText lists sums one currency a line, by code; "—" when empty.
+func sumsText(s app.Sums) string {
 	if len(s) == 0 {
 		return "—"
 	}
