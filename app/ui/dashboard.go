@@ -88,7 +88,6 @@ func plural(n int, word string) string {
 // card is one figure of the dashboard.
 func card(title string, value, detail *widget.Label) fyne.CanvasObject {
 	t := widget.NewLabel(title)
-	t.Importance = widget.LowImportance
 	value.TextStyle.Bold = true
 	value.SizeName = theme.SizeNameSubHeadingText
 	return widget.NewCard("", "", container.NewVBox(t, value, detail))
