@@ -72,7 +72,6 @@ func buildBackups(sh *shell) fyne.CanvasObject {
 	b.note = wrapLabel("")
 	b.note.Hide()
 	b.listNote = wrapLabel("Reading the backup folder…")
-	b.listNote.Importance = widget.LowImportance
 	b.list = widget.NewList(
 		func() int { return len(b.items) },
 		func() fyne.CanvasObject {
@@ -97,7 +96,7 @@ func buildBackups(sh *shell) fyne.CanvasObject {
 			case r.Verified():
 				st.Importance = widget.SuccessImportance
 			default:
-				st.Importance = widget.LowImportance
+				st.Importance = widget.WarningImportance
 			}
 			st.Truncation = fyne.TextTruncateEllipsis
 			st.Refresh()
