@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -132,5 +133,34 @@ func TestSettingsTaxAndPDFFields(t *testing.T) {
 	press(u, fyne.KeyN)
 	if e := u.shell.editor; e == nil || e.lines[0].tax.Text != "7" {
 		t.Errorf("new invoice's tax rate: %v", e)
+	}
+}
+
+// TestWindowRemembersSizeScreenAndUser: closing the window keeps its size,
+// the last screen and the last user in Fyne's preferences, and the next
+// window opens with them.
+func TestWindowRemembersSizeScreenAndUser(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	a := test.NewTempApp(t)
+	u := New(a, cfg)
+	u.win.Resize(fyne.NewSize(1000, 640))
+	signIn(t, u, adminName, adminPassword)
+	press(u, fyne.Key3) // Clients
+	onUI(u, u.onClose)
+	u.Wait()
+
+	u2 := New(a, cfg)
+	t.Cleanup(func() { u2.Wait(); u2.closeSession() })
+	if size := u2.win.Canvas().Size(); size.Width != 1000 || size.Height != 640 {
+		t.Errorf("the new window is %v, want 1000×640", size)
+	}
+	if u2.loginScreen == nil || entries(u2)[0].Text != adminName {
+		t.Fatalf("the user name is not filled in: %s", labels(u2))
+	}
+	entries(u2)[1].SetText(adminPassword)
+	tap(t, u2, "Unlock")
+	if u2.shell == nil || u2.shell.current != "clients" {
+		t.Errorf("opened on %v, want the last screen, clients", u2.shell)
 	}
 }
