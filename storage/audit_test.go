@@ -37,7 +37,7 @@ func chainVault(t *testing.T) (string, []byte) {
 // an attacker holding the key could.
 func rawDB(t *testing.T, dir string, key []byte) *badger.DB {
 	t.Helper()
-	db, err := badger.Open(badgerOptions(dir, key, nil))
+	db, err := badger.Open(badgerOptions(dir, key, nil, true))
 	if err != nil {
 		t.Fatal(err)
 	}

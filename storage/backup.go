@@ -154,7 +154,9 @@ func (v *Vault) RestoreKit() (RestoreKit, error) {
 // kit saved with them. The marker that makes the vault usable is written
 // last: until Restore returns nil, dir is not a vault. The result is opened
 // with the kit's key, so its audit chain can be verified before it is put
-// in place of anything. The caller must Close the returned vault.
+// in place of anything. The caller must Close the returned vault: until
+// then its writes are not synced one by one (a restore loads hundreds of
+// megabytes), and Close makes them durable.
 func Restore(dir string, kit RestoreKit, opts Options, streams ...io.Reader) (*Vault, error) {
 	if len(kit.Key) != KeySize || kit.VaultID == "" {
 		return nil, errors.New("restore: the backup's key material is incomplete")
@@ -170,6 +172,7 @@ func Restore(dir string, kit RestoreKit, opts Options, streams ...io.Reader) (*V
 		return nil, err
 	}
 	key := append([]byte(nil), kit.Key...)
+	opts.bulkLoad = true
 	v, err := openDB(dir, kit.VaultID, key, lock, opts)
 	if err != nil {
 		_ = lock.unlock()

@@ -88,7 +88,7 @@ func (v *Vault) commitRotation(newKey []byte) error {
 		return fmt.Errorf("rotate key: close database: %w", err)
 	}
 	reopen := func(key []byte) error {
-		db, err := openBadger(v.dir, key, v.opts.Logf)
+		db, err := openBadger(v.dir, key, v.opts.Logf, !v.opts.bulkLoad)
 		if err != nil {
 			v.markBroken()
 			return err

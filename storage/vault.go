@@ -38,6 +38,10 @@ type Options struct {
 	// Logf receives Badger's errors and warnings (background compaction,
 	// for instance); nil drops them. Never given secrets.
 	Logf func(format string, args ...any)
+	// bulkLoad, set by Restore only, opens the database without a sync
+	// after every write: a restore loads a staging folder that is used
+	// only once Close has made every write durable.
+	bulkLoad bool
 }
 
 func (o Options) workFactor() int {
@@ -317,7 +321,7 @@ func open(dir string, opts Options, getKeys func(vaultID string) ([][]byte, erro
 	return v, nil
 }
 
-func badgerOptions(dir string, key []byte, logf func(string, ...any)) badger.Options {
+func badgerOptions(dir string, key []byte, logf func(string, ...any), sync bool) badger.Options {
 	return badger.DefaultOptions(filepath.Join(dir, dbDir)).
 		WithEncryptionKey(key).
 		// Sized for a desktop: 100,000 invoices open in well under 200 MB.
@@ -327,7 +331,7 @@ func badgerOptions(dir string, key []byte, logf func(string, ...any)) badger.Opt
 		WithBlockCacheSize(8 << 20).
 		WithMemTableSize(8 << 20).
 		WithNumMemtables(2).
-		WithSyncWrites(true).
+		WithSyncWrites(sync).
 		WithValueLogFileSize(16 << 20).
 		WithNumVersionsToKeep(1).
 		WithLogger(badgerLogger{logf: logf}).
@@ -335,11 +339,11 @@ func badgerOptions(dir string, key []byte, logf func(string, ...any)) badger.Opt
 }
 
 // openBadger opens the database, naming the errors a person can act on.
-func openBadger(dir string, key []byte, logf func(string, ...any)) (*badger.DB, error) {
+func openBadger(dir string, key []byte, logf func(string, ...any), sync bool) (*badger.DB, error) {
 	if err := removeEmptyLogs(filepath.Join(dir, dbDir), logf); err != nil {
 		return nil, err
 	}
-	db, err := badger.Open(badgerOptions(dir, key, logf))
+	db, err := badger.Open(badgerOptions(dir, key, logf, sync))
 	if err != nil {
 		switch {
 		case strings.Contains(err.Error(), "Cannot acquire directory lock"):
@@ -353,7 +357,7 @@ func openBadger(dir string, key []byte, logf func(string, ...any)) (*badger.DB, 
 }
 
 func openDB(dir, id string, key []byte, lock *dirLock, opts Options) (*Vault, error) {
-	db, err := openBadger(dir, key, opts.Logf)
+	db, err := openBadger(dir, key, opts.Logf, !opts.bulkLoad)
 	if err != nil {
 		return nil, err
 	}
