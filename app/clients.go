@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"safeinvoice/app/internal/search"
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
@@ -25,7 +26,7 @@ func (s *Session) Clients() ([]invoice.Client, error) {
 		return tx.EachClient(func(c invoice.Client) error { cs = append(cs, c); return nil })
 	})
 	slices.SortFunc(cs, func(a, b invoice.Client) int {
-		return strings.Compare(fold(a.Name), fold(b.Name))
+		return strings.Compare(invoice.Fold(a.Name), invoice.Fold(b.Name))
 	})
 	return cs, err
 }
@@ -88,7 +89,7 @@ func (s *Session) SaveClient(c invoice.Client) (invoice.Client, []invoice.Findin
 	if err != nil {
 		return c, nil, err
 	}
-	s.withIndex(func(x *invoiceIndex) { x.putClient(c) })
+	s.withIndex(func(x *search.Index) { x.PutClient(c) })
 	return c, warnings, nil
 }
 
@@ -120,7 +121,7 @@ func (s *Session) DeleteClient(id string) error {
 		return tx.Audit("client.delete", id, "")
 	})
 	if err == nil {
-		s.withIndex(func(x *invoiceIndex) { x.removeClient(id) })
+		s.withIndex(func(x *search.Index) { x.RemoveClient(id) })
 	}
 	return err
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bojanz/currency"
 
+	"safeinvoice/app/internal/search"
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
 )
@@ -62,37 +63,38 @@ func (s *Session) Dashboard() (Dashboard, error) {
 	if err != nil {
 		return Dashboard{}, err
 	}
-	today := s.today()
-	d := Dashboard{Outstanding: Sums{}, Overdue: Sums{}, PaidThisMonth: Sums{}, Month: today[:7]}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	for i := range x.docs {
-		doc := &x.docs[i]
-		if !doc.alive || doc.Kind == invoice.KindCreditNote {
-			continue
+	now := s.cfg.now()
+	d := Dashboard{Outstanding: Sums{}, Overdue: Sums{}, PaidThisMonth: Sums{}, Month: now.Format("2006-01")}
+	err = x.Each(func(doc *search.Doc) error {
+		if doc.Kind == invoice.KindCreditNote {
+			return nil
 		}
-		for _, p := range doc.payments {
+		for _, p := range doc.Payments {
 			if !strings.HasPrefix(p.Date, d.Month) {
 				continue
 			}
 			if err := d.PaidThisMonth.add(p.Amount, doc.Currency); err != nil {
-				return Dashboard{}, fmt.Errorf("invoice %s: payment of %s: %w", doc.Number, p.Date, err)
+				return fmt.Errorf("invoice %s: payment of %s: %w", doc.Number, p.Date, err)
 			}
 			d.PaymentsThisMonth++
 		}
 		if doc.Status != invoice.StatusIssued && doc.Status != invoice.StatusPartiallyPaid {
-			continue
+			return nil
 		}
 		if err := d.Outstanding.add(doc.Balance, doc.Currency); err != nil {
-			return Dashboard{}, fmt.Errorf("invoice %s: balance: %w", doc.Number, err)
+			return fmt.Errorf("invoice %s: balance: %w", doc.Number, err)
 		}
 		d.OpenCount++
-		if effectiveStatus(doc, today) == invoice.StatusOverdue {
+		if doc.EffectiveStatus(now) == invoice.StatusOverdue {
 			if err := d.Overdue.add(doc.Balance, doc.Currency); err != nil {
-				return Dashboard{}, fmt.Errorf("invoice %s: balance: %w", doc.Number, err)
+				return fmt.Errorf("invoice %s: balance: %w", doc.Number, err)
 			}
 			d.OverdueCount++
 		}
+		return nil
+	})
+	if err != nil {
+		return Dashboard{}, err
 	}
 	return d, nil
 }

@@ -135,11 +135,11 @@ func (s *Session) demoClients(clients []ImportClient) ([]string, error) {
 	}
 	byKey := map[string]string{}
 	for _, c := range all {
-		byKey[clientKey(c.Name, c.Email)] = c.ID
+		byKey[invoice.ClientKey(c.Name, c.Email)] = c.ID
 	}
 	ids := make([]string, len(clients))
 	for i, c := range clients {
-		ids[i] = byKey[clientKey(c.Name, c.Email)]
+		ids[i] = byKey[invoice.ClientKey(c.Name, c.Email)]
 	}
 	return ids, nil
 }
@@ -160,7 +160,7 @@ func demoPart(inv ImportInvoice) string {
 // asciiWord keeps the ASCII letters of s, for made-up email domains.
 func asciiWord(s string) string {
 	var b strings.Builder
-	for _, r := range fold(s) {
+	for _, r := range invoice.Fold(s) {
 		if r >= 'a' && r <= 'z' {
 			b.WriteRune(r)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"safeinvoice/app/internal/search"
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
@@ -25,7 +26,7 @@ const maxNumberSkips = 10000
 
 // withIndex runs fn on the invoice index if it is loaded; writes call it
 // after their commit to keep the list current.
-func (s *Session) withIndex(fn func(x *invoiceIndex)) {
+func (s *Session) withIndex(fn func(x *search.Index)) {
 	s.idxMu.Lock()
 	defer s.idxMu.Unlock()
 	if s.idx != nil {
@@ -35,23 +36,23 @@ func (s *Session) withIndex(fn func(x *invoiceIndex)) {
 
 // index returns the invoice index, loading it from the vault's summaries
 // the first time.
-func (s *Session) index() (*invoiceIndex, error) {
+func (s *Session) index() (*search.Index, error) {
 	s.idxMu.Lock()
 	defer s.idxMu.Unlock()
 	if s.idx != nil {
 		return s.idx, nil
 	}
-	x := newInvoiceIndex()
+	x := search.New()
 	err := s.vault.View(func(tx *storage.Tx) error {
-		if err := tx.EachClient(func(c invoice.Client) error { x.putClientLocked(c); return nil }); err != nil {
+		if err := tx.EachClient(func(c invoice.Client) error { x.PutClient(c); return nil }); err != nil {
 			return err
 		}
-		return tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error { x.add(sum); return nil })
+		return tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error { x.Add(sum); return nil })
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load invoice list: %w", err)
 	}
-	x.finishLoad()
+	x.FinishLoad()
 	s.idx = x
 	return x, nil
 }
@@ -65,8 +66,15 @@ func (s *Session) indexInvoice(inv *invoice.Invoice) {
 		s.dropIndex()
 		return
 	}
-	s.withIndex(func(x *invoiceIndex) { x.put(sum) })
+	s.withIndex(func(x *search.Index) { x.Put(sum) })
 }
+
+// The invoice list's query, row and page (see package search).
+type (
+	InvoiceQuery = search.Query
+	InvoiceRow   = search.Row
+	InvoicePage  = search.Page
+)
 
 // ListInvoices returns one page of the invoice list.
 func (s *Session) ListInvoices(q InvoiceQuery) (InvoicePage, error) {
@@ -77,7 +85,7 @@ func (s *Session) ListInvoices(q InvoiceQuery) (InvoicePage, error) {
 	if err != nil {
 		return InvoicePage{}, err
 	}
-	return x.query(q, s.today()), nil
+	return x.Query(q, s.cfg.now()), nil
 }
 
 // Invoice returns one invoice or credit note.
@@ -201,7 +209,7 @@ func (s *Session) DeleteDraft(id string) error {
 		return tx.Audit("invoice.delete", id, "draft deleted")
 	})
 	if err == nil {
-		s.withIndex(func(x *invoiceIndex) { x.remove(id) })
+		s.withIndex(func(x *search.Index) { x.Remove(id) })
 	}
 	return err
 }

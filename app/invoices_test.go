@@ -250,18 +250,3 @@ func TestListSearchFilterSortPage(t *testing.T) {
 		t.Errorf("old name still found: %d", p.Matches)
 	}
 }
-
-func TestCompareDecimal(t *testing.T) {
-	cases := []struct {
-		a, b string
-		want int
-	}{
-		{"1.00", "1", 0}, {"10.00", "9.99", 1}, {"-1.00", "0.50", -1}, {"-2", "-10", 1},
-		{"0.005", "0.0049", 1}, {"1500", "1500.000", 0}, {"-0.01", "-0.010", 0}, {"100", "99", 1},
-	}
-	for _, c := range cases {
-		if got := compareDecimal(c.a, c.b); got != c.want {
-			t.Errorf("compareDecimal(%s, %s) = %d, want %d", c.a, c.b, got, c.want)
-		}
-	}
-}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"safeinvoice/app/internal/search"
 	"safeinvoice/auth"
 	"safeinvoice/backup"
 	"safeinvoice/internal/fsutil"
@@ -37,9 +37,6 @@ var (
 	ErrVaultExists   = storage.ErrVaultExists
 	ErrAuditBroken   = storage.ErrAuditBroken
 )
-
-// Settings is the business profile and the administrator's choices.
-type Settings = storage.Settings
 
 // Default settings of a new vault.
 const (
@@ -73,7 +70,7 @@ type Session struct {
 	// idx is the invoice list's index, loaded at the first list; idxMu
 	// orders its loading with the updates that writes make to it.
 	idxMu sync.Mutex
-	idx   *invoiceIndex
+	idx   *search.Index
 }
 
 // InitParams are what set-up asks for.
@@ -336,51 +333,6 @@ func Login(cfg Config, user, password string) (*Session, error) {
 // previous login ("3 failed attempts since your last login, last at …").
 func (s *Session) FailedLogins() FailedLogins { return s.failed }
 
-// startAuditCheck verifies the audit chain in the background: from where
-// the last session verified and closed it when the vault was left cleanly
-// and unchanged, in full otherwise. found, if not nil, is a problem already
-// known.
-func (s *Session) startAuditCheck(found error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.auditDone, s.auditCancel = make(chan struct{}), cancel
-	status, head := s.vault.Seal()
-	go func() {
-		defer close(s.auditDone)
-		var err error
-		if status == storage.SealOK {
-			_, err = s.vault.VerifyAuditSince(ctx, head)
-		} else {
-			_, err = s.vault.VerifyAuditContext(ctx)
-		}
-		if errors.Is(err, context.Canceled) {
-			err = nil
-		}
-		s.auditErr = cmp.Or(found, err)
-		if s.auditErr != nil && ctx.Err() == nil {
-			s.alertAuditBroken(s.auditErr)
-		}
-	}()
-}
-
-// alertAuditBroken raises an alert for a broken chain, unless one is still
-// unacknowledged. Appending fails when the chain's head itself is broken;
-// then the window's notice is all there is.
-func (s *Session) alertAuditBroken(problem error) {
-	_ = s.update(func(tx *storage.Tx) error {
-		open := false
-		if err := tx.EachAlert(func(a storage.Alert) error {
-			open = open || (a.Kind == AlertAuditBroken && a.AckBy == "")
-			return nil
-		}); err != nil || open {
-			return err
-		}
-		if err := s.raiseAlert(tx, AlertAuditBroken, "the audit trail failed verification: "+problem.Error()); err != nil {
-			return err
-		}
-		return tx.Audit("audit.broken", "", problem.Error())
-	})
-}
-
 // Close locks the vault again and drops the master key.
 func (s *Session) Close() error {
 	if s.auditCancel != nil {
@@ -395,45 +347,3 @@ func (s *Session) User() auth.User { return s.user }
 
 // DataDir returns the session's data directory.
 func (s *Session) DataDir() string { return s.cfg.DataDir }
-
-// AuditProblem waits for the audit verification started at login and
-// returns what it found (an *storage.AuditError), or nil if the chain is
-// intact.
-func (s *Session) AuditProblem() error {
-	if s.auditDone == nil {
-		return nil // a session from Init: the chain was just created
-	}
-	<-s.auditDone
-	return s.auditErr
-}
-
-// AuditChecked reports whether the verification started at login has
-// finished, without waiting.
-func (s *Session) AuditChecked() bool {
-	if s.auditDone == nil {
-		return true
-	}
-	select {
-	case <-s.auditDone:
-		return true
-	default:
-		return false
-	}
-}
-
-// require returns an error naming the missing permission unless the
-// session's role has it.
-func (s *Session) require(p auth.Permission) error { return auth.Check(s.user.Role, p) }
-
-// VerifyAudit verifies the whole audit chain now.
-func (s *Session) VerifyAudit() (storage.AuditReport, error) {
-	if err := s.require(auth.PermVerifyAudit); err != nil {
-		return storage.AuditReport{}, err
-	}
-	return s.vault.VerifyAudit()
-}
-
-// Settings returns the vault's settings.
-func (s *Session) Settings() (storage.Settings, error) {
-	return read(s, (*storage.Tx).Settings)
-}

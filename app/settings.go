@@ -2,18 +2,11 @@ package app
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"image"
-	_ "image/jpeg" // logos may be JPEG
-	_ "image/png"  // or PNG
-	"io"
-	"math"
 	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bojanz/currency"
 
@@ -109,83 +102,10 @@ func (s *Session) SaveSettings(next Settings) error {
 	})
 }
 
-// AuditEntry is one event of the audit trail.
-type AuditEntry = storage.AuditEntry
+// Settings is the business profile and the administrator's choices.
+type Settings = storage.Settings
 
-// AuditFilter selects audit entries; zero fields match everything.
-type AuditFilter struct {
-	User   string
-	Action string // a prefix: "invoice." matches every invoice action
-	From   string // "YYYY-MM-DD", inclusive
-	To     string
-	// Limit caps the result (newest first); 0 means 500.
-	Limit int
-}
-
-// AuditLog returns audit entries matching f, newest first.
-func (s *Session) AuditLog(f AuditFilter) ([]AuditEntry, error) {
-	if err := s.require(auth.PermViewAuditLog); err != nil {
-		return nil, err
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 500
-	}
-	var out []AuditEntry
-	err := s.vault.View(func(tx *storage.Tx) error {
-		return tx.EachAudit(1, func(e storage.AuditEntry) error {
-			day := e.Time.UTC().Format("2006-01-02")
-			if (f.User != "" && e.User != f.User) || !strings.HasPrefix(e.Action, f.Action) ||
-				(f.From != "" && day < f.From) || (f.To != "" && day > f.To) {
-				return nil
-			}
-			out = append(out, e)
-			if len(out) > limit {
-				out = out[1:]
-			}
-			return nil
-		})
-	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, err
-}
-
-// ExportAuditCSV writes the audit entries matching f (all of them when
-// f.Limit is 0), oldest first, as CSV (formula-injection safe, UTF-8 with a
-// byte-order mark), and records the export in the trail itself.
-func (s *Session) ExportAuditCSV(w io.Writer, f AuditFilter) (int, error) {
-	if err := s.require(auth.PermExportAudit); err != nil {
-		return 0, err
-	}
-	if f.Limit <= 0 {
-		f.Limit = math.MaxInt
-	}
-	entries, err := s.AuditLog(f)
-	if err != nil {
-		return 0, err
-	}
-	if _, err := w.Write(utf8BOM); err != nil {
-		return 0, fmt.Errorf("export audit log: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"seq", "time", "user", "action", "object", "detail"}); err != nil {
-		return 0, fmt.Errorf("export audit log: %w", err)
-	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		e := entries[i]
-		if err := cw.Write([]string{strconv.FormatUint(e.Seq, 10), e.Time.UTC().Format(time.RFC3339),
-			neutralize(e.User), neutralize(e.Action), neutralize(e.Object), neutralize(e.Detail)}); err != nil {
-			return 0, fmt.Errorf("export audit log: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return 0, fmt.Errorf("export audit log: %w", err)
-	}
-	err = s.update(func(tx *storage.Tx) error {
-		return tx.Audit("export.audit", "", fmt.Sprintf("%d entries", len(entries)))
-	})
-	return len(entries), err
+// Settings returns the vault's settings.
+func (s *Session) Settings() (storage.Settings, error) {
+	return read(s, (*storage.Tx).Settings)
 }

@@ -315,14 +315,24 @@ func ApplyCreditNote(orig, note *Invoice, now time.Time) error {
 
 // IsOverdue reports whether inv is an invoice, issued or partially paid
 // (so something is still owed), whose due date is before today's calendar
-// date in today's own location. On the due date itself it is not overdue.
-// An invoice with an unparsable due date is not reported overdue.
+// date in today's own location (see Overdue). An invoice with an
+// unparsable due date is not reported overdue.
 func (inv *Invoice) IsOverdue(today time.Time) bool {
-	if inv.IsCreditNote() || (inv.Status != StatusIssued && inv.Status != StatusPartiallyPaid) {
-		return false
-	}
 	due, err := ParseDate(inv.DueDate)
 	if err != nil {
+		return false
+	}
+	return Overdue(inv.Kind, inv.Status, due, today)
+}
+
+// Overdue is the overdue rule on the parts of an invoice it needs, for
+// callers that keep summaries rather than invoices: an invoice (not a
+// credit note) of status issued or partially paid is overdue when today's
+// calendar date, in today's own location, is after its due date (midnight
+// UTC of the due day, as ParseDate returns it). On the due date itself it
+// is not overdue. A zero due date (unknown) is never overdue.
+func Overdue(kind Kind, status Status, due, today time.Time) bool {
+	if kind == KindCreditNote || (status != StatusIssued && status != StatusPartiallyPaid) || due.IsZero() {
 		return false
 	}
 	y, m, d := today.Date()

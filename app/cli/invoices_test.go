@@ -21,7 +21,7 @@ func initCLIVault(t *testing.T) (dir, pw string) {
 func TestImportListExportCSV(t *testing.T) {
 	dir, pw := initCLIVault(t)
 	as := []string{"--data-dir", dir, "--user", "admin", "--password-file", pw}
-	r := run(t, "", append(as, "import", "../testdata/import.json")...)
+	r := run(t, "", append(as, "import", "../../interchange/testdata/import.json")...)
 	if r.code != 0 || !strings.Contains(r.stdout, "Imported 5 invoices and 3 new clients") {
 		t.Fatalf("import: %d %q %q", r.code, r.stdout, r.stderr)
 	}

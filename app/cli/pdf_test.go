@@ -11,7 +11,7 @@ import (
 func TestExportPDF(t *testing.T) {
 	dir, pw := initCLIVault(t)
 	as := []string{"--data-dir", dir, "--user", "admin", "--password-file", pw}
-	if r := run(t, "", append(as, "import", "../testdata/import.json")...); r.code != 0 {
+	if r := run(t, "", append(as, "import", "../../interchange/testdata/import.json")...); r.code != 0 {
 		t.Fatalf("import: %s", r.stderr)
 	}
 

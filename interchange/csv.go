@@ -1,4 +1,4 @@
-package app
+package interchange
 
 import (
 	"bytes"
@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
-	"safeinvoice/auth"
 	"safeinvoice/invoice"
-	"safeinvoice/storage"
 )
 
 // The CSV format, for import and export: one row per line item, grouped by
@@ -19,52 +18,52 @@ import (
 // A row with payment_date and payment_amount and no line columns records a
 // payment. Export adds computed columns (line_net, invoice_total,
 // invoice_balance) that import ignores.
-var csvColumns = []string{
+var Columns = []string{
 	"invoice", "number", "status", "client", "client_name", "client_email", "client_address", "client_tax_id",
 	"currency", "issue_date", "due_date", "notes", "terms",
 	"description", "quantity", "unit_price", "tax_rate", "discount",
 	"payment_date", "payment_amount",
 }
 
-var csvComputed = []string{"kind", "line_net", "invoice_total", "invoice_balance"}
+var ComputedColumns = []string{"kind", "line_net", "invoice_total", "invoice_balance"}
 
 // invoiceLevel are the columns that describe the invoice, not the row.
 var invoiceLevel = []string{"number", "status", "client", "client_name", "client_email", "client_address",
 	"client_tax_id", "currency", "issue_date", "due_date", "notes", "terms"}
 
-// ParseImportCSV reads the CSV format into an ImportFile. The header row is
+// ParseCSV reads the CSV format into an File. The header row is
 // required; columns may come in any order; unknown columns are an error
 // (a misspelt column would otherwise be silently lost). Cells neutralised
 // by ExportCSV (a leading ' before = + - @) are restored.
-func ParseImportCSV(data []byte) (*ImportFile, error) {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
+func ParseCSV(data []byte) (*File, error) {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, BOM)))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, &ImportError{Record: "CSV file", Err: errors.New("the file is empty")}
+		return nil, &Error{Record: "CSV file", Err: errors.New("the file is empty")}
 	}
 	if err != nil {
-		return nil, &ImportError{Record: "CSV header", Err: err}
+		return nil, &Error{Record: "CSV header", Err: err}
 	}
 	col := map[string]int{}
 	known := map[string]bool{}
-	for _, c := range append(append([]string{}, csvColumns...), csvComputed...) {
+	for _, c := range append(append([]string{}, Columns...), ComputedColumns...) {
 		known[c] = true
 	}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if !known[h] {
-			return nil, &ImportError{Record: "CSV header", Field: h, Err: fmt.Errorf("unknown column; the columns are %s", strings.Join(csvColumns, ", "))}
+			return nil, &Error{Record: "CSV header", Field: h, Err: fmt.Errorf("unknown column; the columns are %s", strings.Join(Columns, ", "))}
 		}
 		if _, dup := col[h]; dup {
-			return nil, &ImportError{Record: "CSV header", Field: h, Err: errors.New("the column appears twice")}
+			return nil, &Error{Record: "CSV header", Field: h, Err: errors.New("the column appears twice")}
 		}
 		col[h] = i
 	}
 	if _, ok := col["invoice"]; !ok {
-		return nil, &ImportError{Record: "CSV header", Field: "invoice", Err: errors.New("required column missing")}
+		return nil, &Error{Record: "CSV header", Field: "invoice", Err: errors.New("required column missing")}
 	}
-	f := &ImportFile{}
+	f := &File{}
 	byRef := map[string]int{}          // invoice column → index in f.Invoices
 	levels := map[string][]string{}    // invoice ref → invoice-level values
 	clientByKey := map[string]string{} // client key → file client id
@@ -75,7 +74,7 @@ func ParseImportCSV(data []byte) (*ImportFile, error) {
 		}
 		rec := fmt.Sprintf("CSV row %d", rowNo)
 		if err != nil {
-			return nil, &ImportError{Record: rec, Err: err}
+			return nil, &Error{Record: rec, Err: err}
 		}
 		get := func(name string) string {
 			i, ok := col[name]
@@ -88,11 +87,11 @@ func ParseImportCSV(data []byte) (*ImportFile, error) {
 			continue // blank line
 		}
 		if k := get("kind"); k != "" && k != string(invoice.KindInvoice) {
-			return nil, &ImportError{Record: rec, Field: "kind", Value: k, Err: errors.New("only invoices can be imported; credit notes are made in SafeInvoice")}
+			return nil, &Error{Record: rec, Field: "kind", Value: k, Err: errors.New("only invoices can be imported; credit notes are made in SafeInvoice")}
 		}
 		ref := get("invoice")
 		if ref == "" {
-			return nil, &ImportError{Record: rec, Field: "invoice", Err: invoice.ErrRequired}
+			return nil, &Error{Record: rec, Field: "invoice", Err: invoice.ErrRequired}
 		}
 		vals := make([]string, len(invoiceLevel))
 		for i, name := range invoiceLevel {
@@ -102,23 +101,23 @@ func ParseImportCSV(data []byte) (*ImportFile, error) {
 		if !seen {
 			clientRef := get("client")
 			if clientRef == "" {
-				key := clientKey(get("client_name"), get("client_email"))
+				key := invoice.ClientKey(get("client_name"), get("client_email"))
 				if key == "\x00" {
-					return nil, &ImportError{Record: rec, Field: "client", Err: errors.New("give a client id, or client_name and client_email")}
+					return nil, &Error{Record: rec, Field: "client", Err: errors.New("give a client id, or client_name and client_email")}
 				}
 				if id, ok := clientByKey[key]; ok {
 					clientRef = id
 				} else {
 					clientRef = fmt.Sprintf("csv-client-%d", len(f.Clients)+1)
 					clientByKey[key] = clientRef
-					f.Clients = append(f.Clients, ImportClient{ID: clientRef, Name: get("client_name"),
+					f.Clients = append(f.Clients, Client{ID: clientRef, Name: get("client_name"),
 						Email: get("client_email"), Address: get("client_address"), TaxID: get("client_tax_id")})
 				}
 			}
 			idx = len(f.Invoices)
 			byRef[ref] = idx
 			levels[ref] = vals
-			f.Invoices = append(f.Invoices, ImportInvoice{
+			f.Invoices = append(f.Invoices, Invoice{
 				Number: get("number"), Client: clientRef, Currency: get("currency"),
 				IssueDate: get("issue_date"), DueDate: get("due_date"), Status: get("status"),
 				Notes: get("notes"), Terms: get("terms"),
@@ -127,7 +126,7 @@ func ParseImportCSV(data []byte) (*ImportFile, error) {
 			first := levels[ref]
 			for i, v := range vals {
 				if v != "" && v != first[i] {
-					return nil, &ImportError{Record: rec, Field: invoiceLevel[i], Value: v,
+					return nil, &Error{Record: rec, Field: invoiceLevel[i], Value: v,
 						Err: fmt.Errorf("differs from the first row of invoice %q", ref)}
 				}
 			}
@@ -143,17 +142,17 @@ func ParseImportCSV(data []byte) (*ImportFile, error) {
 		}
 	}
 	if len(f.Invoices) == 0 {
-		return nil, &ImportError{Record: "CSV file", Err: errors.New("no invoice rows")}
+		return nil, &Error{Record: "CSV file", Err: errors.New("no invoice rows")}
 	}
 	return f, nil
 }
 
-// neutralize makes a text cell safe to open in a spreadsheet: a cell that
+// Neutralize makes a text cell safe to open in a spreadsheet: a cell that
 // starts with = + - @ (or a tab or carriage return) would be run as a
 // formula, so it gets a leading apostrophe. Numbers that SafeInvoice wrote
 // itself (strict decimals such as "-20.00") are left as they are, so that
 // they stay numbers.
-func neutralize(s string) string {
+func Neutralize(s string) string {
 	if s == "" || isStrictDecimal(s) {
 		return s
 	}
@@ -164,7 +163,7 @@ func neutralize(s string) string {
 	return s
 }
 
-// unneutralize undoes neutralize on import.
+// unneutralize undoes Neutralize on import.
 func unneutralize(s string) string {
 	if len(s) >= 2 && s[0] == '\'' {
 		switch s[1] {
@@ -192,51 +191,35 @@ func isStrictDecimal(s string) bool {
 	return digits(intPart) && (!hasDot || digits(frac))
 }
 
-// ExportCSV writes every invoice and credit note, one row per line item and
-// one per payment, in the CSV format (UTF-8 with a byte-order mark so that
-// spreadsheets detect the encoding), formula-injection safe.
-func (s *Session) ExportCSV(w io.Writer) (int, error) {
-	if err := s.require(auth.PermExportCSV); err != nil {
-		return 0, err
-	}
-	if _, err := w.Write(utf8BOM); err != nil {
-		return 0, fmt.Errorf("export: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	header := append(append([]string{}, csvColumns...), csvComputed...)
-	if err := cw.Write(header); err != nil {
-		return 0, fmt.Errorf("export: %w", err)
-	}
-	n := 0
-	err := s.vault.View(func(tx *storage.Tx) error {
-		clients := map[string]invoice.Client{}
-		if err := tx.EachClient(func(c invoice.Client) error { clients[c.ID] = c; return nil }); err != nil {
-			return err
-		}
-		return tx.EachInvoice(func(inv invoice.Invoice) error {
-			n++
-			return writeInvoiceRows(cw, &inv, clients[inv.ClientID])
-		})
-	})
-	if err != nil {
-		return n, fmt.Errorf("export: %w", err)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return n, fmt.Errorf("export: %w", err)
-	}
-	if err := s.update(func(tx *storage.Tx) error {
-		if err := s.alertBulkExport(tx, n, "as CSV"); err != nil {
-			return err
-		}
-		return tx.Audit("export.csv", "", fmt.Sprintf("%d invoices", n))
-	}); err != nil {
-		return n, err
-	}
-	return n, nil
+// CSVWriter writes invoices in the CSV format, formula-injection safe (see
+// Neutralize): UTF-8 with a byte-order mark, so that spreadsheets detect the
+// encoding, then the header row, then one row per line item and one per
+// payment of each invoice. Call Flush at the end.
+type CSVWriter struct {
+	cw *csv.Writer
 }
 
-func writeInvoiceRows(cw *csv.Writer, inv *invoice.Invoice, c invoice.Client) error {
+// NewCSVWriter writes the byte-order mark and the header row to w.
+func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
+	if _, err := w.Write(BOM); err != nil {
+		return nil, err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(append(slices.Clone(Columns), ComputedColumns...)); err != nil {
+		return nil, err
+	}
+	return &CSVWriter{cw: cw}, nil
+}
+
+// Flush writes what is buffered and returns the first write error.
+func (w *CSVWriter) Flush() error {
+	w.cw.Flush()
+	return w.cw.Error()
+}
+
+// WriteInvoice writes inv's rows; c is its client.
+func (w *CSVWriter) WriteInvoice(inv *invoice.Invoice, c invoice.Client) error {
+	cw := w.cw
 	t, err := inv.Totals()
 	if err != nil {
 		return fmt.Errorf("invoice %s: %w", inv.ID, err)
@@ -257,13 +240,13 @@ func writeInvoiceRows(cw *csv.Writer, inv *invoice.Invoice, c invoice.Client) er
 		"invoice_total": t.Total.Number(), "invoice_balance": t.Balance.Number(),
 	}
 	row := func(extra map[string]string) []string {
-		out := make([]string, 0, len(csvColumns)+len(csvComputed))
-		for _, name := range append(append([]string{}, csvColumns...), csvComputed...) {
+		out := make([]string, 0, len(Columns)+len(ComputedColumns))
+		for _, name := range append(append([]string{}, Columns...), ComputedColumns...) {
 			v, ok := extra[name]
 			if !ok {
 				v = base[name]
 			}
-			out = append(out, neutralize(v))
+			out = append(out, Neutralize(v))
 		}
 		return out
 	}

@@ -1,4 +1,4 @@
-package app
+package interchange
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func FuzzParseImportJSON(f *testing.F) {
+func FuzzParseJSON(f *testing.F) {
 	seed, err := os.ReadFile("testdata/import.json")
 	if err != nil {
 		f.Fatal(err)
@@ -18,11 +18,11 @@ func FuzzParseImportJSON(f *testing.F) {
 	f.Add([]byte(`{"invoices": [{"lines": [{"quantity": 2}]}]}`))
 	f.Add([]byte("\xef\xbb\xbf{}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := ParseImportJSON(data)
+		file, err := ParseJSON(data)
 		if err != nil {
-			var ie *ImportError
+			var ie *Error
 			if !errors.As(err, &ie) || ie.Record == "" {
-				t.Fatalf("error %v is not an *ImportError naming a record", err)
+				t.Fatalf("error %v is not an *Error naming a record", err)
 			}
 			return
 		}
@@ -31,7 +31,7 @@ func FuzzParseImportJSON(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		file2, err := ParseImportJSON(again)
+		file2, err := ParseJSON(again)
 		if err != nil {
 			t.Fatalf("re-encoded file does not parse: %v", err)
 		}
@@ -42,7 +42,7 @@ func FuzzParseImportJSON(f *testing.F) {
 }
 
 // normalizeFile makes nil and empty slices alike for comparison.
-func normalizeFile(f *ImportFile) *ImportFile {
+func normalizeFile(f *File) *File {
 	c := *f
 	if len(c.Clients) == 0 {
 		c.Clients = nil
@@ -61,18 +61,18 @@ func normalizeFile(f *ImportFile) *ImportFile {
 	return &c
 }
 
-func FuzzParseImportCSV(f *testing.F) {
+func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("invoice,status,client_name,client_email,currency,issue_date,due_date,description,quantity,unit_price,tax_rate\n" +
 		"r1,issued,A,a@example.com,EUR,2026-11-01,2026-12-01,Work,1,10.00,19\nr1,,,,,,,More,2,5.00,7\n"))
 	f.Add([]byte("invoice,kind\nr1,credit_note\n"))
 	f.Add([]byte("\ufeffinvoice,payment_date,payment_amount\nr1,2026-11-01,'=1\n"))
 	f.Add([]byte("invoice\n\"unterminated\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := ParseImportCSV(data)
+		file, err := ParseCSV(data)
 		if err != nil {
-			var ie *ImportError
+			var ie *Error
 			if !errors.As(err, &ie) || ie.Record == "" {
-				t.Fatalf("error %v is not an *ImportError naming a record", err)
+				t.Fatalf("error %v is not an *Error naming a record", err)
 			}
 			return
 		}

@@ -1,102 +1,21 @@
 package app
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
 
+	"safeinvoice/app/internal/search"
 	"safeinvoice/auth"
+	"safeinvoice/interchange"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
-
-// ErrImport is wrapped by every *ImportError.
-var ErrImport = errors.New("import refused")
-
-// ImportError names the record, the field and the value that made an import
-// file unacceptable. Nothing of the file was written.
-type ImportError struct {
-	// Record says which record: "invoice 3 (number INV-7)", "client 2 (c9)",
-	// "CSV row 14".
-	Record string
-	// Field is the field at fault, if one is.
-	Field string
-	// Value is the offending value (numbers, dates, codes and ids only;
-	// personal text is not repeated).
-	Value string
-	Err   error
-	// named: Err itself names Field and Value.
-	named bool
-}
-
-// importErr wraps a record's validation error, lifting the first named
-// field and value into the ImportError.
-func importErr(record string, err error) *ImportError {
-	ie := &ImportError{Record: record, Err: err}
-	var fe *invoice.FieldError
-	if errors.As(err, &fe) {
-		ie.Field, ie.Value, ie.named = fe.Field, fe.Value, true
-	}
-	return ie
-}
-
-func (e *ImportError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Record)
-	if e.Field != "" && !e.named {
-		b.WriteString(", field " + e.Field)
-	}
-	if e.Value != "" && !e.named {
-		fmt.Fprintf(&b, ", value %q", e.Value)
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
-	return b.String()
-}
-
-// Unwrap returns both ErrImport and the cause.
-func (e *ImportError) Unwrap() []error { return []error{ErrImport, e.Err} }
-
-// ImportFile is the JSON import format of DESIGN §8. All amounts are strings.
-type ImportFile struct {
-	Clients  []ImportClient  `json:"clients"`
-	Invoices []ImportInvoice `json:"invoices"`
-}
-
-// ImportClient is a client of an import file. ID is the file's own
-// reference, used by its invoices; it does not become the vault's id.
-type ImportClient struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Email   string `json:"email"`
-	Address string `json:"address,omitempty"`
-	TaxID   string `json:"tax_id,omitempty"`
-}
-
-// ImportInvoice is an invoice of an import file. Client is an id from the
-// file's clients (or of a client already in the vault). Number is optional:
-// issued invoices without one get the next number of the sequence.
-type ImportInvoice struct {
-	Number    string            `json:"number,omitempty"`
-	Client    string            `json:"client"`
-	Currency  string            `json:"currency"`
-	IssueDate string            `json:"issue_date"`
-	DueDate   string            `json:"due_date"`
-	Status    string            `json:"status"`
-	Notes     string            `json:"notes,omitempty"`
-	Terms     string            `json:"terms,omitempty"`
-	Lines     []invoice.Line    `json:"lines"`
-	Payments  []invoice.Payment `json:"payments,omitempty"`
-}
 
 // ImportResult counts what an import wrote.
 type ImportResult struct {
@@ -110,6 +29,17 @@ type ImportResult struct {
 // importChunk is how many invoices one transaction writes.
 const importChunk = 250
 
+// The interchange formats' types and errors, for front ends.
+type (
+	ImportFile    = interchange.File
+	ImportClient  = interchange.Client
+	ImportInvoice = interchange.Invoice
+	ImportError   = interchange.Error
+)
+
+// ErrImport is wrapped by every refusal of an import file (an *ImportError).
+var ErrImport = interchange.ErrRefused
+
 // ImportPath imports a JSON or CSV file, told apart by its extension
 // (.json, .csv) or else by its first character; see Import.
 func (s *Session) ImportPath(ctx context.Context, path string, progress Progress) (ImportResult, error) {
@@ -117,62 +47,18 @@ func (s *Session) ImportPath(ctx context.Context, path string, progress Progress
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import: %w", err)
 	}
-	format := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
-	if format != "json" && format != "csv" {
-		format = "csv"
-		if t := bytes.TrimLeft(bytes.TrimPrefix(data, utf8BOM), " \t\r\n"); len(t) > 0 && t[0] == '{' {
-			format = "json"
-		}
-	}
-	var f *ImportFile
-	if format == "json" {
-		f, err = ParseImportJSON(data)
-	} else {
-		f, err = ParseImportCSV(data)
-	}
+	f, err := interchange.Parse(path, data)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	return s.Import(ctx, f, progress)
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+// ParseImportJSON reads the JSON import format; see interchange.ParseJSON.
+func ParseImportJSON(data []byte) (*ImportFile, error) { return interchange.ParseJSON(data) }
 
-// ParseImportJSON decodes the JSON import format strictly: unknown fields
-// and non-string amounts are errors naming where they are.
-func ParseImportJSON(data []byte) (*ImportFile, error) {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, utf8BOM)))
-	dec.DisallowUnknownFields()
-	var f ImportFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, jsonImportError(data, err)
-	}
-	if dec.More() {
-		return nil, &ImportError{Record: "JSON file", Err: errors.New("unexpected data after the top-level object")}
-	}
-	return &f, nil
-}
-
-func jsonImportError(data []byte, err error) error {
-	where := func(off int64) string {
-		line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
-		return fmt.Sprintf("JSON line %d", line)
-	}
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return &ImportError{Record: where(se.Offset), Err: fmt.Errorf("not valid JSON: %w", err)}
-	case errors.As(err, &te):
-		return &ImportError{Record: where(te.Offset), Field: te.Field,
-			Err: fmt.Errorf("expected %s, found a JSON %s (amounts, quantities and rates are strings such as \"12.50\")", te.Type, te.Value)}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &ImportError{Record: "JSON file", Err: errors.New("the file ends in the middle of a record (truncated?)")}
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return &ImportError{Record: "JSON file", Err: fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))}
-	}
-	return &ImportError{Record: "JSON file", Err: err}
-}
+// ParseImportCSV reads the CSV import format; see interchange.ParseCSV.
+func ParseImportCSV(data []byte) (*ImportFile, error) { return interchange.ParseCSV(data) }
 
 // plan is an import file checked against the vault and turned into records,
 // before anything is written.
@@ -232,11 +118,11 @@ func (s *Session) planImport(f *ImportFile) (*plan, error) {
 		return nil
 	}
 	// What the vault has: clients by name+email, and used numbers.
-	existing := map[string]string{} // fold(name)+"\x00"+lower(email) → id
+	existing := map[string]string{} // invoice.Fold(name)+"\x00"+lower(email) → id
 	vaultIDs := map[string]bool{}
 	err = s.vault.View(func(tx *storage.Tx) error {
 		return tx.EachClient(func(c invoice.Client) error {
-			existing[clientKey(c.Name, c.Email)] = c.ID
+			existing[invoice.ClientKey(c.Name, c.Email)] = c.ID
 			vaultIDs[c.ID] = true
 			return nil
 		})
@@ -261,12 +147,12 @@ func (s *Session) planImport(f *ImportFile) (*plan, error) {
 		c := invoice.Client{Name: ic.Name, Email: ic.Email, Address: ic.Address, TaxID: ic.TaxID, Created: now, Updated: now}
 		normalizeClient(&c)
 		if err := c.Validate(); err != nil {
-			return nil, importErr(rec, err)
+			return nil, interchange.RecordError(rec, err)
 		}
 		if err := screen(rec, invoice.ScanClient(&c), p); err != nil {
 			return nil, err
 		}
-		if id, ok := existing[clientKey(c.Name, c.Email)]; ok {
+		if id, ok := existing[invoice.ClientKey(c.Name, c.Email)]; ok {
 			fileClients[ic.ID] = id
 			p.reused++
 			continue
@@ -274,7 +160,7 @@ func (s *Session) planImport(f *ImportFile) (*plan, error) {
 		if c.ID, err = newID(); err != nil {
 			return nil, err
 		}
-		existing[clientKey(c.Name, c.Email)] = c.ID
+		existing[invoice.ClientKey(c.Name, c.Email)] = c.ID
 		fileClients[ic.ID] = c.ID
 		p.newClients = append(p.newClients, c)
 	}
@@ -316,10 +202,6 @@ func (s *Session) planImport(f *ImportFile) (*plan, error) {
 	return p, err
 }
 
-func clientKey(name, email string) string {
-	return fold(strings.TrimSpace(name)) + "\x00" + strings.ToLower(strings.TrimSpace(email))
-}
-
 func (s *Session) planInvoice(rec string, ii ImportInvoice, fileClients map[string]string, vaultIDs map[string]bool, now time.Time) (plannedInvoice, error) {
 	pi := plannedInvoice{desc: rec}
 	clientID, ok := fileClients[ii.Client]
@@ -344,7 +226,7 @@ func (s *Session) planInvoice(rec string, ii ImportInvoice, fileClients map[stri
 		return pi, err
 	}
 	if err := inv.Validate(); err != nil {
-		return pi, importErr(rec, err)
+		return pi, interchange.RecordError(rec, err)
 	}
 	number := strings.TrimSpace(ii.Number)
 	if status == invoice.StatusDraft {
@@ -553,9 +435,9 @@ func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) e
 		start += len(chunk)
 		progress.report(int64(len(doneClients)+len(doneInvoices)), total)
 	}
-	s.withIndex(func(x *invoiceIndex) {
+	s.withIndex(func(x *search.Index) {
 		for _, c := range p.newClients {
-			x.putClient(c)
+			x.PutClient(c)
 		}
 	})
 	for i := range written {

@@ -1,4 +1,4 @@
-package app
+package search
 
 import (
 	"cmp"
@@ -6,26 +6,24 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
 
-// invoiceIndex is the in-memory index behind the invoice list: every
+// Index is the in-memory index behind the invoice list: every
 // invoice summary, an inverted index of word prefixes over numbers, notes,
 // line descriptions and client names, and sorted orders built on demand. It
 // is filled from the vault's summaries at the first list after login and
 // kept current by the session's own writes (only one process has a vault
 // open). Safe for concurrent use.
-type invoiceIndex struct {
+type Index struct {
 	mu sync.RWMutex
 	// docs are slots; an updated invoice takes a new slot and its old one
 	// is marked dead, so postings never need editing.
-	docs  []indexDoc
+	docs  []Doc
 	byID  map[string]int32
 	dead  int
 	words map[string][]int32 // word → slots, ascending
@@ -38,7 +36,7 @@ type invoiceIndex struct {
 	wordsReady chan struct{}
 	wordsBuilt bool
 	// pendingText holds number and text of each loaded slot until
-	// finishLoad indexes them; documents do not keep their text.
+	// FinishLoad indexes them; documents do not keep their text.
 	pendingText [][2]string
 	// clients holds what is searchable and sortable of each client.
 	clients     map[string]clientEntry
@@ -47,24 +45,31 @@ type invoiceIndex struct {
 	orders      map[string][]int32 // sort key → live slots in order
 }
 
-// indexDoc is what the list keeps of an invoice: the summary without its
+// Doc is what the list keeps of an invoice: the summary without its
 // text (only its words are kept) and without its timestamp.
-type indexDoc struct {
+type Doc struct {
 	ID, Number, ClientID, Currency string
 	IssueDate, DueDate             string
 	Total, Balance                 string
 	Kind                           invoice.Kind
 	Status                         invoice.Status
 	alive                          bool
-	// payments are the invoice's payments (nil for most invoices), for
+	// due is DueDate parsed once, for the overdue rule; zero when the
+	// summary's date does not parse.
+	due time.Time
+	// Payments are the invoice's Payments (nil for most invoices), for
 	// the dashboard's "paid this month".
-	payments []storage.PaymentSummary
+	Payments []storage.PaymentSummary
 }
 
-func docOf(s *storage.InvoiceSummary) indexDoc {
-	return indexDoc{ID: s.ID, Number: s.Number, ClientID: s.ClientID, Currency: s.Currency,
+func docOf(s *storage.InvoiceSummary) Doc {
+	due, err := invoice.ParseDate(s.DueDate)
+	if err != nil {
+		due = time.Time{} // never overdue, as invoice.Invoice.IsOverdue
+	}
+	return Doc{due: due, ID: s.ID, Number: s.Number, ClientID: s.ClientID, Currency: s.Currency,
 		IssueDate: s.IssueDate, DueDate: s.DueDate, Total: s.Total, Balance: s.Balance,
-		Kind: s.Kind, Status: s.Status, alive: true, payments: s.Payments}
+		Kind: s.Kind, Status: s.Status, alive: true, Payments: s.Payments}
 }
 
 type clientEntry struct {
@@ -73,10 +78,10 @@ type clientEntry struct {
 	words []string
 }
 
-func newInvoiceIndex() *invoiceIndex {
+func New() *Index {
 	ready := make(chan struct{})
 	close(ready)
-	return &invoiceIndex{
+	return &Index{
 		byID:        map[string]int32{},
 		words:       map[string][]int32{},
 		clients:     map[string]clientEntry{},
@@ -87,18 +92,18 @@ func newInvoiceIndex() *invoiceIndex {
 	}
 }
 
-// add appends a summary while loading, before words are indexed; its text
+// Add appends a summary while loading, before words are indexed; its text
 // is returned for the word index and not kept in the document.
-func (x *invoiceIndex) add(sum storage.InvoiceSummary) {
+func (x *Index) Add(sum storage.InvoiceSummary) {
 	x.byID[sum.ID] = int32(len(x.docs))
 	x.pendingText = append(x.pendingText, [2]string{sum.Number, sum.Text})
 	x.docs = append(x.docs, docOf(&sum))
 }
 
-// finishLoad builds the word index of the documents added with add in the
+// FinishLoad builds the word index of the documents added with add in the
 // background; queries with text wait for it. Summaries put meanwhile are
 // indexed as usual and merged in.
-func (x *invoiceIndex) finishLoad() {
+func (x *Index) FinishLoad() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	texts := x.pendingText
@@ -153,56 +158,22 @@ func docWords(number, text string) []string {
 	return tokenize(number + " " + text)
 }
 
-// fold lower-cases s and strips diacritics, so that "muller" finds
-// "Müller" and "lodz" finds "Łódź".
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		switch r {
-		case 'ł', 'Ł':
-			r = 'l'
-		case 'ø', 'Ø':
-			r = 'o'
-		case 'đ', 'Đ':
-			r = 'd'
-		case 'ß':
-			b.WriteString("ss")
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
-
 // tokenize splits text into folded words of letters and digits; an invoice
 // number also counts whole.
 func tokenize(s string) []string {
-	f := fold(s)
+	f := invoice.Fold(s)
 	words := strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 	slices.Sort(words)
 	return slices.Compact(words)
 }
 
-func (x *invoiceIndex) putClient(c invoice.Client) {
+func (x *Index) PutClient(c invoice.Client) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.putClientLocked(c)
 }
 
-func (x *invoiceIndex) putClientLocked(c invoice.Client) {
+func (x *Index) putClientLocked(c invoice.Client) {
 	if old, ok := x.clients[c.ID]; ok {
 		for _, w := range old.words {
 			x.clientWords[w] = slices.DeleteFunc(x.clientWords[w], func(id string) bool { return id == c.ID })
@@ -212,7 +183,7 @@ func (x *invoiceIndex) putClientLocked(c invoice.Client) {
 		}
 	}
 	words := tokenize(c.Name + " " + c.Email)
-	x.clients[c.ID] = clientEntry{name: c.Name, fold: fold(c.Name), words: words}
+	x.clients[c.ID] = clientEntry{name: c.Name, fold: invoice.Fold(c.Name), words: words}
 	for _, w := range words {
 		x.clientWords[w] = append(x.clientWords[w], c.ID)
 	}
@@ -220,7 +191,7 @@ func (x *invoiceIndex) putClientLocked(c invoice.Client) {
 	delete(x.orders, "client")
 }
 
-func (x *invoiceIndex) removeClient(id string) {
+func (x *Index) RemoveClient(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if old, ok := x.clients[id]; ok {
@@ -235,14 +206,14 @@ func (x *invoiceIndex) removeClient(id string) {
 	}
 }
 
-// put adds or replaces an invoice summary.
-func (x *invoiceIndex) put(s storage.InvoiceSummary) {
+// Put adds or replaces an invoice summary.
+func (x *Index) Put(s storage.InvoiceSummary) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.putLocked(s)
 }
 
-func (x *invoiceIndex) putLocked(s storage.InvoiceSummary) {
+func (x *Index) putLocked(s storage.InvoiceSummary) {
 	x.removeLocked(s.ID)
 	slot := int32(len(x.docs))
 	words := docWords(s.Number, s.Text)
@@ -260,18 +231,18 @@ func (x *invoiceIndex) putLocked(s storage.InvoiceSummary) {
 	clear(x.orders)
 }
 
-func (x *invoiceIndex) remove(id string) {
+func (x *Index) Remove(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.removeLocked(id)
 }
 
-func (x *invoiceIndex) removeLocked(id string) {
+func (x *Index) removeLocked(id string) {
 	slot, ok := x.byID[id]
 	if !ok {
 		return
 	}
-	x.docs[slot] = indexDoc{}
+	x.docs[slot] = Doc{}
 	delete(x.byID, id)
 	x.dead++
 	clear(x.orders)
@@ -282,7 +253,7 @@ func (x *invoiceIndex) removeLocked(id string) {
 
 // compactLocked renumbers the slots without the dead ones, carrying the
 // word postings over (documents keep no text to index again).
-func (x *invoiceIndex) compactLocked() {
+func (x *Index) compactLocked() {
 	renum := make([]int32, len(x.docs))
 	live := x.docs[:0:0]
 	for i, d := range x.docs {
@@ -313,9 +284,9 @@ func (x *invoiceIndex) compactLocked() {
 	clear(x.orders)
 }
 
-// InvoiceQuery selects, orders and pages the invoice list. Zero values mean
+// Query selects, orders and pages the invoice list. Zero values mean
 // "any"; Limit 0 means 50.
-type InvoiceQuery struct {
+type Query struct {
 	// Text is matched word by word against number, client name and email,
 	// notes and line descriptions; every word must match the start of a word
 	// there, ignoring case and accents.
@@ -337,8 +308,8 @@ type InvoiceQuery struct {
 	Limit  int
 }
 
-// InvoiceRow is one line of the invoice list.
-type InvoiceRow struct {
+// Row is one line of the invoice list.
+type Row struct {
 	ID         string         `json:"-"`
 	Number     string         `json:"number"`
 	Kind       invoice.Kind   `json:"kind"`
@@ -352,14 +323,14 @@ type InvoiceRow struct {
 	Balance    string         `json:"balance"`
 }
 
-// InvoicePage is one page of a query and the number of all matches.
-type InvoicePage struct {
-	Rows    []InvoiceRow
+// Page is one page of a query and the number of all matches.
+type Page struct {
+	Rows    []Row
 	Matches int
 }
 
 // order returns the live slots sorted by key (ascending), cached.
-func (x *invoiceIndex) order(key string) []int32 {
+func (x *Index) order(key string) []int32 {
 	if o, ok := x.orders[key]; ok {
 		return o
 	}
@@ -382,10 +353,10 @@ func (x *invoiceIndex) order(key string) []int32 {
 			return cmp.Or(cmp.Compare(x.clients[d[a].ClientID].fold, x.clients[d[b].ClientID].fold), byNumber(a, b))
 		}
 	case "total":
-		f = func(a, b int32) int { return cmp.Or(compareDecimal(d[a].Total, d[b].Total), byNumber(a, b)) }
+		f = func(a, b int32) int { return cmp.Or(invoice.CompareDecimal(d[a].Total, d[b].Total), byNumber(a, b)) }
 	case "balance":
 		f = func(a, b int32) int {
-			return cmp.Or(compareDecimal(d[a].Balance, d[b].Balance), byNumber(a, b))
+			return cmp.Or(invoice.CompareDecimal(d[a].Balance, d[b].Balance), byNumber(a, b))
 		}
 	case "status":
 		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].Status, d[b].Status), byNumber(a, b)) }
@@ -397,42 +368,6 @@ func (x *invoiceIndex) order(key string) []int32 {
 	slices.SortFunc(o, f)
 	x.orders[key] = o
 	return o
-}
-
-// compareDecimal compares two canonical decimal strings ("-12.50",
-// "1500") exactly, without converting them to floating point.
-func compareDecimal(a, b string) int {
-	an, bn := strings.HasPrefix(a, "-"), strings.HasPrefix(b, "-")
-	if an != bn {
-		if an {
-			return -1
-		}
-		return 1
-	}
-	c := compareMagnitude(strings.TrimPrefix(a, "-"), strings.TrimPrefix(b, "-"))
-	if an {
-		return -c
-	}
-	return c
-}
-
-func compareMagnitude(a, b string) int {
-	ai, af, _ := strings.Cut(a, ".")
-	bi, bf, _ := strings.Cut(b, ".")
-	ai, bi = strings.TrimLeft(ai, "0"), strings.TrimLeft(bi, "0")
-	if c := cmp.Compare(len(ai), len(bi)); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(ai, bi); c != 0 {
-		return c
-	}
-	for len(af) < len(bf) {
-		af += "0"
-	}
-	for len(bf) < len(af) {
-		bf += "0"
-	}
-	return cmp.Compare(af, bf)
 }
 
 // prefixRange returns the words of sorted that start with p.
@@ -447,7 +382,7 @@ func prefixRange(sorted []string, p string) []string {
 
 // matchText returns the set of slots matching every word of text, or nil
 // when text has no words (everything matches).
-func (x *invoiceIndex) matchText(text string) []bool {
+func (x *Index) matchText(text string) []bool {
 	qs := tokenize(text)
 	if len(qs) == 0 {
 		return nil
@@ -498,8 +433,8 @@ func (x *invoiceIndex) matchText(text string) []bool {
 	return result
 }
 
-// query runs q; today decides which invoices are overdue.
-func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
+// Query runs q; today decides which invoices are overdue.
+func (x *Index) Query(q Query, today time.Time) Page {
 	if strings.TrimSpace(q.Text) != "" {
 		x.mu.Lock()
 		ready := x.wordsReady
@@ -517,7 +452,7 @@ func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
 	order := x.order(q.Sort)
 	// Newest first is the natural order of an invoice list.
 	reverse := q.Desc != (q.Sort == "" || q.Sort == "date")
-	page := InvoicePage{}
+	page := Page{}
 	for i := range order {
 		slot := order[i]
 		if reverse {
@@ -527,7 +462,7 @@ func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
 			continue
 		}
 		s := &x.docs[slot]
-		status := effectiveStatus(s, today)
+		status := s.EffectiveStatus(today)
 		if (q.ClientID != "" && s.ClientID != q.ClientID) ||
 			(q.Status != "" && status != q.Status) ||
 			(q.From != "" && s.IssueDate < q.From) ||
@@ -535,7 +470,7 @@ func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
 			continue
 		}
 		if page.Matches >= q.Offset && len(page.Rows) < limit {
-			page.Rows = append(page.Rows, InvoiceRow{
+			page.Rows = append(page.Rows, Row{
 				ID: s.ID, Number: s.Number, Kind: s.Kind, Status: status,
 				ClientID: s.ClientID, ClientName: x.clients[s.ClientID].name,
 				IssueDate: s.IssueDate, DueDate: s.DueDate, Currency: s.Currency,
@@ -547,11 +482,29 @@ func (x *invoiceIndex) query(q InvoiceQuery, today string) InvoicePage {
 	return page
 }
 
-// effectiveStatus is invoice.EffectiveStatus on a summary: issued or
-// partially paid and due before today means overdue.
-func effectiveStatus(s *indexDoc, today string) invoice.Status {
-	if s.Kind != invoice.KindCreditNote && (s.Status == invoice.StatusIssued || s.Status == invoice.StatusPartiallyPaid) && s.DueDate < today {
+// EffectiveStatus is invoice.Invoice.EffectiveStatus on a summary:
+// StatusOverdue when the overdue rule (invoice.Overdue) says so, else the
+// stored status.
+func (d *Doc) EffectiveStatus(today time.Time) invoice.Status {
+	if invoice.Overdue(d.Kind, d.Status, d.due, today) {
 		return invoice.StatusOverdue
 	}
-	return s.Status
+	return d.Status
+}
+
+// Each calls fn with every live document, holding the index's lock, and
+// stops at the first error, which it returns. fn must not call back into
+// the index.
+func (x *Index) Each(fn func(d *Doc) error) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for i := range x.docs {
+		if !x.docs[i].alive {
+			continue
+		}
+		if err := fn(&x.docs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

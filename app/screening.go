@@ -1,8 +1,6 @@
 package app
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -45,15 +43,6 @@ func describeFinding(f invoice.Finding) string {
 	return fmt.Sprintf("%s looks like %s (%s)", where, f.Detail, f.Excerpt)
 }
 
-// newID returns a random record id.
-func newID() (string, error) {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("generate id: %w", err)
-	}
-	return hex.EncodeToString(b), nil
-}
-
 // policy returns the administrator's policy, or the default before one was
 // saved.
 func (s *Session) policy() (auth.Policy, error) {
@@ -84,18 +73,4 @@ func (s *Session) screen(findings []invoice.Finding) ([]invoice.Finding, error) 
 		return nil, &SensitiveError{Findings: findings}
 	}
 	return findings, nil
-}
-
-// today is the session clock's calendar date, "YYYY-MM-DD".
-func (s *Session) today() string { return s.cfg.now().Format("2006-01-02") }
-
-// read runs get in a read-only transaction and returns its value.
-func read[T any](s *Session, get func(tx *storage.Tx) (T, error)) (T, error) {
-	var v T
-	err := s.vault.View(func(tx *storage.Tx) error {
-		var err error
-		v, err = get(tx)
-		return err
-	})
-	return v, err
 }

@@ -1,0 +1,104 @@
+package search
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"safeinvoice/invoice"
+	"safeinvoice/storage"
+)
+
+func summary(id, number, due, total string, kind invoice.Kind, status invoice.Status) storage.InvoiceSummary {
+	return storage.InvoiceSummary{ID: id, Number: number, Kind: kind, Status: status, ClientID: "c1",
+		Currency: "EUR", IssueDate: "2026-11-01", DueDate: due, Total: total, Balance: total}
+}
+
+// TestEffectiveStatusIsTheInvoiceRule checks that a summary is overdue
+// exactly when the invoice it summarises is, for every kind and status, due
+// dates around today, and clocks in other time zones.
+func TestEffectiveStatusIsTheInvoiceRule(t *testing.T) {
+	tokyo := time.FixedZone("UTC+9", 9*3600)
+	honolulu := time.FixedZone("UTC-10", -10*3600)
+	todays := []time.Time{
+		time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 1, 23, 59, 0, 0, time.UTC),
+		time.Date(2026, 12, 1, 0, 30, 0, 0, tokyo),     // still 30 November in UTC
+		time.Date(2026, 11, 30, 23, 0, 0, 0, honolulu), // already 1 December in UTC
+	}
+	dues := []string{"2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02", "", "2026-13-01"}
+	statuses := []invoice.Status{invoice.StatusDraft, invoice.StatusIssued, invoice.StatusPartiallyPaid,
+		invoice.StatusPaid, invoice.StatusVoid}
+	overdue := 0
+	for _, today := range todays {
+		for _, kind := range []invoice.Kind{invoice.KindInvoice, invoice.KindCreditNote} {
+			for _, st := range statuses {
+				for _, due := range dues {
+					inv := invoice.Invoice{Kind: kind, Status: st, DueDate: due}
+					sum := summary("x", "N", due, "1.00", kind, st)
+					d := docOf(&sum)
+					want := inv.EffectiveStatus(today)
+					if got := d.EffectiveStatus(today); got != want {
+						t.Errorf("%s %s due %q on %s: summary says %s, invoice says %s", kind, st, due, today, got, want)
+					}
+					if want == invoice.StatusOverdue {
+						overdue++
+					}
+				}
+			}
+		}
+	}
+	if overdue == 0 {
+		t.Fatal("no case was overdue: the table tests nothing")
+	}
+}
+
+// TestQueryOrdersAmountsAsNumbers sorts by total: "9.50" comes before
+// "10.00" and "-5" before "0", which a comparison of strings would get
+// wrong.
+func TestQueryOrdersAmountsAsNumbers(t *testing.T) {
+	x := New()
+	x.PutClient(invoice.Client{ID: "c1", Name: "Łódź Bakery", Email: "ap@example.com"})
+	totals := []string{"10.00", "9.50", "-5", "0", "100", "0.05"}
+	for i, total := range totals {
+		x.Put(summary(fmt.Sprint(i), fmt.Sprintf("INV-%d", i), "2026-12-31", total, invoice.KindInvoice, invoice.StatusIssued))
+	}
+	page := x.Query(Query{Sort: "total"}, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	var got []string
+	for _, r := range page.Rows {
+		got = append(got, r.Total)
+	}
+	want := []string{"-5", "0", "0.05", "9.50", "10.00", "100"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("sorted by total: %v, want %v", got, want)
+	}
+	if page.Matches != len(totals) {
+		t.Errorf("matches %d, want %d", page.Matches, len(totals))
+	}
+	if p := x.Query(Query{Text: "lodz"}, time.Now()); p.Matches != len(totals) {
+		t.Errorf("search by the folded client name: %d matches, want %d", p.Matches, len(totals))
+	}
+}
+
+// TestEachSeesLiveDocuments checks that Each skips removed and replaced
+// documents and stops at fn's error.
+func TestEachSeesLiveDocuments(t *testing.T) {
+	x := New()
+	for i := range 5 {
+		x.Put(summary(fmt.Sprint(i), fmt.Sprintf("INV-%d", i), "2026-12-31", "1", invoice.KindInvoice, invoice.StatusIssued))
+	}
+	x.Remove("1")
+	x.Put(summary("2", "INV-2", "2026-12-31", "7", invoice.KindInvoice, invoice.StatusPaid))
+	seen := map[string]string{}
+	if err := x.Each(func(d *Doc) error { seen[d.ID] = d.Total; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 4 || seen["2"] != "7" || seen["1"] != "" {
+		t.Errorf("Each saw %v, want 0, 2 (replaced, total 7), 3 and 4", seen)
+	}
+	stop := fmt.Errorf("stop")
+	calls := 0
+	if err := x.Each(func(*Doc) error { calls++; return stop }); err != stop || calls != 1 {
+		t.Errorf("Each returned %v after %d calls, want the callback's error after 1", err, calls)
+	}
+}

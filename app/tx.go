@@ -1,0 +1,80 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"safeinvoice/auth"
+	"safeinvoice/storage"
+)
+
+// update runs fn in a vault transaction on behalf of the logged-in user.
+// Alerts raised in fn (raiseAlert) are handed to OnAlert once it commits,
+// and forgotten if it does not. The session's updates take turns (the
+// vault serialises writers anyway), which keeps each one's alerts apart.
+func (s *Session) update(fn func(tx *storage.Tx) error) error {
+	s.updateMu.Lock()
+	defer s.updateMu.Unlock()
+	s.alertMu.Lock()
+	s.raised = nil
+	s.alertMu.Unlock()
+	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+		s.alertMu.Lock()
+		s.raised = nil // a retried transaction starts over
+		s.alertMu.Unlock()
+		return fn(tx)
+	})
+	s.alertMu.Lock()
+	raised, notify := s.raised, s.onAlert
+	s.raised = nil
+	s.alertMu.Unlock()
+	if err == nil && notify != nil && s.user.Role == auth.RoleAdministrator {
+		for _, a := range raised {
+			notify(a)
+		}
+	}
+	return err
+}
+
+// raiseAlert stores an alert inside tx, so that it is written together with
+// what caused it, and, once tx commits, tells the window (OnAlert) so that
+// it can show a desktop notification to an administrator. Only for use
+// inside update.
+func (s *Session) raiseAlert(tx *storage.Tx, kind, message string) error {
+	a, err := tx.AddAlert(kind, message)
+	if err != nil {
+		return err
+	}
+	s.alertMu.Lock()
+	s.raised = append(s.raised, a)
+	s.alertMu.Unlock()
+	return nil
+}
+
+// newID returns a random record id.
+func newID() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// today is the session clock's calendar date, "YYYY-MM-DD".
+func (s *Session) today() string { return s.cfg.now().Format("2006-01-02") }
+
+// read runs get in a read-only transaction and returns its value.
+func read[T any](s *Session, get func(tx *storage.Tx) (T, error)) (T, error) {
+	var v T
+	err := s.vault.View(func(tx *storage.Tx) error {
+		var err error
+		v, err = get(tx)
+		return err
+	})
+	return v, err
+}
+
+// require returns an error naming the missing permission unless the
+// session's role has it.
+func (s *Session) require(p auth.Permission) error { return auth.Check(s.user.Role, p) }
