@@ -118,12 +118,10 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 // invoices at once: "bookkeeper anna exported 240 invoices as PDF".
 // pdfSetup is what the settings say of every PDF: the seller block and
 // note, the client fields, the paper and the number format.
-func pdfSetup(st storage.Settings, now time.Time) (pdf.Seller, pdf.Options) {
-	seller := pdf.Seller{
-		Name: st.BusinessName, Address: st.BusinessAddress,
-		Email: st.BusinessEmail, TaxID: st.BusinessTaxID, Logo: st.Logo, Note: st.PDFNote,
-	}
-	opts := pdf.Options{CreationDate: now, Locale: st.PDFLocale, PaperSize: pdf.PaperSize(st.PDFPaper)}
+func pdfSetup(st storage.Settings, now time.Time) (invoice.Party, pdf.Options) {
+	seller := invoice.Party{Name: st.BusinessName, Address: st.BusinessAddress, Email: st.BusinessEmail, TaxID: st.BusinessTaxID}
+	opts := pdf.Options{CreationDate: now, Locale: st.PDFLocale, PaperSize: pdf.PaperSize(st.PDFPaper),
+		Logo: st.Logo, Note: st.PDFNote}
 	if st.PDFClientAddress {
 		opts.Buyer |= pdf.BuyerAddress
 	}

@@ -14,7 +14,7 @@ const FontFamily = "Noto Sans"
 // may write into the bytes it is given (gofpdf does) must get a copy.
 //
 // Only the regular face is bundled: each face costs every PDF a font to
-// parse and subset (see pdf/BENCHMARKS-pdf.md).
+// parse and subset (see BENCHMARKS.md, PDFs).
 //
 //go:embed fonts/NotoSans-Regular.ttf
 var FontRegular []byte

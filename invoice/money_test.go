@@ -18,8 +18,9 @@ func TestLineNetRounding(t *testing.T) {
 		{"EUR", "1", "-0.005", "", "-0.01"},    // ... also below zero
 		{"EUR", "1", "0.0049", "", "0.00"},     // below half
 		{"EUR", "-1", "0.0049", "", "0.00"},    // no negative zero
-		{"EUR", "1", "0.015", "", "0.02"},      // not banker's rounding (would be 0.02 too)
 		{"EUR", "1", "0.025", "", "0.03"},      // banker's rounding would give 0.02
+		{"EUR", "1", "0.045", "", "0.05"},      // banker's rounding would give 0.04
+		{"EUR", "1", "-0.025", "", "-0.03"},    // half up (towards +∞) would give -0.02
 		{"EUR", "1.5", "33.33", "", "50.00"},   // 49.995
 		{"EUR", "3", "0.3333", "", "1.00"},     // 0.9999
 		{"EUR", "2", "150.00", "10", "270.00"}, // discount

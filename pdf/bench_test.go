@@ -20,14 +20,14 @@ import (
 	"safeinvoice/invoice"
 )
 
-// The benchmarks below are the DESIGN §9 figures for PDFs; `make bench`
-// runs them side by side:
+// The benchmarks below measure PDFs against the targets in BENCHMARKS.md;
+// `make bench` runs them side by side:
 //
 //	go test ./pdf/ -run '^$' -bench . -benchtime 1x   # Export1000 and Chromium once
 //	go test ./pdf/ -run '^$' -bench RenderOnePage -benchtime 2000x
 //
 // They report medians and rates with b.ReportMetric; they never fail on
-// a target (timing tests are flaky), the numbers go to BENCHMARKS-pdf.md.
+// a target (timing tests are flaky), the numbers go to BENCHMARKS.md.
 
 // benchFixture is the one-page invoice of the benchmarks: logo, two lines,
 // one tax rate, payment terms.
@@ -208,7 +208,7 @@ func BenchmarkExport1000(b *testing.B) {
 type htmlInvoice struct {
 	Title, Number, IssueDate, DueDate, Currency, Terms string
 	Logo                                               string
-	Seller                                             Seller
+	Seller                                             invoice.Party
 	SellerAddress                                      []string
 	Client                                             struct{ Name, Email string }
 	Lines                                              []struct{ Description, Qty, Price, Tax, Net string }
@@ -228,7 +228,7 @@ func writeHTMLInvoice(b *testing.B, f fixture, path string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	logo, err := prepareLogo(f.seller.Logo)
+	logo, err := prepareLogo(f.opts.Logo)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,7 +19,7 @@
 // so Polish, Czech, Greek and Cyrillic names render and can be extracted as
 // text. Maroto's built-in Helvetica, which only covers WinAnsi, is never
 // used. One face only: each face costs every document a font to parse and
-// subset (see BENCHMARKS-pdf.md), so hierarchy comes from size and colour.
+// subset (see BENCHMARKS.md, PDFs), so hierarchy comes from size and colour.
 // Words too long for their column are broken between characters rather than
 // run over the next column; very long notes flow across pages.
 //

@@ -19,7 +19,7 @@ func ExampleRender() {
 	}
 	client := &invoice.Client{ID: "c1", Name: "Dvořák a synové s.r.o.", Email: "ap@example.com"}
 	b, err := pdf.Render(pdf.Document{Invoice: inv, Client: client},
-		pdf.Seller{Name: "Nordlicht Design GmbH", Email: "billing@nordlicht.example"},
+		invoice.Party{Name: "Nordlicht Design GmbH", Email: "billing@nordlicht.example"},
 		pdf.Options{Locale: "de-DE", CreationDate: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)})
 	if err != nil {
 		log.Fatal(err)
@@ -56,7 +56,7 @@ func ExampleExport() {
 		})
 	}
 	paths, err := pdf.Export(context.Background(), docs, dir, pdf.BatchOptions{
-		Seller:   pdf.Seller{Name: "Nordlicht Design GmbH"},
+		Seller:   invoice.Party{Name: "Nordlicht Design GmbH"},
 		Progress: func(done, total int) { fmt.Printf("%d/%d\n", done, total) },
 	})
 	if err != nil {

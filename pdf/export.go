@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"safeinvoice/internal/fsutil"
+	"safeinvoice/invoice"
 )
 
 // FilePerm is the permission of exported files: they hold client data, so
@@ -29,7 +30,7 @@ var ErrNoFreeName = errors.New("no free file name")
 // BatchOptions configure Export.
 type BatchOptions struct {
 	// Seller is printed on every document.
-	Seller Seller
+	Seller invoice.Party
 	// Options apply to every document. With a zero CreationDate, each
 	// document gets the time it was rendered.
 	Options Options

@@ -52,8 +52,8 @@ func TestExport(t *testing.T) {
 	docs := batch(25, "Müller & Söhne KG")
 	var calls []int
 	paths, err := Export(context.Background(), docs, dir, BatchOptions{
-		Seller:   testSeller(t, true),
-		Options:  Options{CreationDate: fixedDate},
+		Seller:   testSeller(),
+		Options:  withLogo(t, Options{CreationDate: fixedDate}),
 		Progress: func(done, total int) { calls = append(calls, done); _ = total },
 	})
 	if err != nil {
@@ -79,7 +79,7 @@ func TestExport(t *testing.T) {
 		t.Errorf("%d files, want 25", n)
 	}
 	// Same bytes as Render.
-	one, err := Render(docs[3], testSeller(t, true), Options{CreationDate: fixedDate})
+	one, err := Render(docs[3], testSeller(), withLogo(t, Options{CreationDate: fixedDate}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestExportNeverOverwrites(t *testing.T) {
 	if err := os.WriteFile(foreign, []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opts := BatchOptions{Options: Options{CreationDate: fixedDate}, Seller: testSeller(t, false)}
+	opts := BatchOptions{Options: Options{CreationDate: fixedDate}, Seller: testSeller()}
 	first, err := Export(context.Background(), docs, dir, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +211,7 @@ func TestExportStopsOnError(t *testing.T) {
 	if _, err := Export(context.Background(), docs, filepath.Join(t.TempDir(), "missing"), BatchOptions{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing folder: %v", err)
 	}
-	if _, err := Export(context.Background(), docs, t.TempDir(), BatchOptions{Seller: Seller{Logo: []byte("GIF89a")}}); !errors.Is(err, ErrLogo) {
+	if _, err := Export(context.Background(), docs, t.TempDir(), BatchOptions{Options: Options{Logo: []byte("GIF89a")}}); !errors.Is(err, ErrLogo) {
 		t.Errorf("bad logo: %v", err)
 	}
 }

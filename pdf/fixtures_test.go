@@ -15,18 +15,20 @@ import (
 // fixedDate is the creation date of every test document.
 var fixedDate = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 
-func testSeller(t testing.TB, withLogo bool) Seller {
-	t.Helper()
-	s := Seller{
+func testSeller() invoice.Party {
+	return invoice.Party{
 		Name:    "Nordlicht Design GmbH",
 		Address: "Schönhauser Allee 12\n10119 Berlin\nGermany",
 		Email:   "billing@nordlicht.example",
 		TaxID:   "DE123456789",
 	}
-	if withLogo {
-		s.Logo = testLogo(t)
-	}
-	return s
+}
+
+// withLogo returns opts with the test logo.
+func withLogo(t testing.TB, opts Options) Options {
+	t.Helper()
+	opts.Logo = testLogo(t)
+	return opts
 }
 
 // testLogo draws a small two-colour PNG logo.
@@ -80,7 +82,7 @@ func baseInvoice(currency string, lines ...invoice.Line) *invoice.Invoice {
 type fixture struct {
 	name   string
 	doc    Document
-	seller Seller
+	seller invoice.Party
 	opts   Options
 }
 
@@ -162,14 +164,14 @@ func fixtures(t testing.TB) []fixture {
 	credited.Payments = []invoice.Payment{{Date: "2026-11-20", Amount: "1000.00"}}
 
 	return []fixture{
-		{"simple-eur", Document{Invoice: simple, Client: testClient("Müller & Söhne KG")}, testSeller(t, true), opts},
-		{"jpy", Document{Invoice: jpy, Client: testClient("Yamada Shoten")}, testSeller(t, false), opts},
-		{"discount-rates", Document{Invoice: mixed, Client: testClient("Dvořák a synové s.r.o.")}, testSeller(t, true), mixedOpts},
-		{"credit-note", Document{Invoice: credit, Client: testClient("Müller & Söhne KG"), CorrectsNumber: "INV-2026-0001"}, testSeller(t, true), opts},
-		{"void", Document{Invoice: void, Client: testClient("Wrong Client Ltd")}, testSeller(t, false), opts},
-		{"long-120", Document{Invoice: long, Client: testClient("Ελληνικά Α.Ε.")}, testSeller(t, true), opts},
-		{"unicode", Document{Invoice: unicode, Client: testClient("Łódź Кириллица Dvořák Ελληνικά")}, testSeller(t, false), unicodeOpts},
-		{"draft-letter", Document{Invoice: draft, Client: testClient("Acme Corp.")}, testSeller(t, false), draftOpts},
-		{"credited-paid", Document{Invoice: credited, Client: testClient("Müller & Söhne KG")}, testSeller(t, true), opts},
+		{"simple-eur", Document{Invoice: simple, Client: testClient("Müller & Söhne KG")}, testSeller(), withLogo(t, opts)},
+		{"jpy", Document{Invoice: jpy, Client: testClient("Yamada Shoten")}, testSeller(), opts},
+		{"discount-rates", Document{Invoice: mixed, Client: testClient("Dvořák a synové s.r.o.")}, testSeller(), withLogo(t, mixedOpts)},
+		{"credit-note", Document{Invoice: credit, Client: testClient("Müller & Söhne KG"), CorrectsNumber: "INV-2026-0001"}, testSeller(), withLogo(t, opts)},
+		{"void", Document{Invoice: void, Client: testClient("Wrong Client Ltd")}, testSeller(), opts},
+		{"long-120", Document{Invoice: long, Client: testClient("Ελληνικά Α.Ε.")}, testSeller(), withLogo(t, opts)},
+		{"unicode", Document{Invoice: unicode, Client: testClient("Łódź Кириллица Dvořák Ελληνικά")}, testSeller(), unicodeOpts},
+		{"draft-letter", Document{Invoice: draft, Client: testClient("Acme Corp.")}, testSeller(), draftOpts},
+		{"credited-paid", Document{Invoice: credited, Client: testClient("Müller & Söhne KG")}, testSeller(), withLogo(t, opts)},
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"image/png"
 )
 
-// Limits on Seller.Logo, which comes from the settings and is decoded by
+// Limits on Options.Logo, which comes from the settings and is decoded by
 // gofpdf for every document.
 const (
 	// MaxLogoBytes is the largest accepted logo file.
@@ -19,7 +19,7 @@ const (
 	MaxLogoPixels = 4096
 )
 
-// ErrLogo is returned when Seller.Logo is not a PNG or JPEG image within
+// ErrLogo is returned when Options.Logo is not a PNG or JPEG image within
 // MaxLogoBytes and MaxLogoPixels.
 var ErrLogo = errors.New("unsupported logo")
 

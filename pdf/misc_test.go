@@ -47,7 +47,7 @@ func TestPrepareLogo(t *testing.T) {
 		}
 		// And it renders.
 		f := fixtures(t)[1]
-		f.seller.Logo = logo
+		f.opts.Logo = logo
 		if _, err := Render(f.doc, f.seller, f.opts); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -66,7 +66,7 @@ func TestPrepareLogo(t *testing.T) {
 		if _, err := prepareLogo(logo); !errors.Is(err, ErrLogo) {
 			t.Errorf("%s: err = %v, want ErrLogo", name, err)
 		}
-		if _, err := NewRenderer(Seller{Logo: logo}, Options{}); !errors.Is(err, ErrLogo) {
+		if _, err := NewRenderer(invoice.Party{}, Options{Logo: logo}); !errors.Is(err, ErrLogo) {
 			t.Errorf("%s: NewRenderer err = %v, want ErrLogo", name, err)
 		}
 	}

@@ -36,26 +36,9 @@ const Creator = "SafeInvoice"
 // client other than the one the invoice names.
 var ErrNoClient = errors.New("document has no matching client")
 
-// Seller is the business that issues the invoices, as printed at the top of
-// every document. Only Name is required.
-type Seller struct {
-	// Name is the business name.
-	Name string
-	// Address is the postal address; line breaks separate its lines.
-	Address string
-	// Email is a contact address.
-	Email string
-	// TaxID is the business's VAT or tax number, printed as "Tax ID".
-	TaxID string
-	// Logo is an optional PNG or JPEG image of at most MaxLogoBytes and
-	// MaxLogoPixels pixels on either side, fitted into 65 × 22 mm at the
-	// top left. A transparent PNG is flattened onto white.
-	Logo []byte
-	// Note is an optional closing text printed at the end of every
-	// document, after the payment terms: a thank-you, or the company's
-	// registration details. Line breaks separate paragraphs.
-	Note string
-}
+// The seller is the business that issues the invoices (an invoice.Party),
+// printed at the top of every document; only its Name is required. Its logo
+// and closing note are Options.
 
 // BuyerFields selects the optional client fields printed in the buyer
 // block. The zero value prints only the name and the email address, the
@@ -99,6 +82,14 @@ type Options struct {
 	CreationDate time.Time
 	// PaperSize is A4 when empty.
 	PaperSize PaperSize
+	// Logo is the seller's optional PNG or JPEG image of at most
+	// MaxLogoBytes and MaxLogoPixels pixels on either side, fitted into
+	// 65 × 22 mm at the top left. A transparent PNG is flattened onto white.
+	Logo []byte
+	// Note is the seller's optional closing text printed at the end of
+	// every document, after the payment terms: a thank-you, or the
+	// company's registration details. Line breaks separate paragraphs.
+	Note string
 	// Password, when not empty, encrypts the PDF with AES-256 (see the
 	// package documentation for its strength): it is needed to open the
 	// file and grants every permission. The encrypted output is not
@@ -143,10 +134,10 @@ func (d Document) Title() string {
 }
 
 // Renderer renders documents for one seller with one set of options. The
-// seller's logo is checked and prepared once, by NewRenderer. A Renderer is
+// logo is checked and prepared once, by NewRenderer. A Renderer is
 // immutable and safe for concurrent use.
 type Renderer struct {
-	seller Seller
+	seller invoice.Party
 	opts   Options
 	// fonts holds private copies of the font file (*fontCopy): gofpdf
 	// appends padding to sub-slices of the font it parses, which writes
@@ -174,14 +165,14 @@ func (r *Renderer) putFonts(f *fontCopy) {
 }
 
 // NewRenderer returns a Renderer for seller and opts. The error wraps
-// ErrLogo when the logo is unusable. The seller's fields are copied; the
-// caller may change seller afterwards.
-func NewRenderer(seller Seller, opts Options) (*Renderer, error) {
-	logo, err := prepareLogo(seller.Logo)
+// ErrLogo when opts.Logo is unusable. The arguments are copied; the caller
+// may change them afterwards.
+func NewRenderer(seller invoice.Party, opts Options) (*Renderer, error) {
+	logo, err := prepareLogo(opts.Logo)
 	if err != nil {
 		return nil, err
 	}
-	seller.Logo = logo
+	opts.Logo = logo
 	return &Renderer{seller: seller, opts: opts}, nil
 }
 
@@ -217,7 +208,7 @@ func (r *Renderer) Render(doc Document) ([]byte, error) {
 // Render returns the PDF of one document: NewRenderer(seller,
 // opts).Render(doc). To render many documents, make one Renderer (or use
 // Export) so that the logo is prepared once.
-func Render(doc Document, seller Seller, opts Options) ([]byte, error) {
+func Render(doc Document, seller invoice.Party, opts Options) ([]byte, error) {
 	r, err := NewRenderer(seller, opts)
 	if err != nil {
 		return nil, err
@@ -295,7 +286,7 @@ type builder struct {
 	m      core.Maroto
 	doc    Document
 	inv    *invoice.Invoice
-	seller Seller
+	seller invoice.Party
 	opts   Options
 	t      invoice.Totals
 	n      *numbers
@@ -305,7 +296,7 @@ type builder struct {
 
 // build validates the document and returns the laid-out maroto document,
 // ready for Generate or GetStructure (only one of them: both paginate).
-func build(doc Document, seller Seller, opts Options, fonts *fontCopy) (core.Maroto, error) {
+func build(doc Document, seller invoice.Party, opts Options, fonts *fontCopy) (core.Maroto, error) {
 	inv := doc.Invoice
 	if inv == nil {
 		return nil, errors.New("document has no invoice")
@@ -368,7 +359,7 @@ func (b *builder) config() *entity.Config {
 // tp returns text properties in the document font. There is one face,
 // Noto Sans Regular: hierarchy comes from size and colour. A bold face
 // would cost gofpdf a second font to parse and subset in every document,
-// about 40% more time per PDF (see BENCHMARKS-pdf.md).
+// about 40% more time per PDF (see BENCHMARKS.md, PDFs).
 func (b *builder) tp(size float64, al align.Type, color *props.Color) props.Text {
 	return props.Text{Family: fontFamily, Style: fontstyle.Normal, Size: size, Align: al, Color: color}
 }
@@ -475,12 +466,12 @@ func (b *builder) heading() {
 	right.add(b.text(num, np, 12))
 
 	var left core.Component
-	if len(b.seller.Logo) > 0 {
-		left = image.NewFromBytes(b.seller.Logo, logoExt(b.seller.Logo), props.Rect{Percent: 100})
+	if len(b.opts.Logo) > 0 {
+		left = image.NewFromBytes(b.opts.Logo, logoExt(b.opts.Logo), props.Rect{Percent: 100})
 	} else {
 		left = b.text(oneLine(b.seller.Name), b.tp(15, align.Left, b.c.accent), 12)
 	}
-	if len(b.seller.Logo) > 0 {
+	if len(b.opts.Logo) > 0 {
 		b.m.AddRows(row.New(logoRowH).Add(col.New(9).Add(left), col.New(3), col.New(12).Add(right)))
 	} else {
 		b.m.AddRows(row.New().Add(col.New(12).Add(left), col.New(12).Add(right)))
@@ -541,7 +532,7 @@ func (b *builder) parties() {
 	if b.inv.IsCreditNote() {
 		to = vstack().add(b.label("CREDIT TO", align.Left))
 	}
-	c := b.doc.Client
+	c := b.doc.Client.Party()
 	to.add(textStack([]string{oneLine(c.Name)}, name, b.maxWord(12, nameSize)))
 	if b.opts.Buyer&BuyerAddress != 0 {
 		to.add(textStack(paragraphs(c.Address, 8, ", "), body, b.maxWord(12, baseSize)))
@@ -766,7 +757,7 @@ func (b *builder) notes() {
 	}
 	section("NOTES", b.inv.Notes)
 	section("PAYMENT TERMS", b.inv.Terms)
-	if ps := paragraphs(b.seller.Note, 200, " "); len(ps) > 0 {
+	if ps := paragraphs(b.opts.Note, 200, " "); len(ps) > 0 {
 		muted := b.tp(smallSize, align.Left, b.c.muted)
 		b.m.AddRows(row.New(6))
 		for _, p := range ps {

@@ -246,9 +246,9 @@ func TestSellerNote(t *testing.T) {
 	needTool(t, "pdftotext", "poppler-utils")
 	f := fixtures(t)[0]
 	without := normSpace(run(t, "pdftotext", "-enc", "UTF-8", writePDF(t, f), "-"))
-	f.seller.Note = "Thank you for your business.\nNordlicht Design GmbH · Amtsgericht Charlottenburg HRB 12345"
+	f.opts.Note = "Thank you for your business.\nNordlicht Design GmbH · Amtsgericht Charlottenburg HRB 12345"
 	with := normSpace(run(t, "pdftotext", "-enc", "UTF-8", writePDF(t, f), "-"))
-	for _, p := range strings.Split(f.seller.Note, "\n") {
+	for _, p := range strings.Split(f.opts.Note, "\n") {
 		if !strings.Contains(with, normSpace(p)) {
 			t.Errorf("%q is missing", p)
 		}
