@@ -1,8 +1,12 @@
 package interchange
 
 import (
+	"bytes"
+	"reflect"
 	"strings"
 	"testing"
+
+	"safeinvoice/invoice"
 )
 
 func TestParseCSVErrors(t *testing.T) {
@@ -42,5 +46,54 @@ func TestNeutralize(t *testing.T) {
 		if back := unneutralize(Neutralize(in)); back != in {
 			t.Errorf("round trip of %q gave %q", in, back)
 		}
+	}
+}
+
+// TestCSVWriterRoundTrip writes an invoice whose text would run as
+// spreadsheet formulas, and reads it back: the cells are neutralised in
+// the file and restored by the parser, amounts stay numbers.
+func TestCSVWriterRoundTrip(t *testing.T) {
+	inv := &invoice.Invoice{ID: "i1", Number: "INV-7", Kind: invoice.KindInvoice, Status: invoice.StatusPartiallyPaid,
+		ClientID: "c1", Currency: "EUR", IssueDate: "2026-11-01", DueDate: "2026-12-01", Notes: "=HYPERLINK(\"x\")",
+		Lines: []invoice.Line{
+			{Description: "@SUM(A1)", Quantity: "2", UnitPrice: "150.00", TaxRate: "19"},
+			{Description: "-1+2 refund", Quantity: "1", UnitPrice: "-20.00", TaxRate: "19"},
+		},
+		Payments: []invoice.Payment{{Date: "2026-11-20", Amount: "100.00"}},
+	}
+	c := invoice.Client{ID: "c1", Name: "+Müller & Söhne KG", Email: "ap@example.com"}
+	var buf bytes.Buffer
+	w, err := NewCSVWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteInvoice(inv, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.HasPrefix(out, string(BOM)) {
+		t.Error("no byte-order mark")
+	}
+	for _, want := range []string{`"'=HYPERLINK(""x"")"`, "'@SUM(A1)", "'-1+2 refund", "'+Müller", ",-20.00,", ",333.20,", ",233.20"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the file lacks %s:\n%s", want, out)
+		}
+	}
+	f, err := ParseCSV(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Invoices) != 1 || len(f.Clients) != 1 {
+		t.Fatalf("read back %d invoices, %d clients", len(f.Invoices), len(f.Clients))
+	}
+	got := f.Invoices[0]
+	if got.Number != "INV-7" || got.Status != "issued" || got.Notes != inv.Notes || f.Clients[0].Name != c.Name {
+		t.Errorf("read back %+v, client %+v", got, f.Clients[0])
+	}
+	if !reflect.DeepEqual(got.Lines, inv.Lines) || !reflect.DeepEqual(got.Payments, inv.Payments) {
+		t.Errorf("lines %+v, payments %+v; want %+v, %+v", got.Lines, got.Payments, inv.Lines, inv.Payments)
 	}
 }
