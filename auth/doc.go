@@ -8,8 +8,9 @@
 //
 // The main pieces:
 //
-//   - Role.Can and Check: the permission matrix of DESIGN §3, one Permission
-//     per use case; app.Session checks one per method.
+//   - Role.Can and Check: the permission matrix of the four roles
+//     (administrator, bookkeeper, clerk, auditor), one Permission per use
+//     case; app.Session checks one per method.
 //   - ValidateUserName: names that are safe as file names everywhere.
 //   - Policy: the administrator's password policy, its JSON form, Set/Get for
 //     `policy set` and `policy show`, CheckPassword and the expiry rules.

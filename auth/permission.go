@@ -164,7 +164,7 @@ func (p Permission) Valid() bool {
 	return false
 }
 
-// Can reports whether a user with role r may do p. It follows DESIGN §3:
+// Can reports whether a user with role r may do p:
 //
 //   - An administrator may do everything.
 //   - A bookkeeper handles invoices (drafts, issue, void, credit notes),

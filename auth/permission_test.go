@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// permissionMatrix is the expected DESIGN §3 matrix, written out by hand:
-// each row lists the initials of the roles allowed (A administrator,
-// B bookkeeper, C clerk, U auditor). It is not derived from Role.Can.
+// permissionMatrix is the expected matrix of roles and permissions (the
+// roles of README.md), written out by hand: each row lists the initials of
+// the roles allowed (A administrator, B bookkeeper, C clerk, U auditor). It
+// is not derived from Role.Can.
 var permissionMatrix = []struct {
 	perm  Permission
 	roles string

@@ -11,8 +11,8 @@
 // Decimal fields of the model (Line.Quantity, Line.UnitPrice, Line.TaxRate,
 // Line.Discount, Payment.Amount, Credit.Amount) are decimal strings, in Go
 // and in JSON, parsed strictly by ParseQuantity, ParseUnitPrice, ParseRate,
-// ParseDiscount and ParseAmount. Invoice.Totals computes, exactly and by
-// DESIGN §3: line net = round(quantity × unit price × (1 − discount/100));
+// ParseDiscount and ParseAmount. Invoice.Totals computes exactly:
+// line net = round(quantity × unit price × (1 − discount/100));
 // tax per rate = round(Σ line nets at that rate × rate/100); total = Σ nets
 // + Σ taxes; balance = total − Σ credits − Σ payments. Rounding is half away
 // from zero to the currency's CLDR minor units (EUR 2, JPY 0, BHD 3).

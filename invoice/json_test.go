@@ -69,15 +69,17 @@ func TestJSONRoundTrip(t *testing.T) {
 	roundTrip(t, *d) // timestamps from the lifecycle are UTC without monotonic reading
 	roundTrip(t, Finding{Kind: FindingIBAN, Detail: "IBAN", Field: "notes", Start: 3, End: 30, Excerpt: "DE** ****"})
 
-	// The import shape of DESIGN §8 decodes into the model.
+	// Clients and invoices shaped like the import example of README.md
+	// (amounts as strings), with the model's field names, decode into the
+	// model and validate.
 	var imp struct {
 		Clients  []Client  `json:"clients"`
 		Invoices []Invoice `json:"invoices"`
 	}
-	const design = `{"clients": [{"id": "c1", "name": "Müller & Söhne KG", "email": "ap@example.com"}],
+	const example = `{"clients": [{"id": "c1", "name": "Müller & Söhne KG", "email": "ap@example.com"}],
 	 "invoices": [{"client_id": "c1", "currency": "EUR", "issue_date": "2026-11-01", "due_date": "2026-12-01",
 	   "status": "draft", "lines": [{"description": "Consulting", "quantity": "2", "unit_price": "150.00", "tax_rate": "19", "discount": "0"}]}]}`
-	if err := json.Unmarshal([]byte(design), &imp); err != nil {
+	if err := json.Unmarshal([]byte(example), &imp); err != nil {
 		t.Fatal(err)
 	}
 	if err := imp.Clients[0].Validate(); err != nil {

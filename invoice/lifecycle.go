@@ -24,7 +24,7 @@ func ParseStatus(s string) (Status, error) {
 	return "", fmt.Errorf("%w: unknown status %q (want draft, issued, partially_paid, paid, void or overdue)", ErrInvalid, s)
 }
 
-// The lifecycle (DESIGN §3):
+// The lifecycle of an invoice:
 //
 //	draft ──Issue──▶ issued ──RecordPayment──▶ partially_paid ──▶ paid
 //	                   │                              ▲

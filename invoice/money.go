@@ -140,7 +140,7 @@ type Totals struct {
 	Balance currency.Amount
 }
 
-// Totals computes the invoice's money by DESIGN §3: each line net is
+// Totals computes the invoice's money exactly: each line net is
 // rounded to the currency's minor units; tax per rate is
 // round(Σ line nets at that rate × rate/100); Total = Σ nets + Σ taxes;
 // Balance = Total − Σ credits − Σ payments. Rounding is half away from zero.

@@ -58,7 +58,7 @@ func TestTotals(t *testing.T) {
 		net, tax, total, bal string
 	}{
 		{
-			name: "DESIGN example", code: "EUR",
+			name: "2 × 150.00 at 19% tax", code: "EUR",
 			lines: []Line{line("2", "150.00", "19", "0")},
 			rates: []rate{{"19", "300.00", "57.00"}}, net: "300.00", tax: "57.00", total: "357.00", bal: "357.00",
 		},

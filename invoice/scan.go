@@ -12,7 +12,7 @@ import (
 // FindingKind says what kind of sensitive data a Finding looks like.
 type FindingKind string
 
-// The kinds of sensitive data the scanner looks for (DESIGN §3).
+// The kinds of sensitive data the scanner looks for.
 const (
 	FindingSSN      FindingKind = "ssn"      // a US Social Security number
 	FindingTaxID    FindingKind = "tax_id"   // a tax identifier (EIN, Steuer-ID, NI number, VAT id, ...)

@@ -1,3 +1,3 @@
-// Package archtest holds the test that keeps SafeInvoice's layers apart (the
-// dependency rule of DESIGN §1). It has no code of its own.
+// Package archtest holds the test that keeps SafeInvoice's layers apart: the
+// dependency rule of ARCHITECTURE.md. It has no code of its own.
 package archtest
