@@ -1,6 +1,8 @@
 package app
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 
 	"safeinvoice/auth"
@@ -20,7 +22,47 @@ const (
 	AlertUsers         = "users"
 	AlertPolicy        = "policy"
 	AlertBackup        = "backup"
+	AlertDamaged       = "damaged"
 )
+
+// ErrDamaged means a record of the vault failed its integrity check (see
+// storage.ErrDamaged): the books were changed outside SafeInvoice or
+// damaged on disk. Restore them from a backup.
+var ErrDamaged = storage.ErrDamaged
+
+// reportDamage raises an AlertDamaged, once per damaged record and
+// session, when err says a record is damaged, and returns err. The alert
+// is written in a transaction of its own, so it stays when what found the
+// damage fails; if the damage keeps even that from being written, the
+// error still reaches the user.
+func (s *Session) reportDamage(err error) error {
+	if !errors.Is(err, storage.ErrDamaged) {
+		return err
+	}
+	record := "the database files"
+	var de *storage.DamagedError
+	if errors.As(err, &de) {
+		record = de.Record
+	}
+	s.alertMu.Lock()
+	seen := s.damageSeen[record]
+	if s.damageSeen == nil {
+		s.damageSeen = map[string]bool{}
+	}
+	s.damageSeen[record] = true
+	s.alertMu.Unlock()
+	if seen {
+		return err
+	}
+	_ = s.update(func(tx *storage.Tx) error {
+		msg := fmt.Sprintf("The books are damaged: %v. Restore them from the newest backup that verifies.", err)
+		if err := s.raiseAlert(tx, AlertDamaged, msg); err != nil {
+			return err
+		}
+		return tx.Audit("vault.damaged", "", record)
+	})
+	return err
+}
 
 // SetOnAlert registers fn to be called with every alert this session raises,
 // when the logged-in user is an administrator (the window turns them into
@@ -38,7 +80,7 @@ func (s *Session) Alerts(unseenOnly bool) ([]Alert, error) {
 		return nil, err
 	}
 	var out []Alert
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		return tx.EachAlert(func(a storage.Alert) error {
 			if !unseenOnly || a.AckBy == "" {
 				out = append(out, a)

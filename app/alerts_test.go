@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"safeinvoice/backup"
+	"safeinvoice/storage"
 )
 
 func kinds(t *testing.T, s *Session) []string {
@@ -101,5 +104,33 @@ func TestRestoreLeavesAnAlertInTheRestoredVault(t *testing.T) {
 	defer s.Close()
 	if !hasAlert(kinds(t, s), AlertRestore, "restored from a backup") {
 		t.Errorf("no restore alert: %v", kinds(t, s))
+	}
+}
+
+// Damage met while reading is raised once per record, with what to do,
+// and written in the trail; the error still reaches the caller.
+func TestDamageIsAlertedOnce(t *testing.T) {
+	s := initVault(t, testConfig(t))
+	damage := fmt.Errorf("read client: %w", &storage.DamagedError{Record: "client/3fa2", Problem: "its integrity tag does not match"})
+	for range 3 {
+		if err := s.reportDamage(damage); !errors.Is(err, ErrDamaged) {
+			t.Fatalf("reportDamage returned %v", err)
+		}
+	}
+	var found []string
+	for _, a := range kinds(t, s) {
+		if strings.HasPrefix(a, AlertDamaged+": ") {
+			found = append(found, a)
+		}
+	}
+	if len(found) != 1 || !strings.Contains(found[0], "client/3fa2") || !strings.Contains(found[0], "Restore them from the newest backup") {
+		t.Errorf("damage alerts %q, want one naming the record and what to do", found)
+	}
+	before := len(kinds(t, s))
+	if e := lastAudit(t, s); e.Action != "vault.damaged" || e.Detail != "client/3fa2" {
+		t.Errorf("last audit entry %+v", e)
+	}
+	if err := s.reportDamage(errors.New("disk full")); err == nil || len(kinds(t, s)) != before {
+		t.Errorf("another error was reported as damage: %v", kinds(t, s))
 	}
 }

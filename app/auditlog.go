@@ -40,7 +40,7 @@ func (s *Session) AuditLog(f AuditFilter) ([]AuditEntry, error) {
 		limit = 500
 	}
 	var out []AuditEntry
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		return tx.EachAudit(1, func(e storage.AuditEntry) error {
 			day := e.Time.UTC().Format("2006-01-02")
 			if (f.User != "" && e.User != f.User) || !strings.HasPrefix(e.Action, f.Action) ||

@@ -90,7 +90,7 @@ func (s *Session) backupFolder(dir string) (string, storage.Settings, storage.Ba
 		state    storage.BackupState
 		key      backup.RecoveryKey
 	)
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		var err error
 		if settings, err = tx.Settings(); err != nil {
 			return err
@@ -251,7 +251,7 @@ func (s *Session) writeBackup(ctx context.Context, dir string, settings storage.
 // one, what storage.Vault.StreamEstimate reads off the key index.
 func (s *Session) fullBackupEstimate(st storage.BackupState) (int64, error) {
 	var counts map[string]int
-	if err := s.vault.View(func(tx *storage.Tx) error {
+	if err := s.view(func(tx *storage.Tx) error {
 		var err error
 		counts, err = tx.Counters()
 		return err

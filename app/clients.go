@@ -22,7 +22,7 @@ func (s *Session) Clients() ([]invoice.Client, error) {
 		return nil, err
 	}
 	var cs []invoice.Client
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		return tx.EachClient(func(c invoice.Client) error { cs = append(cs, c); return nil })
 	})
 	slices.SortFunc(cs, func(a, b invoice.Client) int {

@@ -22,7 +22,7 @@ func (s *Session) ExportCSV(w io.Writer) (int, error) {
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	n := 0
-	err = s.vault.View(func(tx *storage.Tx) error {
+	err = s.view(func(tx *storage.Tx) error {
 		clients := map[string]invoice.Client{}
 		if err := tx.EachClient(func(c invoice.Client) error { clients[c.ID] = c; return nil }); err != nil {
 			return err

@@ -120,7 +120,7 @@ func (s *Session) planImport(f *ImportFile) (*plan, error) {
 	// What the vault has: clients by name+email, and used numbers.
 	existing := map[string]string{} // invoice.Fold(name)+"\x00"+lower(email) → id
 	vaultIDs := map[string]bool{}
-	err = s.vault.View(func(tx *storage.Tx) error {
+	err = s.view(func(tx *storage.Tx) error {
 		return tx.EachClient(func(c invoice.Client) error {
 			existing[invoice.ClientKey(c.Name, c.Email)] = c.ID
 			vaultIDs[c.ID] = true
@@ -186,7 +186,7 @@ func (s *Session) planImport(f *ImportFile) (*plan, error) {
 		p.invoices = append(p.invoices, pi)
 	}
 	// Numbers already in the vault.
-	err = s.vault.View(func(tx *storage.Tx) error {
+	err = s.view(func(tx *storage.Tx) error {
 		for _, pi := range p.invoices {
 			if pi.inv.Number == "" {
 				continue
@@ -375,7 +375,7 @@ func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) e
 	}
 	now := s.cfg.now()
 	var set storage.Settings
-	if err := s.vault.View(func(tx *storage.Tx) error {
+	if err := s.view(func(tx *storage.Tx) error {
 		var err error
 		set, err = tx.Settings()
 		return err

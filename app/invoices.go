@@ -43,7 +43,7 @@ func (s *Session) index() (*search.Index, error) {
 		return s.idx, nil
 	}
 	x := search.New()
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		if err := tx.EachClient(func(c invoice.Client) error { x.PutClient(c); return nil }); err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func (s *Session) InvoiceByNumber(number string) (invoice.Invoice, error) {
 		return invoice.Invoice{}, err
 	}
 	var inv invoice.Invoice
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		id, err := tx.InvoiceByNumber(number)
 		if err != nil {
 			return err

@@ -54,7 +54,7 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 	}
 	var ids []string
 	var settings storage.Settings
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		var err error
 		if settings, err = tx.Settings(); err != nil {
 			return fmt.Errorf("settings: %w", err)
@@ -193,7 +193,7 @@ func documentsNumbered(tx *storage.Tx, numbers []string) ([]string, error) {
 // notes, the number of the invoice they correct.
 func (s *Session) loadDocuments(ids []string) ([]pdf.Document, error) {
 	docs := make([]pdf.Document, 0, len(ids))
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		clients := map[string]*invoice.Client{}
 		for _, id := range ids {
 			inv, err := tx.Invoice(id)

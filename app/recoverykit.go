@@ -71,7 +71,7 @@ func (s *Session) recoveryKeyFor() (backup.RecoveryKey, storage.Settings, error)
 	}
 	var key backup.RecoveryKey
 	var settings storage.Settings
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		var err error
 		if key, err = recoveryKey(tx); err != nil {
 			return err

@@ -47,7 +47,7 @@ func describeFinding(f invoice.Finding) string {
 // saved.
 func (s *Session) policy() (auth.Policy, error) {
 	var p auth.Policy
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		var err error
 		p, err = tx.Policy()
 		return err

@@ -66,6 +66,8 @@ type Session struct {
 	alertMu  sync.Mutex
 	raised   []storage.Alert
 	onAlert  func(storage.Alert)
+	// damageSeen are the damaged records already reported (reportDamage).
+	damageSeen map[string]bool
 
 	// idx is the invoice list's index, loaded at the first list; idxMu
 	// orders its loading with the updates that writes make to it.

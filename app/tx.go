@@ -34,7 +34,7 @@ func (s *Session) update(fn func(tx *storage.Tx) error) error {
 			notify(a)
 		}
 	}
-	return err
+	return s.reportDamage(err)
 }
 
 // raiseAlert stores an alert inside tx, so that it is written together with
@@ -67,12 +67,18 @@ func (s *Session) today() string { return s.cfg.now().Format("2006-01-02") }
 // read runs get in a read-only transaction and returns its value.
 func read[T any](s *Session, get func(tx *storage.Tx) (T, error)) (T, error) {
 	var v T
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		var err error
 		v, err = get(tx)
 		return err
 	})
 	return v, err
+}
+
+// view runs fn in a read-only vault transaction; damage it meets is
+// reported (reportDamage).
+func (s *Session) view(fn func(tx *storage.Tx) error) error {
+	return s.reportDamage(s.vault.View(fn))
 }
 
 // require returns an error naming the missing permission unless the

@@ -29,7 +29,7 @@ func (s *Session) Users() ([]auth.User, error) {
 		return nil, err
 	}
 	var us []auth.User
-	err := s.vault.View(func(tx *storage.Tx) error {
+	err := s.view(func(tx *storage.Tx) error {
 		return tx.EachUser(func(u auth.User) error {
 			u.PasswordHistory = nil
 			us = append(us, u)
@@ -78,7 +78,7 @@ func (s *Session) AddUser(name string, role auth.Role, password string) error {
 	if err := policy.CheckPassword(password, auth.PasswordContext{UserName: name, BusinessName: s.businessName()}); err != nil {
 		return err
 	}
-	if err := s.vault.View(func(tx *storage.Tx) error {
+	if err := s.view(func(tx *storage.Tx) error {
 		if _, err := tx.User(name); err == nil {
 			return fmt.Errorf("%s: %w", name, ErrUserExists)
 		} else if !errors.Is(err, storage.ErrNotFound) {
@@ -218,7 +218,7 @@ func (s *Session) ResetPassword(name string) (string, error) {
 	if err := s.require(auth.PermManageUsers); err != nil {
 		return "", err
 	}
-	if err := s.vault.View(func(tx *storage.Tx) error {
+	if err := s.view(func(tx *storage.Tx) error {
 		_, err := s.checkOther(tx, name, false)
 		return err
 	}); err != nil {
@@ -271,7 +271,7 @@ func (s *Session) ChangePassword(current, next string) error {
 		return err
 	}
 	var u auth.User
-	if err := s.vault.View(func(tx *storage.Tx) error {
+	if err := s.view(func(tx *storage.Tx) error {
 		var err error
 		u, err = tx.User(s.user.Name)
 		return err

@@ -73,11 +73,26 @@ type meterWriter struct {
 	m *meter
 }
 
+// meterStep is how much a meterWriter passes on between two reports: the
+// database hands over its stream in batches of up to megabytes, which
+// would move a progress bar in a few jumps and let a cancel wait for a
+// whole batch.
+const meterStep = 64 << 10
+
 func (w *meterWriter) Write(p []byte) (int, error) {
-	if err := w.m.err(); err != nil {
-		return 0, err
+	written := 0
+	for len(p) > 0 {
+		if err := w.m.err(); err != nil {
+			return written, err
+		}
+		chunk := p[:min(len(p), meterStep)]
+		n, err := w.w.Write(chunk)
+		written += n
+		w.m.add(n)
+		if err != nil {
+			return written, err
+		}
+		p = p[len(chunk):]
 	}
-	n, err := w.w.Write(p)
-	w.m.add(n)
-	return n, err
+	return written, nil
 }

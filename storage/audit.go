@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 )
 
 const (
@@ -66,6 +68,8 @@ type AuditCheckpoint struct {
 type vaultMeta struct {
 	Format string `json:"format"`
 	ID     string `json:"id"`
+	// Records is recordsFormat once every record carries a MAC.
+	Records string `json:"records,omitempty"`
 }
 
 const keyAuditHMAC = "secret/audit_hmac"
@@ -88,13 +92,13 @@ func (v *Vault) loadAuditKey() error {
 	return v.View(func(tx *Tx) error {
 		k, err := tx.getRaw(keyAuditHMAC)
 		if errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("%s: the database has no audit key: %w", v.dir, ErrIncomplete)
+			return fmt.Errorf("%s: %w", v.dir, recordDamaged(keyAuditHMAC, "the audit key is missing"))
 		}
 		if err != nil {
 			return err
 		}
 		if len(k) != 32 {
-			return fmt.Errorf("%s: the audit key is damaged", v.dir)
+			return fmt.Errorf("%s: %w", v.dir, recordDamaged(keyAuditHMAC, "the audit key has the wrong length"))
 		}
 		v.auditKey = deriveAuditKey(k, v.id)
 		return nil
@@ -149,8 +153,24 @@ func (v *Vault) initMeta() error {
 		return fmt.Errorf("generate audit key: %w", err)
 	}
 	v.auditKey = deriveAuditKey(k, v.id)
+	meta := vaultMeta{Format: markerFormat, ID: v.id}
+	var secret []byte
+	if !v.opts.legacyRecords {
+		var err error
+		if secret, err = newRecordSecret(); err != nil {
+			return err
+		}
+		defer clear(secret)
+		v.macs = newRecordMAC(secret, v.id)
+		meta.Records = recordsFormat
+	}
 	return v.Update("system", func(tx *Tx) error {
-		if err := putJSON(tx, keyMeta, vaultMeta{Format: markerFormat, ID: v.id}); err != nil {
+		if secret != nil {
+			if err := tx.txn.Set([]byte(keyRecordSecret), secretValue(secret, v.id)); err != nil {
+				return fmt.Errorf("write the record key: %w", err)
+			}
+		}
+		if err := putJSON(tx, keyMeta, meta); err != nil {
 			return err
 		}
 		if err := tx.set(keyAuditHMAC, k); err != nil {
@@ -170,7 +190,9 @@ func (v *Vault) checkMeta() error {
 	return v.View(func(tx *Tx) error {
 		m, err := getJSON[vaultMeta](tx, keyMeta)
 		if errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("%s: the database has no vault record: %w", v.dir, ErrIncomplete)
+			// The marker is written last, so the vault was complete:
+			// its record went missing since.
+			return fmt.Errorf("%s: %w", v.dir, recordDamaged(keyMeta, "the vault record is missing"))
 		}
 		if err != nil {
 			return err
@@ -252,6 +274,10 @@ func (tx *Tx) EachAudit(from uint64, fn func(AuditEntry) error) error {
 	for it.Seek([]byte(auditKey(max(from, 1)))); it.Valid(); it.Next() {
 		var e AuditEntry
 		err := it.Item().Value(func(val []byte) error {
+			val, err := tx.v.macs.open(string(it.Item().Key()), val)
+			if err != nil {
+				return err
+			}
 			sa, err := decodeAudit(val)
 			if err != nil {
 				return err
@@ -312,9 +338,9 @@ func (v *Vault) verifyAudit(ctx context.Context, from AuditCheckpoint) (AuditRep
 			if !it.Valid() || string(it.Item().Key()) != auditKey(from.Seq) {
 				return &AuditError{Seq: from.Seq, Problem: "entry is missing (deleted)"}
 			}
-			val, err := it.Item().ValueCopy(nil)
+			val, err := tx.auditValue(it.Item(), from.Seq)
 			if err != nil {
-				return fmt.Errorf("read audit entry %d: %w", from.Seq, err)
+				return err
 			}
 			sa, err := decodeAudit(val)
 			if err != nil || sa.Hash != from.Hash {
@@ -348,9 +374,9 @@ func (v *Vault) verifyAudit(ctx context.Context, from AuditCheckpoint) (AuditRep
 				}
 				return &AuditError{Seq: want, Problem: fmt.Sprintf("entries %d to %d are missing (deleted)", want, seq-1)}
 			}
-			val, err := item.ValueCopy(nil)
+			val, err := tx.auditValue(item, seq)
 			if err != nil {
-				return fmt.Errorf("read audit entry %d: %w", seq, err)
+				return err
 			}
 			if err := v.checkAuditEntry(seq, prev, val, &prev); err != nil {
 				return err
@@ -380,6 +406,20 @@ func (v *Vault) verifyAudit(ctx context.Context, from AuditCheckpoint) (AuditRep
 		return nil
 	})
 	return rep, err
+}
+
+// auditValue reads the stored entry at position seq and checks its record
+// MAC; a mismatch is an *AuditError, as any other alteration of the trail.
+func (tx *Tx) auditValue(item *badger.Item, seq uint64) ([]byte, error) {
+	val, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, readError(string(item.Key()), err)
+	}
+	payload, err := tx.v.macs.open(string(item.Key()), val)
+	if err != nil {
+		return nil, &AuditError{Seq: seq, Problem: "entry was altered or damaged (its integrity tag does not match)"}
+	}
+	return payload, nil
 }
 
 // checkAuditEntry verifies one stored entry at position seq whose predecessor

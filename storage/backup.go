@@ -188,6 +188,10 @@ func Restore(dir string, kit RestoreKit, opts Options, streams ...io.Reader) (*V
 		_ = v.Close()
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	if err := v.loadRecordKey(); err != nil {
+		_ = v.Close()
+		return nil, fmt.Errorf("restore: %w", err)
+	}
 	if err := v.checkMeta(); err != nil {
 		_ = v.Close()
 		return nil, fmt.Errorf("restore: %w", err)

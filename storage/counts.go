@@ -58,7 +58,7 @@ func (tx *Tx) applyCounts() error {
 		}
 		var b [8]byte
 		binary.BigEndian.PutUint64(b[:], uint64(int64(n)+int64(d)))
-		if err := tx.txn.Set([]byte(prefixCount+kind), b[:]); err != nil {
+		if err := tx.txn.Set([]byte(prefixCount+kind), tx.v.macs.seal(prefixCount+kind, b[:])); err != nil {
 			return fmt.Errorf("write count of %s: %w", kind, err)
 		}
 	}
@@ -126,11 +126,11 @@ func (v *Vault) ensureCounters() error {
 		for kind, n := range c {
 			var b [8]byte
 			binary.BigEndian.PutUint64(b[:], uint64(n))
-			if err := txn.Set([]byte(prefixCount+kind), b[:]); err != nil {
+			if err := txn.Set([]byte(prefixCount+kind), v.macs.seal(prefixCount+kind, b[:])); err != nil {
 				return err
 			}
 		}
-		return txn.Set([]byte(keyCountDone), []byte{1})
+		return txn.Set([]byte(keyCountDone), v.macs.seal(keyCountDone, []byte{1}))
 	})
 }
 

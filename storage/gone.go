@@ -22,7 +22,7 @@ const prefixGone = "gone/"
 // isBookkeeping reports whether key is the vault's own bookkeeping (a
 // counter or a delete mark) rather than a record.
 func isBookkeeping(key string) bool {
-	return isCounter(key) || strings.HasPrefix(key, prefixGone)
+	return isCounter(key) || strings.HasPrefix(key, prefixGone) || key == keyRecordSecret || key == keyMACMigration
 }
 
 // markGone writes the delete mark of key.

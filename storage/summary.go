@@ -182,7 +182,7 @@ func (v *Vault) ensureSummaries() error {
 				if err != nil {
 					return fmt.Errorf("invoice %s: %w", id, err)
 				}
-				if err := txn.Set([]byte(prefixSummary+id), appendSummary(nil, &sum)); err != nil {
+				if err := txn.Set([]byte(prefixSummary+id), v.macs.seal(prefixSummary+id, appendSummary(nil, &sum))); err != nil {
 					return err
 				}
 			}

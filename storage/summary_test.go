@@ -110,7 +110,7 @@ func TestSummariesMigrateOnce(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if err := txn.Set([]byte(prefixSummary+"i1"), appendSummaryV1(&sum)); err != nil {
+			if err := txn.Set([]byte(prefixSummary+"i1"), v.macs.seal(prefixSummary+"i1", appendSummaryV1(&sum))); err != nil {
 				return err
 			}
 			if !dropMarker {

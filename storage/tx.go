@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -30,7 +31,8 @@ type Tx struct {
 }
 
 // View runs fn in a read-only transaction.
-func (v *Vault) View(fn func(tx *Tx) error) error {
+func (v *Vault) View(fn func(tx *Tx) error) (err error) {
+	defer recoverDamage(&err)
 	if err := v.checkOpen(); err != nil {
 		return err
 	}
@@ -70,7 +72,8 @@ func (v *Vault) Update(actor string, fn func(tx *Tx) error) error {
 	return fmt.Errorf("gave up after %d conflicting transactions: %w", maxConflictRetries, badger.ErrConflict)
 }
 
-func (v *Vault) update(actor string, fn func(tx *Tx) error) error {
+func (v *Vault) update(actor string, fn func(tx *Tx) error) (err error) {
+	defer recoverDamage(&err)
 	v.dbMu.RLock()
 	defer v.dbMu.RUnlock()
 	if err := v.checkOpen(); err != nil {
@@ -127,7 +130,7 @@ func (tx *Tx) set(key string, value []byte) error {
 	if err := tx.noteWrite(key, true); err != nil {
 		return err
 	}
-	if err := tx.txn.Set([]byte(key), value); err != nil {
+	if err := tx.txn.Set([]byte(key), tx.v.macs.seal(key, value)); err != nil {
 		return fmt.Errorf("write %s: %w", kindOf(key), err)
 	}
 	tx.writes++
@@ -148,20 +151,14 @@ func (tx *Tx) del(key string) error {
 	return tx.markGone(key)
 }
 
-// getRaw returns a copy of the value at key, or ErrNotFound.
+// getRaw returns a copy of the payload at key, checked (see
+// recordmac.go), or ErrNotFound.
 func (tx *Tx) getRaw(key string) ([]byte, error) {
-	item, err := tx.txn.Get([]byte(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, ErrNotFound
-	}
+	val, err := getStored(tx.txn, key)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", kindOf(key), err)
+		return nil, err
 	}
-	val, err := item.ValueCopy(nil)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", kindOf(key), err)
-	}
-	return val, nil
+	return tx.v.macs.open(key, val)
 }
 
 func getJSON[T any](tx *Tx, key string) (T, error) {
@@ -184,25 +181,67 @@ func putJSON(tx *Tx, key string, v any) error {
 	return tx.set(key, raw)
 }
 
-// eachRaw calls fn for every key with prefix, in key order, until fn returns
-// an error. Values are only valid during the call.
+// eachRaw calls fn for every key with prefix, in key order, with its
+// checked payload, until fn returns an error. Values are only valid during
+// the call. A damaged value stops the walk with its *DamagedError.
 func (tx *Tx) eachRaw(prefix string, fn func(key, val []byte) error) error {
+	_, err := tx.eachStored(prefix, "", fn)
+	return err
+}
+
+// eachStored is eachRaw from the first key at or after from, returning how
+// many records it walked.
+func (tx *Tx) eachStored(prefix, from string, fn func(key, val []byte) error) (int, error) {
 	it := tx.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
+	n := 0
+	if from == "" {
+		it.Rewind()
+	} else {
+		it.Seek([]byte(from))
+	}
+	for ; it.Valid(); it.Next() {
 		item := it.Item()
 		err := item.Value(func(val []byte) error {
-			return fn(item.Key(), val)
+			payload, err := tx.v.macs.open(string(item.Key()), val)
+			if err != nil {
+				return err
+			}
+			return fn(item.Key(), payload)
 		})
 		if err != nil {
-			return err
+			if isChecksumError(err) {
+				return n, readError(string(item.Key()), err)
+			}
+			return n, err
 		}
+		n++
+	}
+	return n, nil
+}
+
+// eachCounted is eachRaw over all the records of one kind (prefix is
+// kind + "/"), which then checks that it walked as many as the kind's
+// counter says: a record lost from the database files is reported as
+// damage rather than left out.
+func (tx *Tx) eachCounted(prefix string, fn func(key, val []byte) error) error {
+	n, err := tx.eachStored(prefix, "", fn)
+	if err != nil {
+		return err
+	}
+	kind := strings.TrimSuffix(prefix, "/")
+	want, err := tx.counter(kind)
+	if err != nil {
+		return err
+	}
+	if n != want {
+		return recordDamaged(prefix+"…", fmt.Sprintf("%d %s records found where %d were written", n, kind, want))
 	}
 	return nil
 }
 
 func eachJSON[T any](tx *Tx, prefix string, fn func(T) error) error {
-	return tx.eachRaw(prefix, func(key, val []byte) error {
+	return tx.eachCounted(prefix, func(key, val []byte) error {
 		var v T
 		if err := json.Unmarshal(val, &v); err != nil {
 			return fmt.Errorf("decode %s: %w", kindOf(string(key)), err)

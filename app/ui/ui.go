@@ -60,6 +60,7 @@ type UI struct {
 
 	backupTicker *time.Ticker
 	backupStop   chan struct{}
+	backupDone   chan struct{} // closed when the timer goroutine has returned
 
 	// pickPath, when set (tests), answers file and folder dialogs: it is
 	// given the suggested name ("" for folders and files to open).
@@ -258,9 +259,10 @@ func (u *UI) startAutoBackup(s *app.Session) {
 		return
 	}
 	t := time.NewTicker(autoBackupEvery)
-	stop := make(chan struct{})
-	u.backupTicker, u.backupStop = t, stop
+	stop, done := make(chan struct{}), make(chan struct{})
+	u.backupTicker, u.backupStop, u.backupDone = t, stop, done
 	go func() {
+		defer close(done)
 		for {
 			select {
 			case <-stop:
@@ -274,11 +276,14 @@ func (u *UI) startAutoBackup(s *app.Session) {
 	}()
 }
 
+// stopAutoBackup stops the timer and waits for a backup it started, so
+// that the session is never closed under it.
 func (u *UI) stopAutoBackup() {
 	if u.backupTicker != nil {
 		u.backupTicker.Stop()
 		close(u.backupStop)
-		u.backupTicker, u.backupStop = nil, nil
+		<-u.backupDone
+		u.backupTicker, u.backupStop, u.backupDone = nil, nil, nil
 	}
 }
 
