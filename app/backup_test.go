@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -15,12 +14,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"safeinvoice/auth"
 	"safeinvoice/backup"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
@@ -591,32 +590,34 @@ func TestCorruptionsAreAllRefused(t *testing.T) {
 	t.Logf("corruptions: %v", seen)
 }
 
-// The child processes of the kill test are this test binary, re-run with
-// these variables set.
+// The child processes of the kill test are this test binary, re-run as
+// backupWriterChild with these variables set.
 const (
-	envBackupChild = "SAFEINVOICE_BACKUP_CHILD_DATA"
-	envBackupDir   = "SAFEINVOICE_BACKUP_CHILD_DIR"
+	envBackupData = "SAFEINVOICE_BACKUP_CHILD_DATA"
+	envBackupDir  = "SAFEINVOICE_BACKUP_CHILD_DIR"
 )
 
-func TestBackupChildProcess(t *testing.T) {
-	data := os.Getenv(envBackupChild)
-	if data == "" {
-		t.Skip("only runs as a child of TestKillDuringBackup")
-	}
-	cfg := Config{DataDir: data, WorkFactor: 10}
+// backupWriterChild is the body of TestKillDuringBackup's children: it adds
+// a client and backs up, over and over, and acknowledges each backup once
+// BackupNow has returned.
+func backupWriterChild() {
+	cfg := Config{DataDir: os.Getenv(envBackupData), WorkFactor: 10}
 	s, err := Login(cfg, adminName, adminPassword)
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(3)
 	}
 	for i := 0; ; i++ {
-		mustClient(t, s, fmt.Sprintf("Client %d-%d", os.Getpid(), i), "kill@example.com")
+		if _, _, err := s.SaveClient(invoice.Client{Name: fmt.Sprintf("Client %d-%d", os.Getpid(), i), Email: "kill@example.com"}); err != nil {
+			fmt.Println("error", err)
+			os.Exit(5)
+		}
 		info, err := s.BackupNow(context.Background(), os.Getenv(envBackupDir), nil)
 		if err != nil {
 			fmt.Println("error", err)
 			os.Exit(4)
 		}
-		fmt.Println("ack", info.Path)
+		fmt.Println(testkit.AckPrefix + info.Path)
 	}
 }
 
@@ -637,51 +638,12 @@ func TestKillDuringBackup(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	var acked []string
-	for round := range 20 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestBackupChildProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), envBackupChild+"="+f.cfg.DataDir, envBackupDir+"="+f.dir)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string)
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		first, ok := <-lines
-		if !ok || !strings.HasPrefix(first, "ack ") {
-			t.Fatalf("round %d: child said %q", round, first)
-		}
-		acked = append(acked, strings.TrimPrefix(first, "ack "))
-		deadline := time.After(time.Duration(rng.IntN(150)) * time.Millisecond)
-	collect:
-		for {
-			select {
-			case l := <-lines:
-				if strings.HasPrefix(l, "ack ") {
-					acked = append(acked, strings.TrimPrefix(l, "ack "))
-				}
-			case <-deadline:
-				break collect
-			}
-		}
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		for l := range lines {
-			if strings.HasPrefix(l, "ack ") {
-				acked = append(acked, strings.TrimPrefix(l, "ack "))
-			}
-		}
-		_ = cmd.Wait()
+	for range 20 {
+		c := testkit.StartChild(t, "backup-writer", envBackupData+"="+f.cfg.DataDir, envBackupDir+"="+f.dir)
+		// Only what a child acknowledged is promised; its other lines,
+		// and an end before the kill, are not held against it.
+		rep := c.KillAfterAck(t, time.Duration(rng.IntN(150))*time.Millisecond)
+		acked = append(acked, rep.Acks...)
 	}
 	l, err := backup.List(f.dir)
 	if err != nil {
