@@ -326,19 +326,6 @@ func treeDigest(t testing.TB, dir string) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-func entries(t testing.TB, dir string) []string {
-	t.Helper()
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 func TestRestoreReplaceAndRefusals(t *testing.T) {
 	f := newBackupFixture(t)
 	mustClient(t, f.s, "Before", "before@example.com")
@@ -355,7 +342,7 @@ func TestRestoreReplaceAndRefusals(t *testing.T) {
 	}
 	before := treeDigest(t, f.cfg.DataDir)
 	parent := filepath.Dir(f.cfg.DataDir)
-	names := entries(t, parent)
+	names := testkit.DirNames(t, parent)
 	if _, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.Path, RecoveryKey: f.key(t)}); !errors.Is(err, ErrTargetNotEmpty) {
 		t.Fatalf("restore without --replace: %v", err)
 	}
@@ -367,7 +354,7 @@ func TestRestoreReplaceAndRefusals(t *testing.T) {
 	if _, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.Path, RecoveryKey: []byte("nonsense"), Replace: true}); !errors.Is(err, backup.ErrBadRecoveryKey) {
 		t.Fatalf("bad key file: %v", err)
 	}
-	if got := treeDigest(t, f.cfg.DataDir); got != before || !slices.Equal(entries(t, parent), names) {
+	if got := treeDigest(t, f.cfg.DataDir); got != before || !slices.Equal(testkit.DirNames(t, parent), names) {
 		t.Fatal("a refused restore changed something")
 	}
 
@@ -457,7 +444,7 @@ func copyDir(t testing.TB, src, dst string) {
 	if err := os.MkdirAll(dst, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range entries(t, src) {
+	for _, n := range testkit.DirNames(t, src) {
 		data, err := os.ReadFile(filepath.Join(src, n))
 		if err != nil {
 			t.Fatal(err)
@@ -584,7 +571,7 @@ func TestCorruptionsAreAllRefused(t *testing.T) {
 	if got := treeDigest(t, f.cfg.DataDir); got != before {
 		t.Fatal("a refused restore changed the data directory")
 	}
-	if got := entries(t, parent); !slices.Equal(got, []string{"backups", "data", "recovery.txt"}) {
+	if got := testkit.DirNames(t, parent); !slices.Equal(got, []string{"backups", "data", "recovery.txt"}) {
 		t.Errorf("left beside the data directory: %v", got)
 	}
 	t.Logf("corruptions: %v", seen)
