@@ -35,9 +35,9 @@ type backupFixture struct {
 func newBackupFixture(t testing.TB) *backupFixture {
 	t.Helper()
 	root := t.TempDir()
-	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	now := testkit.FixedTime()
 	tick := 0
-	cfg := Config{DataDir: filepath.Join(root, "data"), WorkFactor: 10, Now: func() time.Time {
+	cfg := Config{DataDir: filepath.Join(root, "data"), WorkFactor: testkit.CheapWorkFactor, Now: func() time.Time {
 		tick++ // distinct times, so that backup names differ
 		return now.Add(time.Duration(tick) * time.Second)
 	}}
@@ -588,7 +588,7 @@ const (
 // a client and backs up, over and over, and acknowledges each backup once
 // BackupNow has returned.
 func backupWriterChild() {
-	cfg := Config{DataDir: os.Getenv(envBackupData), WorkFactor: 10}
+	cfg := Config{DataDir: os.Getenv(envBackupData), WorkFactor: testkit.CheapWorkFactor}
 	s, err := Login(cfg, adminName, adminPassword)
 	if err != nil {
 		fmt.Println("error", err)
