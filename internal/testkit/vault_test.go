@@ -15,8 +15,8 @@ func TestFixedTimeAndClock(t *testing.T) {
 		t.Errorf("FixedTime() = %v", FixedTime())
 	}
 	c := NewClock()
-	if !c.Now().Equal(want) || !c.Now().Equal(want) {
-		t.Errorf("a new clock reads %v, or moved by itself", c.Now())
+	if first, second := c.Now(), c.Now(); !first.Equal(want) || !second.Equal(want) {
+		t.Errorf("a new clock reads %v, then %v, want %v both times", first, second, want)
 	}
 	var wg sync.WaitGroup
 	for range 10 {
