@@ -8,22 +8,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"safeinvoice/internal/testkit"
 )
 
-// TestMain lets the tests below run this very binary as the program: with
-// SAFEINVOICE_RUN_MAIN set, the test binary is safeinvoice.
+// TestMain lets the tests below run this very binary as the program: run as
+// the child body "main", the test binary is safeinvoice.
 func TestMain(m *testing.M) {
-	if os.Getenv("SAFEINVOICE_RUN_MAIN") == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+	testkit.ChildMain(m, map[string]func(){"main": main})
 }
 
 func runBinary(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(append(os.Environ(), "SAFEINVOICE_RUN_MAIN=1"), env...)
+	cmd := testkit.Command("main", env...)
+	cmd.Args = append(cmd.Args, args...)
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

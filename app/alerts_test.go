@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"safeinvoice/backup"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/storage"
 )
 
@@ -77,7 +78,7 @@ func TestBackupAlerts(t *testing.T) {
 	}
 	// Four days later the daily backup is overdue: the administrator's
 	// login says so.
-	clk.add(4 * 24 * time.Hour)
+	clk.Advance(4 * 24 * time.Hour)
 	s, err = Login(cfg, adminName, adminPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +94,7 @@ func TestRestoreLeavesAnAlertInTheRestoredVault(t *testing.T) {
 	if _, err := f.s.BackupNow(context.Background(), f.dir, nil); err != nil {
 		t.Fatal(err)
 	}
-	target := Config{DataDir: filepath.Join(t.TempDir(), "restored"), WorkFactor: 10, Now: f.cfg.Now}
+	target := Config{DataDir: filepath.Join(t.TempDir(), "restored"), WorkFactor: testkit.CheapWorkFactor, Now: f.cfg.Now}
 	if _, err := Restore(context.Background(), target, RestoreParams{From: f.dir, RecoveryKey: f.key(t)}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -15,12 +14,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"safeinvoice/auth"
 	"safeinvoice/backup"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
@@ -36,9 +35,9 @@ type backupFixture struct {
 func newBackupFixture(t testing.TB) *backupFixture {
 	t.Helper()
 	root := t.TempDir()
-	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	now := testkit.FixedTime()
 	tick := 0
-	cfg := Config{DataDir: filepath.Join(root, "data"), WorkFactor: 10, Now: func() time.Time {
+	cfg := Config{DataDir: filepath.Join(root, "data"), WorkFactor: testkit.CheapWorkFactor, Now: func() time.Time {
 		tick++ // distinct times, so that backup names differ
 		return now.Add(time.Duration(tick) * time.Second)
 	}}
@@ -327,19 +326,6 @@ func treeDigest(t testing.TB, dir string) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-func entries(t testing.TB, dir string) []string {
-	t.Helper()
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 func TestRestoreReplaceAndRefusals(t *testing.T) {
 	f := newBackupFixture(t)
 	mustClient(t, f.s, "Before", "before@example.com")
@@ -356,7 +342,7 @@ func TestRestoreReplaceAndRefusals(t *testing.T) {
 	}
 	before := treeDigest(t, f.cfg.DataDir)
 	parent := filepath.Dir(f.cfg.DataDir)
-	names := entries(t, parent)
+	names := testkit.DirNames(t, parent)
 	if _, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.Path, RecoveryKey: f.key(t)}); !errors.Is(err, ErrTargetNotEmpty) {
 		t.Fatalf("restore without --replace: %v", err)
 	}
@@ -368,7 +354,7 @@ func TestRestoreReplaceAndRefusals(t *testing.T) {
 	if _, err := Restore(context.Background(), f.cfg, RestoreParams{From: info.Path, RecoveryKey: []byte("nonsense"), Replace: true}); !errors.Is(err, backup.ErrBadRecoveryKey) {
 		t.Fatalf("bad key file: %v", err)
 	}
-	if got := treeDigest(t, f.cfg.DataDir); got != before || !slices.Equal(entries(t, parent), names) {
+	if got := treeDigest(t, f.cfg.DataDir); got != before || !slices.Equal(testkit.DirNames(t, parent), names) {
 		t.Fatal("a refused restore changed something")
 	}
 
@@ -458,7 +444,7 @@ func copyDir(t testing.TB, src, dst string) {
 	if err := os.MkdirAll(dst, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range entries(t, src) {
+	for _, n := range testkit.DirNames(t, src) {
 		data, err := os.ReadFile(filepath.Join(src, n))
 		if err != nil {
 			t.Fatal(err)
@@ -585,38 +571,40 @@ func TestCorruptionsAreAllRefused(t *testing.T) {
 	if got := treeDigest(t, f.cfg.DataDir); got != before {
 		t.Fatal("a refused restore changed the data directory")
 	}
-	if got := entries(t, parent); !slices.Equal(got, []string{"backups", "data", "recovery.txt"}) {
+	if got := testkit.DirNames(t, parent); !slices.Equal(got, []string{"backups", "data", "recovery.txt"}) {
 		t.Errorf("left beside the data directory: %v", got)
 	}
 	t.Logf("corruptions: %v", seen)
 }
 
-// The child processes of the kill test are this test binary, re-run with
-// these variables set.
+// The child processes of the kill test are this test binary, re-run as
+// backupWriterChild with these variables set.
 const (
-	envBackupChild = "SAFEINVOICE_BACKUP_CHILD_DATA"
-	envBackupDir   = "SAFEINVOICE_BACKUP_CHILD_DIR"
+	envBackupData = "SAFEINVOICE_BACKUP_CHILD_DATA"
+	envBackupDir  = "SAFEINVOICE_BACKUP_CHILD_DIR"
 )
 
-func TestBackupChildProcess(t *testing.T) {
-	data := os.Getenv(envBackupChild)
-	if data == "" {
-		t.Skip("only runs as a child of TestKillDuringBackup")
-	}
-	cfg := Config{DataDir: data, WorkFactor: 10}
+// backupWriterChild is the body of TestKillDuringBackup's children: it adds
+// a client and backs up, over and over, and acknowledges each backup once
+// BackupNow has returned.
+func backupWriterChild() {
+	cfg := Config{DataDir: os.Getenv(envBackupData), WorkFactor: testkit.CheapWorkFactor}
 	s, err := Login(cfg, adminName, adminPassword)
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(3)
 	}
 	for i := 0; ; i++ {
-		mustClient(t, s, fmt.Sprintf("Client %d-%d", os.Getpid(), i), "kill@example.com")
+		if _, _, err := s.SaveClient(invoice.Client{Name: fmt.Sprintf("Client %d-%d", os.Getpid(), i), Email: "kill@example.com"}); err != nil {
+			fmt.Println("error", err)
+			os.Exit(5)
+		}
 		info, err := s.BackupNow(context.Background(), os.Getenv(envBackupDir), nil)
 		if err != nil {
 			fmt.Println("error", err)
 			os.Exit(4)
 		}
-		fmt.Println("ack", info.Path)
+		fmt.Println(testkit.AckPrefix + info.Path)
 	}
 }
 
@@ -637,51 +625,12 @@ func TestKillDuringBackup(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	var acked []string
-	for round := range 20 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestBackupChildProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), envBackupChild+"="+f.cfg.DataDir, envBackupDir+"="+f.dir)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string)
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		first, ok := <-lines
-		if !ok || !strings.HasPrefix(first, "ack ") {
-			t.Fatalf("round %d: child said %q", round, first)
-		}
-		acked = append(acked, strings.TrimPrefix(first, "ack "))
-		deadline := time.After(time.Duration(rng.IntN(150)) * time.Millisecond)
-	collect:
-		for {
-			select {
-			case l := <-lines:
-				if strings.HasPrefix(l, "ack ") {
-					acked = append(acked, strings.TrimPrefix(l, "ack "))
-				}
-			case <-deadline:
-				break collect
-			}
-		}
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		for l := range lines {
-			if strings.HasPrefix(l, "ack ") {
-				acked = append(acked, strings.TrimPrefix(l, "ack "))
-			}
-		}
-		_ = cmd.Wait()
+	for range 20 {
+		c := testkit.StartChild(t, "backup-writer", envBackupData+"="+f.cfg.DataDir, envBackupDir+"="+f.dir)
+		// Only what a child acknowledged is promised; its other lines,
+		// and an end before the kill, are not held against it.
+		rep := c.KillAfterAck(t, time.Duration(rng.IntN(150))*time.Millisecond)
+		acked = append(acked, rep.Acks...)
 	}
 	l, err := backup.List(f.dir)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"safeinvoice/internal/testkit"
 )
 
 // The large-vault benchmarks share one generated vault per size, kept in the
@@ -36,7 +37,7 @@ func benchN() int {
 }
 
 func benchConfig(dir string) Config {
-	return Config{DataDir: dir, WorkFactor: 10}
+	return Config{DataDir: dir, WorkFactor: testkit.CheapWorkFactor}
 }
 
 // benchVault returns the data directory of the shared large vault, making
@@ -190,27 +191,30 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "invoices/s")
 }
 
-// TestResidentMemoryChild is the body of BenchmarkResidentMemory's child
+// envRSSDir names, for residentMemoryChild, the data directory to open.
+const envRSSDir = "SAFEINVOICE_RSS_DIR"
+
+// residentMemoryChild is the body of BenchmarkResidentMemory's child
 // process: open the large vault, show the first page, run the searches,
 // wait for the audit check, report VmRSS and VmHWM.
-func TestResidentMemoryChild(t *testing.T) {
-	dir := os.Getenv("SAFEINVOICE_RSS_DIR")
-	if dir == "" {
-		t.Skip("only runs as a child of BenchmarkResidentMemory")
+func residentMemoryChild() {
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "error", err)
+		os.Exit(1)
 	}
 	// As main does (GOMEMLIMIT unset).
 	debug.SetMemoryLimit(128 << 20)
-	s, err := Login(benchConfig(dir), adminName, benchPassword)
+	s, err := Login(benchConfig(os.Getenv(envRSSDir)), adminName, benchPassword)
 	if err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
 	for _, q := range append([]InvoiceQuery{{}}, benchQueries...) {
 		if _, err := s.ListInvoices(q); err != nil {
-			t.Fatal(err)
+			fail(err)
 		}
 	}
 	if err := s.AuditProblem(); err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -221,18 +225,18 @@ func TestResidentMemoryChild(t *testing.T) {
 	if p := os.Getenv("SAFEINVOICE_HEAP_PROFILE"); p != "" {
 		f, err := os.Create(p)
 		if err != nil {
-			t.Fatal(err)
+			fail(err)
 		}
 		if err := pprof.WriteHeapProfile(f); err != nil {
-			t.Fatal(err)
+			fail(err)
 		}
 		if err := f.Close(); err != nil {
-			t.Fatal(err)
+			fail(err)
 		}
 	}
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		t.Skip("no /proc")
+		return // no /proc: the Go figures only
 	}
 	sc := bufio.NewScanner(strings.NewReader(string(status)))
 	for sc.Scan() {
@@ -249,9 +253,7 @@ func TestResidentMemoryChild(t *testing.T) {
 func BenchmarkResidentMemory(b *testing.B) {
 	dir := benchVault(b)
 	for b.Loop() {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestResidentMemoryChild$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), "SAFEINVOICE_RSS_DIR="+dir)
-		out, err := cmd.CombinedOutput()
+		out, err := testkit.Command("resident-memory", envRSSDir+"="+dir).CombinedOutput()
 		if err != nil {
 			b.Fatalf("child: %v\n%s", err, out)
 		}

@@ -4,9 +4,19 @@ import (
 	"testing"
 
 	"safeinvoice/auth"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
+
+// TestMain lets tests run this test binary as a child process that does one
+// of these bodies' work (see testkit.ChildMain).
+func TestMain(m *testing.M) {
+	testkit.ChildMain(m, map[string]func(){
+		"backup-writer":   backupWriterChild,
+		"resident-memory": residentMemoryChild,
+	})
+}
 
 // addUser creates an account with a role directly in the vault, as the
 // accounts use cases will; tests use it to log in as every role.

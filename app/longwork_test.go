@@ -7,42 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"safeinvoice/backup"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
-
-// progressRecorder is a Progress that checks what long work tells it:
-// done never goes back and never passes a known total.
-type progressRecorder struct {
-	t     testing.TB
-	mu    sync.Mutex
-	calls int
-	done  int64
-	total int64
-	// cancelAfter, when set, calls cancel once done passes it.
-	cancelAfter int64
-	cancel      context.CancelFunc
-}
-
-func (p *progressRecorder) report(done, total int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if done < p.done {
-		p.t.Errorf("progress went back from %d to %d", p.done, done)
-	}
-	if total != 0 && done > total {
-		p.t.Errorf("progress %d beyond its total %d", done, total)
-	}
-	p.calls++
-	p.done, p.total = done, total
-	if p.cancel != nil && done > p.cancelAfter {
-		p.cancel()
-	}
-}
 
 // demoBackupFixture is a backup fixture with a few hundred invoices, so
 // that a backup stream takes many writes.
@@ -55,29 +26,16 @@ func demoBackupFixture(t *testing.T, invoices int) *backupFixture {
 	return f
 }
 
-func folderNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 func TestBackupNowReportsProgressAndEstimates(t *testing.T) {
 	f := demoBackupFixture(t, 300)
-	p := &progressRecorder{t: t}
-	info, err := f.s.BackupNow(t.Context(), f.dir, p.report)
+	p := testkit.NewProgress(t)
+	info, err := f.s.BackupNow(t.Context(), f.dir, p.Func())
 	if err != nil {
 		t.Fatal(err)
 	}
 	size := info.Manifest.StreamSize
-	if p.calls < 5 || p.done != size {
-		t.Fatalf("progress: %d calls, last %d of %d; the stream is %d bytes", p.calls, p.done, p.total, size)
+	if last := p.Last(); p.Count() < 5 || last.Done != size {
+		t.Fatalf("progress: %d calls, last %d of %d; the stream is %d bytes", p.Count(), last.Done, last.Total, size)
 	}
 	// The second full backup is estimated from the first one: exactly,
 	// when nothing changed.
@@ -114,12 +72,12 @@ func TestBackupNowCancelled(t *testing.T) {
 	f := demoBackupFixture(t, 300)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	p := &progressRecorder{t: t, cancelAfter: 20 << 10, cancel: cancel}
-	_, err := f.s.BackupNow(ctx, f.dir, p.report)
+	p := testkit.NewProgress(t).CancelAfter(20<<10, cancel)
+	_, err := f.s.BackupNow(ctx, f.dir, p.Func())
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want a cancellation", err)
 	}
-	if names := folderNames(t, f.dir); len(names) != 0 {
+	if names := testkit.DirNames(t, f.dir); len(names) != 0 {
 		t.Errorf("a cancelled backup left %v", names)
 	}
 	st, err := f.s.BackupState()
@@ -171,8 +129,8 @@ func TestVerifyBackupsProgressCancelAndListing(t *testing.T) {
 	// A cancelled verification records nothing.
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	p := &progressRecorder{t: t, cancelAfter: 10 << 10, cancel: cancel}
-	if _, err := f.s.VerifyBackups(ctx, "", p.report); !errors.Is(err, context.Canceled) {
+	p := testkit.NewProgress(t).CancelAfter(10<<10, cancel)
+	if _, err := f.s.VerifyBackups(ctx, "", p.Func()); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want a cancellation", err)
 	}
 	if st, _ := f.s.BackupState(); !st.LastVerified.IsZero() || len(st.Checked) != 0 {
@@ -181,15 +139,13 @@ func TestVerifyBackupsProgressCancelAndListing(t *testing.T) {
 
 	// A whole one reports every byte it reads: each file checked, the
 	// chain restored once.
-	p = &progressRecorder{t: t}
-	rep, err := f.s.VerifyBackups(t.Context(), "", p.report)
+	p = testkit.NewProgress(t)
+	rep, err := f.s.VerifyBackups(t.Context(), "", p.Func())
 	if err != nil || rep.Problems() != 0 {
 		t.Fatalf("%v %+v", err, rep)
 	}
 	want := 2 * (full.Manifest.StreamSize + incr.Manifest.StreamSize)
-	if p.done != want || p.total != want {
-		t.Errorf("last progress %d of %d, want %d of %d", p.done, p.total, want, want)
-	}
+	p.AssertFinished(t, want)
 	if l, err = f.s.ListBackups(""); err != nil {
 		t.Fatal(err)
 	}
@@ -240,15 +196,15 @@ func TestRestoreCancelledChangesNothing(t *testing.T) {
 	target.DataDir = filepath.Join(t.TempDir(), "restored")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	p := &progressRecorder{t: t, cancelAfter: 10 << 10, cancel: cancel}
-	_, err := Restore(ctx, target, RestoreParams{From: info.Path, RecoveryKey: f.key(t), Progress: p.report})
+	p := testkit.NewProgress(t).CancelAfter(10<<10, cancel)
+	_, err := Restore(ctx, target, RestoreParams{From: info.Path, RecoveryKey: f.key(t), Progress: p.Func()})
 	if !errors.Is(err, context.Canceled) || errors.Is(err, backup.ErrCorrupt) {
 		t.Fatalf("got %v, want a cancellation and no damage reported", err)
 	}
 	if _, err := os.Stat(target.DataDir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a cancelled restore created %s", target.DataDir)
 	}
-	if names := folderNames(t, filepath.Dir(target.DataDir)); len(names) != 0 {
+	if names := testkit.DirNames(t, filepath.Dir(target.DataDir)); len(names) != 0 {
 		t.Errorf("a cancelled restore left %v", names)
 	}
 	// Restoring over existing books and cancelling keeps them in place.
@@ -257,25 +213,23 @@ func TestRestoreCancelledChangesNothing(t *testing.T) {
 	if err := f.s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	before := folderNames(t, f.cfg.DataDir)
-	p = &progressRecorder{t: t, cancelAfter: 10 << 10, cancel: cancel2}
-	if _, err := Restore(ctx2, f.cfg, RestoreParams{From: info.Path, RecoveryKey: f.key(t), Replace: true, Progress: p.report}); !errors.Is(err, context.Canceled) {
+	before := testkit.DirNames(t, f.cfg.DataDir)
+	p = testkit.NewProgress(t).CancelAfter(10<<10, cancel2)
+	if _, err := Restore(ctx2, f.cfg, RestoreParams{From: info.Path, RecoveryKey: f.key(t), Replace: true, Progress: p.Func()}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want a cancellation", err)
 	}
-	if after := folderNames(t, f.cfg.DataDir); strings.Join(after, " ") != strings.Join(before, " ") {
+	if after := testkit.DirNames(t, f.cfg.DataDir); strings.Join(after, " ") != strings.Join(before, " ") {
 		t.Errorf("the books changed: %v → %v", before, after)
 	}
-	if names := folderNames(t, filepath.Dir(f.cfg.DataDir)); len(names) != 3 { // data, backups, recovery.txt
+	if names := testkit.DirNames(t, filepath.Dir(f.cfg.DataDir)); len(names) != 3 { // data, backups, recovery.txt
 		t.Errorf("a cancelled restore left %v beside the books", names)
 	}
 	// A whole restore reports every byte of the stream.
-	p = &progressRecorder{t: t}
-	if _, err := Restore(t.Context(), target, RestoreParams{From: info.Path, RecoveryKey: f.key(t), Progress: p.report}); err != nil {
+	p = testkit.NewProgress(t)
+	if _, err := Restore(t.Context(), target, RestoreParams{From: info.Path, RecoveryKey: f.key(t), Progress: p.Func()}); err != nil {
 		t.Fatal(err)
 	}
-	if p.done != info.Manifest.StreamSize || p.total != info.Manifest.StreamSize {
-		t.Errorf("last progress %d of %d, want %d", p.done, p.total, info.Manifest.StreamSize)
-	}
+	p.AssertFinished(t, info.Manifest.StreamSize)
 }
 
 // bigImport is an import file of one client and n issued invoices.
@@ -293,13 +247,13 @@ func TestImportProgressAndCancel(t *testing.T) {
 	s := initVault(t, testConfig(t))
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	p := &progressRecorder{t: t, cancelAfter: 300, cancel: cancel} // after the second transaction
-	_, err := s.Import(ctx, bigImport(1000), p.report)
+	p := testkit.NewProgress(t).CancelAfter(300, cancel) // after the second transaction
+	_, err := s.Import(ctx, bigImport(1000), p.Func())
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "cancelled, nothing kept") {
 		t.Fatalf("got %v, want a cancellation that kept nothing", err)
 	}
-	if p.done <= 300 || p.done >= 1001 {
-		t.Errorf("cancelled at %d of 1001 records", p.done)
+	if done := p.Last().Done; done <= 300 || done >= 1001 {
+		t.Errorf("cancelled at %d of 1001 records", done)
 	}
 	if rows := listAll(t, s); len(rows) != 0 {
 		t.Errorf("%d invoices kept by a cancelled import", len(rows))
@@ -315,16 +269,17 @@ func TestImportProgressAndCancel(t *testing.T) {
 		t.Errorf("got %v, want a cancellation", err)
 	}
 	// The same file imports whole afterwards, reporting every record.
-	p = &progressRecorder{t: t}
-	res, err := s.Import(t.Context(), bigImport(1000), p.report)
+	p = testkit.NewProgress(t)
+	res, err := s.Import(t.Context(), bigImport(1000), p.Func())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Invoices != 1000 || p.done != 1001 || p.total != 1001 {
-		t.Errorf("imported %d; last progress %d of %d", res.Invoices, p.done, p.total)
+	if res.Invoices != 1000 {
+		t.Errorf("imported %d invoices, want 1000", res.Invoices)
 	}
+	p.AssertFinished(t, 1001)
 	// listAll returns at most 1,000 rows; the match count is the whole list.
-	if p, err := s.ListInvoices(InvoiceQuery{Limit: 1}); err != nil || p.Matches != 1000 {
-		t.Errorf("%d invoices listed (%v), want 1000", p.Matches, err)
+	if page, err := s.ListInvoices(InvoiceQuery{Limit: 1}); err != nil || page.Matches != 1000 {
+		t.Errorf("%d invoices listed (%v), want 1000", page.Matches, err)
 	}
 }

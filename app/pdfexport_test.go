@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"safeinvoice/auth"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
@@ -135,8 +136,8 @@ func TestExportPDFsAllIssued(t *testing.T) {
 	b := newPDFBooks(t, 3)
 	s := b.login(t, adminName, adminPassword)
 	dir := t.TempDir()
-	var calls [][2]int64
-	paths, err := s.ExportPDFs(context.Background(), dir, nil, func(done, total int64) { calls = append(calls, [2]int64{done, total}) })
+	var progress testkit.Progress
+	paths, err := s.ExportPDFs(context.Background(), dir, nil, progress.Func())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,8 +158,8 @@ func TestExportPDFsAllIssued(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 5 {
 		t.Errorf("the folder holds %d files, want 5", len(entries))
 	}
-	if len(calls) != 5 || calls[4] != [2]int64{5, 5} {
-		t.Errorf("progress calls %v, want 1..5 of 5", calls)
+	if progress.Count() != 5 || progress.Last() != (testkit.Call{Done: 5, Total: 5}) {
+		t.Errorf("progress calls %v, want 1..5 of 5", progress.Calls())
 	}
 	audit := pdfAuditEntries(t, s, "export.pdf")
 	if len(audit) != 1 || audit[0].Detail != "5 documents" || audit[0].Object != dir || audit[0].User != adminName {

@@ -9,6 +9,7 @@ import (
 
 	"safeinvoice/auth"
 	"safeinvoice/backup"
+	"safeinvoice/internal/testkit"
 )
 
 func TestPreviewRestoreShowsWhatTheBackupHolds(t *testing.T) {
@@ -42,7 +43,7 @@ func TestPreviewRestoreShowsWhatTheBackupHolds(t *testing.T) {
 	}
 
 	// A full backup's file, into an empty data directory.
-	cfg := Config{DataDir: filepath.Join(t.TempDir(), "new"), WorkFactor: 10}
+	cfg := Config{DataDir: filepath.Join(t.TempDir(), "new"), WorkFactor: testkit.CheapWorkFactor}
 	p, err = PreviewRestore(cfg, full.Path, f.key(t))
 	if err != nil {
 		t.Fatal(err)

@@ -7,11 +7,11 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"safeinvoice/auth"
 	"safeinvoice/backup"
 	"safeinvoice/internal/fsutil"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
@@ -21,10 +21,12 @@ const (
 	adminPassword = "Tr0mbone-Galaxy-Pickle-42"
 )
 
+// testConfig is a fresh data directory with cheap KDF settings and a fixed
+// clock. It stays here, not in testkit, which cannot import app (see its
+// package documentation).
 func testConfig(t *testing.T) Config {
 	t.Helper()
-	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	return Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: 10, Now: func() time.Time { return now }}
+	return Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: testkit.CheapWorkFactor, Now: testkit.FixedTime}
 }
 
 func initVault(t *testing.T, cfg Config) *Session {

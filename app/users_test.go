@@ -5,31 +5,19 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"safeinvoice/auth"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/storage"
 )
 
-// clock is a test clock that tests move forward.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func clockConfig(t *testing.T) (Config, *clock) {
-	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+// clockConfig is testConfig with a clock that tests move forward.
+func clockConfig(t *testing.T) (Config, *testkit.Clock) {
+	c := testkit.NewClock()
 	cfg := testConfig(t)
-	cfg.Now = c.now
+	cfg.Now = c.Now
 	return cfg, c
 }
 
@@ -195,7 +183,7 @@ func TestLockoutBacksOffPersistsAndIsReported(t *testing.T) {
 		if _, err := Login(cfg, adminName, "wrong guess"); !errors.Is(err, storage.ErrWrongPassword) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
-		clk.add(time.Second)
+		clk.Advance(time.Second)
 	}
 	// The sixth attempt, even with the right password, waits: the journal
 	// on disk says so (a restart reads it again).
@@ -208,7 +196,7 @@ func TestLockoutBacksOffPersistsAndIsReported(t *testing.T) {
 	if err != nil || strings.Contains(string(data), "wrong guess") || strings.Contains(string(data), adminPassword) {
 		t.Fatalf("journal: %v %s", err, data)
 	}
-	clk.add(30 * time.Second)
+	clk.Advance(30 * time.Second)
 	if _, err := Login(cfg, adminName, "wrong again"); !errors.Is(err, storage.ErrWrongPassword) {
 		t.Fatal(err)
 	}
@@ -216,7 +204,7 @@ func TestLockoutBacksOffPersistsAndIsReported(t *testing.T) {
 	if _, err := Login(cfg, adminName, adminPassword); !errors.As(err, &le) || le.Wait <= 30*time.Second {
 		t.Fatalf("second back-off: %v", err)
 	}
-	clk.add(time.Minute)
+	clk.Advance(time.Minute)
 	s, err := Login(cfg, adminName, adminPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -260,7 +248,7 @@ func TestPolicyExpiryAndThreshold(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	clk.add(30*24*time.Hour - time.Second)
+	clk.Advance(30*24*time.Hour - time.Second)
 	s, err := Login(cfg, adminName, adminPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +259,7 @@ func TestPolicyExpiryAndThreshold(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	clk.add(time.Second)
+	clk.Advance(time.Second)
 	s, err = Login(cfg, adminName, adminPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -8,33 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"safeinvoice/internal/testkit"
 )
-
-// progressLog records what a Progress was told and checks that done never
-// goes back and never passes a known total.
-type progressLog struct {
-	t     *testing.T
-	mu    sync.Mutex
-	calls int
-	done  int64
-	total int64
-}
-
-func (p *progressLog) fn(done, total int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if done < p.done {
-		p.t.Errorf("progress went back from %d to %d", p.done, done)
-	}
-	if total != 0 && done > total {
-		p.t.Errorf("progress %d beyond its total %d", done, total)
-	}
-	p.calls++
-	p.done, p.total = done, total
-}
 
 // bigVault is a fake vault of n versions of 1 KiB each.
 func bigVault(n int) *fakeVault {
@@ -50,15 +28,16 @@ func TestWriteReportsProgress(t *testing.T) {
 	key := newKey(t)
 	fv := bigVault(200)
 	p := params(key, nil, t0)
-	log := &progressLog{t: t}
-	p.Progress, p.Estimate = log.fn, 100<<10 // an estimate that falls short
+	log := testkit.NewProgress(t)
+	p.Progress, p.Estimate = log.Func(), 100<<10 // an estimate that falls short
 	_, m, err := Write(t.Context(), dir, p, fv.stream)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if log.calls < 10 || log.done != m.StreamSize || log.total != m.StreamSize {
-		t.Errorf("progress: %d calls, last %d of %d; the stream is %d bytes", log.calls, log.done, log.total, m.StreamSize)
+	if log.Count() < 10 {
+		t.Errorf("progress: %d calls; the stream is %d bytes", log.Count(), m.StreamSize)
 	}
+	log.AssertFinished(t, m.StreamSize)
 }
 
 func TestWriteCancelledLeavesNothing(t *testing.T) {
@@ -118,14 +97,12 @@ func TestVerifyReportsProgress(t *testing.T) {
 	dir := t.TempDir()
 	key := newKey(t)
 	chain := writeChain(t, dir, key, &fakeVault{}, 2)
-	log := &progressLog{t: t}
-	rep, err := Verify(t.Context(), dir, key, VerifyOptions{Progress: log.fn})
+	log := testkit.NewProgress(t)
+	rep, err := Verify(t.Context(), dir, key, VerifyOptions{Progress: log.Func()})
 	if err != nil || rep.Problems() != 0 {
 		t.Fatalf("%v %+v", err, rep)
 	}
-	if want := streamSize(chain); log.done != want || log.total != want {
-		t.Errorf("without restores: last progress %d of %d, want %d of %d", log.done, log.total, want, want)
-	}
+	log.AssertFinished(t, streamSize(chain)) // without restores
 }
 
 func TestVerifyWithRestoreReportsProgress(t *testing.T) {
@@ -136,15 +113,13 @@ func TestVerifyWithRestoreReportsProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &progressLog{t: t}
-	rep, err := Verify(t.Context(), dir, key, VerifyOptions{Load: readAllLoader(m), Scratch: t.TempDir(), Progress: log.fn})
+	log := testkit.NewProgress(t)
+	rep, err := Verify(t.Context(), dir, key, VerifyOptions{Load: readAllLoader(m), Scratch: t.TempDir(), Progress: log.Func()})
 	if err != nil || rep.Problems() != 0 || !rep.Results[0].Restored {
 		t.Fatalf("%v %+v", err, rep)
 	}
 	// Checked once, restored once.
-	if want := 2 * m.StreamSize; log.done != want || log.total != want {
-		t.Errorf("last progress %d of %d, want %d of %d", log.done, log.total, want, want)
-	}
+	log.AssertFinished(t, 2*m.StreamSize)
 }
 
 func TestVerifyCancelled(t *testing.T) {
@@ -181,14 +156,12 @@ func TestRestoreChainProgressAndCancel(t *testing.T) {
 	key := newKey(t)
 	fv := bigVault(60)
 	chain := writeChain(t, dir, key, fv, 2)
-	log := &progressLog{t: t}
+	log := testkit.NewProgress(t)
 	load := readAllLoader(chain[len(chain)-1].Manifest)
-	if _, err := RestoreChain(t.Context(), filepath.Join(t.TempDir(), "r"), chain, key, load, log.fn); err != nil {
+	if _, err := RestoreChain(t.Context(), filepath.Join(t.TempDir(), "r"), chain, key, load, log.Func()); err != nil {
 		t.Fatal(err)
 	}
-	if want := streamSize(chain); log.done != want || log.total != want {
-		t.Errorf("last progress %d of %d, want %d of %d", log.done, log.total, want, want)
-	}
+	log.AssertFinished(t, streamSize(chain))
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"safeinvoice/internal/fsutil"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 )
 
@@ -33,16 +34,11 @@ func batch(n int, clientName string) []Document {
 // listDir returns the names in dir, failing on temporary files.
 func listDir(t *testing.T, dir string) []string {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if fsutil.IsTemp(e.Name()) {
-			t.Errorf("temporary file left behind: %s", e.Name())
+	names := testkit.DirNames(t, dir)
+	for _, n := range names {
+		if fsutil.IsTemp(n) {
+			t.Errorf("temporary file left behind: %s", n)
 		}
-		names = append(names, e.Name())
 	}
 	return names
 }

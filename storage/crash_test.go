@@ -1,86 +1,68 @@
 package storage
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 )
 
-// The child processes of these tests are this test binary, re-run with an
-// environment variable that turns TestChildProcess into the child's body.
+// The child processes of these tests are this test binary, re-run as one of
+// the bodies below on the vault in the folder envChildDir names.
 const (
-	envChildMode = "SAFEINVOICE_TEST_CHILD"
-	envChildDir  = "SAFEINVOICE_TEST_DIR"
-	envChildTag  = "SAFEINVOICE_TEST_TAG"
+	envChildDir = "SAFEINVOICE_TEST_DIR"
+	envChildTag = "SAFEINVOICE_TEST_TAG"
 )
 
-func TestChildProcess(t *testing.T) {
-	mode := os.Getenv(envChildMode)
-	if mode == "" {
-		t.Skip("only runs as a child of another test")
-	}
-	dir := os.Getenv(envChildDir)
-	v, err := Unlock(dir, testUser, testPassword, testOptions())
+func TestMain(m *testing.M) {
+	testkit.ChildMain(m, map[string]func(){"saver": saverChild, "holder": holderChild})
+}
+
+// childVault unlocks the vault of a child's environment, or exits.
+func childVault() *Vault {
+	v, err := Unlock(os.Getenv(envChildDir), testUser, testPassword, testOptions())
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(3)
 	}
-	switch mode {
-	case "saver":
-		// Save clients forever; print each id once Update has returned,
-		// i.e. once the save is acknowledged to the user.
-		tag := os.Getenv(envChildTag)
-		for i := 0; ; i++ {
-			id := fmt.Sprintf("%s-%d", tag, i)
-			err := v.Update(testUser, func(tx *Tx) error {
-				c := invoice.Client{ID: id, Name: "Client " + id, Email: "x@example.com"}
-				if err := tx.PutClient(c); err != nil {
-					return err
-				}
-				return tx.Audit("client.create", id, "")
-			})
-			if err != nil {
-				fmt.Println("error", err)
-				os.Exit(4)
+	return v
+}
+
+// saverChild saves clients forever and acknowledges each id once Update
+// has returned, i.e. once the save is acknowledged to the user.
+func saverChild() {
+	v := childVault()
+	tag := os.Getenv(envChildTag)
+	for i := 0; ; i++ {
+		id := fmt.Sprintf("%s-%d", tag, i)
+		err := v.Update(testUser, func(tx *Tx) error {
+			c := invoice.Client{ID: id, Name: "Client " + id, Email: "x@example.com"}
+			if err := tx.PutClient(c); err != nil {
+				return err
 			}
-			fmt.Println("ack", id)
+			return tx.Audit("client.create", id, "")
+		})
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(4)
 		}
-	case "holder":
-		fmt.Println("ready")
-		_, _ = io.Copy(io.Discard, os.Stdin) // hold the vault until stdin closes
-		_ = v.Close()
-		os.Exit(0)
+		fmt.Println(testkit.AckPrefix + id)
 	}
 }
 
-func startChild(t *testing.T, mode, dir, tag string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestChildProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envChildMode+"="+mode, envChildDir+"="+dir, envChildTag+"="+tag)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	return cmd, bufio.NewScanner(out), in
+// holderChild holds the vault open until its standard input closes.
+func holderChild() {
+	v := childVault()
+	fmt.Println("ready")
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	_ = v.Close()
 }
 
 // A process saving records is killed with SIGKILL at a random moment, 20
@@ -97,43 +79,17 @@ func TestKillDuringSavesLosesNothingAcknowledged(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	var acked []string
 	for round := range 20 {
-		cmd, out, _ := startChild(t, "saver", dir, fmt.Sprintf("r%d", round))
-		lines := make(chan string)
-		go func() {
-			for out.Scan() {
-				lines <- out.Text()
-			}
-			close(lines)
-		}()
-		// Wait for the first acknowledgement so the kill lands mid-stream.
-		first, ok := <-lines
-		if !ok || !strings.HasPrefix(first, "ack ") {
-			t.Fatalf("round %d: child said %q", round, first)
+		c := testkit.StartChild(t, "saver", envChildDir+"="+dir, envChildTag+"="+fmt.Sprintf("r%d", round))
+		// The kill lands mid-stream, after the first acknowledgement.
+		rep := c.KillAfterAck(t, time.Duration(rng.IntN(300))*time.Millisecond)
+		if len(rep.Other) > 0 {
+			t.Fatalf("round %d: child said %q", round, rep.Other[0])
 		}
-		acked = append(acked, strings.TrimPrefix(first, "ack "))
-		deadline := time.After(time.Duration(rng.IntN(300)) * time.Millisecond)
-	collect:
-		for {
-			select {
-			case l := <-lines:
-				if !strings.HasPrefix(l, "ack ") {
-					t.Fatalf("round %d: child said %q", round, l)
-				}
-				acked = append(acked, strings.TrimPrefix(l, "ack "))
-			case <-deadline:
-				break collect
-			}
-		}
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
+		if rep.Ended {
+			t.Fatalf("round %d: child ended before it was killed", round)
 		}
 		// An ack the child printed before dying still counts.
-		for l := range lines {
-			if strings.HasPrefix(l, "ack ") {
-				acked = append(acked, strings.TrimPrefix(l, "ack "))
-			}
-		}
-		_ = cmd.Wait()
+		acked = append(acked, rep.Acks...)
 	}
 	v, err := Unlock(dir, testUser, testPassword, testOptions())
 	if err != nil {
@@ -166,16 +122,16 @@ func TestSecondProcessGetsAlreadyOpen(t *testing.T) {
 	if err := v.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cmd, out, in := startChild(t, "holder", dir, "")
-	if !out.Scan() || out.Text() != "ready" {
-		t.Fatalf("holder said %q", out.Text())
+	c := testkit.StartChild(t, "holder", envChildDir+"="+dir)
+	if l, _ := c.Line(); l != "ready" {
+		t.Fatalf("holder said %q", l)
 	}
 	_, err := Unlock(dir, testUser, testPassword, testOptions())
 	if !errors.Is(err, ErrAlreadyOpen) {
 		t.Errorf("while another process holds it: %v, want ErrAlreadyOpen", err)
 	}
-	_ = in.Close()
-	if err := cmd.Wait(); err != nil {
+	_ = c.Stdin.Close()
+	if err := c.Wait(); err != nil {
 		t.Fatal(err)
 	}
 	v, err = Unlock(dir, testUser, testPassword, testOptions())

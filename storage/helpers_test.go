@@ -2,7 +2,8 @@ package storage
 
 import (
 	"testing"
-	"time"
+
+	"safeinvoice/internal/testkit"
 )
 
 const (
@@ -11,9 +12,10 @@ const (
 )
 
 // testOptions are cheap KDF settings and a fixed clock, for tests only.
+// They stay here, not in testkit, which cannot import storage (see its
+// package documentation).
 func testOptions() Options {
-	t0 := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	return Options{WorkFactor: 10, Now: func() time.Time { return t0 }, GCInterval: -1}
+	return Options{WorkFactor: testkit.CheapWorkFactor, Now: testkit.FixedTime, GCInterval: -1}
 }
 
 // newVault creates a vault in a fresh temporary directory.

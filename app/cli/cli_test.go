@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"safeinvoice/app"
 	"safeinvoice/backup"
+	"safeinvoice/internal/testkit"
 )
 
 const testPassword = "Tr0mbone-Galaxy-Pickle-42"
@@ -24,9 +24,8 @@ type result struct {
 func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	env := Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Config: app.Config{WorkFactor: 10, Now: func() time.Time { return now }}}
+		Config: app.Config{WorkFactor: testkit.CheapWorkFactor, Now: testkit.FixedTime}}
 	inv, err := Parse(args)
 	var code int
 	if err != nil {
@@ -131,7 +130,7 @@ func TestTerminalPasswordIsConfirmedAtInit(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	answers := []string{testPassword, testPassword + "typo"}
 	var out, errb bytes.Buffer
-	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Config: app.Config{WorkFactor: 10},
+	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Config: app.Config{WorkFactor: testkit.CheapWorkFactor},
 		ReadPassword: func(string) (string, error) {
 			a := answers[0]
 			answers = answers[1:]

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"safeinvoice/app"
 	"safeinvoice/auth"
 	"safeinvoice/backup"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 )
 
@@ -37,28 +37,12 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// clock is a settable fixed clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func testConfig(t *testing.T) (app.Config, *clock) {
+// testConfig is a fresh data directory with cheap KDF settings and a
+// settable clock.
+func testConfig(t *testing.T) (app.Config, *testkit.Clock) {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-	return app.Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: 10, Now: c.Now}, c
+	c := testkit.NewClock()
+	return app.Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: testkit.CheapWorkFactor, Now: c.Now}, c
 }
 
 func newTestUI(t *testing.T, cfg app.Config) *UI {

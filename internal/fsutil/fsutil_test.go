@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"safeinvoice/internal/testkit"
 )
 
 func TestWriteFileCreatesAndReplaces(t *testing.T) {
@@ -78,13 +80,9 @@ func TestWriteFileMissingFolder(t *testing.T) {
 
 func assertNoTemp(t *testing.T, dir string) {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if IsTemp(e.Name()) {
-			t.Errorf("temporary file left behind: %s", e.Name())
+	for _, n := range testkit.DirNames(t, dir) {
+		if IsTemp(n) {
+			t.Errorf("temporary file left behind: %s", n)
 		}
 	}
 }
