@@ -153,7 +153,11 @@ func runPolicy(c *ctx, args []string) error {
 		return usagef("policy: expected show or set KEY VALUE")
 	}
 	fs := c.flags("policy " + args[0])
-	if err := c.parse(fs, args[1:], 2); err != nil {
+	maxArgs := 0
+	if args[0] == "set" {
+		maxArgs = 2
+	}
+	if err := c.parse(fs, args[1:], maxArgs); err != nil {
 		return err
 	}
 	if args[0] == "set" {
