@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -163,6 +164,17 @@ func runBackupSettings(c *ctx, args []string) error {
 	monthly := fs.Int("keep-monthly", -1, "retention: keep one backup for each of the last `n` months")
 	if err := c.parse(fs, args, 0); err != nil {
 		return err
+	}
+	// -1 is the flags' "unchanged"; given on the command line, a negative
+	// count is a mistake.
+	var bad error
+	fs.Visit(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, "keep-") && strings.HasPrefix(f.Value.String(), "-") && bad == nil {
+			bad = usagef("backup-settings: --%s takes a count of 0 or more, not %s", f.Name, f.Value)
+		}
+	})
+	if bad != nil {
+		return bad
 	}
 	s, err := c.session()
 	if err != nil {

@@ -300,6 +300,9 @@ func (c *ctx) session() (*app.Session, error) {
 }
 
 func runHelp(c *ctx, args []string) error {
+	if err := c.parse(c.flags("help"), args, 0); err != nil {
+		return err
+	}
 	cmds := commands()
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
@@ -318,6 +321,9 @@ func runHelp(c *ctx, args []string) error {
 }
 
 func runVersion(c *ctx, args []string) error {
+	if err := c.parse(c.flags("version"), args, 0); err != nil {
+		return err
+	}
 	fmt.Fprintf(c.env.Stdout, "safeinvoice %s\n", Version)
 	return nil
 }

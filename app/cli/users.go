@@ -153,7 +153,11 @@ func runPolicy(c *ctx, args []string) error {
 		return usagef("policy: expected show or set KEY VALUE")
 	}
 	fs := c.flags("policy " + args[0])
-	if err := c.parse(fs, args[1:], 2); err != nil {
+	maxArgs := 0
+	if args[0] == "set" {
+		maxArgs = 2
+	}
+	if err := c.parse(fs, args[1:], maxArgs); err != nil {
 		return err
 	}
 	if args[0] == "set" {
@@ -192,17 +196,31 @@ func runAlerts(c *ctx, args []string) error {
 	if err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
+	var seq uint64
+	if *ack != "" && *ack != "all" {
+		n, err := strconv.ParseUint(*ack, 10, 64)
+		if err != nil || n == 0 {
+			return usagef("alerts: --ack takes an alert's number or all, not %q", *ack)
+		}
+		seq = n
+	}
 	return c.withSession(func(s *app.Session) error {
+		if seq != 0 {
+			// An alert already acknowledged stays as it was.
+			err := s.AckAlert(seq)
+			if errors.Is(err, app.ErrNotFound) {
+				return fmt.Errorf("alerts: there is no alert %d", seq)
+			}
+			return err
+		}
 		alerts, err := s.Alerts(!*all)
 		if err != nil {
 			return err
 		}
-		if *ack != "" {
+		if *ack == "all" {
 			for _, a := range alerts {
-				if *ack == "all" || *ack == strconv.FormatUint(a.Seq, 10) {
-					if err := s.AckAlert(a.Seq); err != nil {
-						return err
-					}
+				if err := s.AckAlert(a.Seq); err != nil {
+					return err
 				}
 			}
 			return nil
