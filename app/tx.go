@@ -14,6 +14,12 @@ import (
 // and forgotten if it does not. The session's updates take turns (the
 // vault serialises writers anyway), which keeps each one's alerts apart.
 func (s *Session) update(fn func(tx *storage.Tx) error) error {
+	return s.reportDamage(s.updateLocked(fn))
+}
+
+// updateLocked is update without the damage report, which writes an
+// alert of its own and so must run after the turn is given up.
+func (s *Session) updateLocked(fn func(tx *storage.Tx) error) error {
 	s.updateMu.Lock()
 	defer s.updateMu.Unlock()
 	s.alertMu.Lock()
@@ -34,7 +40,7 @@ func (s *Session) update(fn func(tx *storage.Tx) error) error {
 			notify(a)
 		}
 	}
-	return s.reportDamage(err)
+	return err
 }
 
 // raiseAlert stores an alert inside tx, so that it is written together with

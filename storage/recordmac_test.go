@@ -502,3 +502,28 @@ func TestWritesRacingCloseLeaveAnHonestSeal(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A walk inside the transaction that adds or deletes records counts them.
+func TestWalkCountsTheTransactionsOwnWrites(t *testing.T) {
+	v, _ := newVault(t)
+	fillBooks(t, v, 3)
+	mustUpdate(t, v, func(tx *Tx) error {
+		if err := tx.PutClient(invoice.Client{ID: "new", Name: "New", Email: "n@example.com"}); err != nil {
+			return err
+		}
+		if err := tx.DeleteClient("c0000"); err != nil {
+			return err
+		}
+		if err := tx.PutClient(invoice.Client{ID: "new2", Name: "New 2", Email: "n2@example.com"}); err != nil {
+			return err
+		}
+		n := 0
+		if err := tx.EachClient(func(invoice.Client) error { n++; return nil }); err != nil {
+			return err
+		}
+		if n != 4 {
+			return fmt.Errorf("walked %d clients, want 4", n)
+		}
+		return tx.Audit("test.clients", "", "")
+	})
+}

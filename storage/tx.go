@@ -234,6 +234,7 @@ func (tx *Tx) eachCounted(prefix string, fn func(key, val []byte) error) error {
 	if err != nil {
 		return err
 	}
+	want += tx.countDelta[kind] // this transaction's own, not yet counted
 	if n != want {
 		return recordDamaged(prefix+"…", fmt.Sprintf("%d %s records found where %d were written", n, kind, want))
 	}
