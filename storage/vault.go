@@ -480,8 +480,14 @@ func (v *Vault) Close() error {
 	v.writeMu.Lock()
 	defer v.writeMu.Unlock()
 	var sealErr error
-	if v.checkOpen() == nil && v.auditKey != nil {
-		sealErr = v.closeSeal()
+	if v.checkOpen() == nil {
+		// The garbage collector stops first, so that nothing runs
+		// between the seal and the close.
+		close(v.stopGC)
+		<-v.gcDone
+		if v.auditKey != nil {
+			sealErr = v.closeSeal()
+		}
 	}
 	v.dbMu.Lock() // wait for the reads in flight
 	defer v.dbMu.Unlock()
@@ -493,8 +499,6 @@ func (v *Vault) Close() error {
 	v.closed = true
 	var err error
 	if !v.broken {
-		close(v.stopGC)
-		<-v.gcDone
 		err = v.db.Close()
 	}
 	if lerr := v.lock.unlock(); err == nil && lerr != nil {
