@@ -66,6 +66,13 @@ func TestRolesAgainstUseCases(t *testing.T) {
 		}},
 		{"export csv", func(s *Session, fx *fixture) error { _, err := s.ExportCSV(&bytes.Buffer{}); return err }},
 		{"verify audit", func(s *Session, fx *fixture) error { _, err := s.VerifyAudit(); return err }},
+		{"check books", func(s *Session, fx *fixture) error {
+			r, err := s.CheckBooks(context.Background(), nil)
+			if err == nil && !r.OK() {
+				return fmt.Errorf("problems in intact books: %v", r.Problems)
+			}
+			return err
+		}},
 		{"read audit log", func(s *Session, fx *fixture) error { _, err := s.AuditLog(AuditFilter{}); return err }},
 		{"export pdf", func(s *Session, fx *fixture) error {
 			_, err := s.ExportPDFs(context.Background(), t.TempDir(), nil, nil)
@@ -99,14 +106,14 @@ func TestRolesAgainstUseCases(t *testing.T) {
 	allowed := map[auth.Role][]string{
 		auth.RoleAdministrator: {"list invoices", "dashboard", "view invoice", "view clients", "save client", "create draft", "edit draft",
 			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv", "verify audit",
-			"read audit log", "export pdf", "recovery kit", "view users", "add user", "view policy", "set policy", "view alerts",
+			"check books", "read audit log", "export pdf", "recovery kit", "view users", "add user", "view policy", "set policy", "view alerts",
 			"edit settings", "run backup", "list backups", "verify backups"},
 		auth.RoleBookkeeper: {"list invoices", "dashboard", "view invoice", "view clients", "save client", "create draft", "edit draft",
 			"delete draft", "issue", "record payment", "void", "credit note", "duplicate", "import", "export csv",
 			"export pdf", "view policy", "run backup", "list backups", "verify backups"},
 		auth.RoleClerk: {"list invoices", "dashboard", "view invoice", "view clients", "save client", "create draft", "edit draft", "delete draft",
 			"duplicate", "view policy"},
-		auth.RoleAuditor: {"list invoices", "dashboard", "view invoice", "view clients", "verify audit", "read audit log", "view users", "view policy",
+		auth.RoleAuditor: {"list invoices", "dashboard", "view invoice", "view clients", "verify audit", "check books", "read audit log", "view users", "view policy",
 			"list backups", "verify backups"},
 	}
 	passwords[auth.RoleAdministrator] = adminPassword

@@ -139,6 +139,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"init":            {"init --user NAME [--business NAME] [--recovery-key-out PATH]   set up a new vault", runInit},
 		"audit":           {"audit verify                      verify the audit chain", runAudit},
+		"check":           {"check                             read and check every record; non-zero exit on any problem", runCheck},
 		"import":          {"import PATH                       import invoices and clients (JSON or CSV), all or nothing", runImport},
 		"list":            {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
 		"export-csv":      {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,6 +85,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"fails":    cmdFails,
 			"lastline": cmdLastLine,
+			"flipbit":  cmdFlipBit,
 		},
 	})
 }
@@ -133,4 +135,26 @@ func cmdLastLine(ts *testscript.TestScript, neg bool, args []string) {
 		return
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(line+"\n"), 0o600))
+}
+
+// cmdFlipBit flips one bit in the middle of each file matching a pattern,
+// as damage on a disk would: flipbit 'books/db/*.sst'.
+func cmdFlipBit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: flipbit GLOB")
+	}
+	files, err := filepath.Glob(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if len(files) == 0 {
+		ts.Fatalf("flipbit: no file matches %s", args[0])
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		ts.Check(err)
+		if len(data) == 0 {
+			continue
+		}
+		data[len(data)/2] ^= 0x10
+		ts.Check(os.WriteFile(f, data, 0o600))
+	}
 }

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -93,8 +95,57 @@ func buildAudit(sh *shell) fyne.CanvasObject {
 			})
 		}))
 	}
+	if u.can(auth.PermVerifyAudit) {
+		actions = append(actions, u.button("Check the books", theme.ViewRefreshIcon(), func() { checkBooks(sh, verdict, reload) }))
+	}
 	header := container.New(auditColumns, boldLabel("Time"), boldLabel("User"), boldLabel("Action"), boldLabel("Details"))
 	return page("Audit log", actions, container.NewBorder(container.NewVBox(filters, verdict, header), count, nil, nil, list))
+}
+
+// checkBooks reads and checks every record of the books with progress and
+// Cancel, and says what it found in verdict: every record intact, or how
+// many problems, the first, and the backup to restore from.
+func checkBooks(sh *shell, verdict *widget.Label, reload func()) {
+	u, s := sh.u, sh.s
+	var res app.CheckResult
+	u.runTask(taskSpec{
+		title:      "Checking the books…",
+		intro:      "Every record is read and checked: its integrity tag, its links to other records, the counts and the audit trail.",
+		unit:       func(n int64) string { return fmt.Sprint(n) },
+		doing:      func(n string) string { return n + " records checked." },
+		cancelling: "Cancelling…",
+	}, func(ctx context.Context, progress app.Progress) error {
+		var err error
+		res, err = s.CheckBooks(ctx, progress)
+		return err
+	}, func(err error) {
+		reload()
+		switch {
+		case errors.Is(err, context.Canceled):
+			verdict.Importance = widget.MediumImportance
+			verdict.SetText("The check was cancelled.")
+		case err != nil:
+			verdict.Importance = widget.DangerImportance
+			verdict.SetText("The books could not be checked: " + plainError(err))
+		case res.OK():
+			n := 0
+			for _, c := range res.Records {
+				n += c
+			}
+			verdict.Importance = widget.SuccessImportance
+			verdict.SetText(fmt.Sprintf("The books are intact: %s and %s checked at %s.",
+				plural(n, "record"), plural(int(res.AuditEntries), "audit entry"), u.now().Local().Format("15:04")))
+		default:
+			text := fmt.Sprintf("The books are damaged: %s, the first: %s.", plural(len(res.Problems), "problem"), res.Problems[0])
+			if res.RestoreFrom != "" {
+				text += fmt.Sprintf(" Restore them from the backup of %s.", res.RestoreFromAt)
+			} else {
+				text += " No verified backup was found to restore them from."
+			}
+			verdict.Importance = widget.DangerImportance
+			verdict.SetText(text)
+		}
+	})
 }
 
 // exportAudit writes the filtered audit log as CSV through the app layer,

@@ -587,6 +587,10 @@ func TestUsersAuditAndIdleLock(t *testing.T) {
 	if !hasLabel(u, "Intact: all") {
 		t.Errorf("verify: %s", labels(u))
 	}
+	tap(t, u, "Check the books")
+	if !hasLabel(u, "The books are intact: ") || !hasLabel(u, "vault.check") {
+		t.Errorf("check the books: %s %q", labels(u), dialogText(u))
+	}
 
 	// bob signs in: forced password change, and sees no administrator
 	// screens.
