@@ -97,7 +97,8 @@ func (s *Session) AckAlert(seq uint64) error {
 	if err := s.require(auth.PermViewAlerts); err != nil {
 		return err
 	}
-	return s.update(func(tx *storage.Tx) error {
+	var kind string
+	err := s.update(func(tx *storage.Tx) error {
 		a, err := tx.Alert(seq)
 		if err != nil {
 			return err
@@ -105,10 +106,18 @@ func (s *Session) AckAlert(seq uint64) error {
 		if a.AckBy != "" {
 			return nil
 		}
+		kind = a.Kind
 		a.AckBy, a.AckTime = s.user.Name, tx.Now().UTC()
 		if err := tx.PutAlert(a); err != nil {
 			return err
 		}
 		return tx.Audit("alert.ack", "", a.Kind)
 	})
+	if err != nil || kind != AlertRolledBack {
+		return err
+	}
+	// The administrator carries on from these books: they are the
+	// anchor from now on.
+	s.rolledBack = false
+	return s.writeAnchor()
 }

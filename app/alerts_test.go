@@ -94,7 +94,7 @@ func TestRestoreLeavesAnAlertInTheRestoredVault(t *testing.T) {
 	if _, err := f.s.BackupNow(context.Background(), f.dir, nil); err != nil {
 		t.Fatal(err)
 	}
-	target := Config{DataDir: filepath.Join(t.TempDir(), "restored"), WorkFactor: testkit.CheapWorkFactor, Now: f.cfg.Now}
+	target := Config{DataDir: filepath.Join(t.TempDir(), "restored"), WorkFactor: testkit.CheapWorkFactor, Now: f.cfg.Now, AnchorDir: f.cfg.AnchorDir}
 	if _, err := Restore(context.Background(), target, RestoreParams{From: f.dir, RecoveryKey: f.key(t)}); err != nil {
 		t.Fatal(err)
 	}

@@ -215,6 +215,9 @@ func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) 
 	if err != nil {
 		return info, fmt.Errorf("backup %s was written but not recorded: %w", info.Path, err)
 	}
+	if err := s.writeAnchor(); err != nil && s.cfg.Logf != nil {
+		s.cfg.Logf("app: %v", err)
+	}
 	return info, nil
 }
 
@@ -281,7 +284,7 @@ func (s *Session) stream(w io.Writer, since uint64) (backup.Snapshot, error) {
 // chainParent returns the manifest the next backup in dir can follow, or
 // nil when it must be a full one.
 func (s *Session) chainParent(dir string, st storage.BackupState, key backup.RecoveryKey) *backup.Manifest {
-	if st.Last == "" || st.Dir != dir || st.ChainLength >= MaxIncrementals {
+	if s.rolledBack || st.Last == "" || st.Dir != dir || st.ChainLength >= MaxIncrementals {
 		return nil
 	}
 	e, err := backup.EntryFor(filepath.Join(dir, st.Last))
@@ -290,6 +293,13 @@ func (s *Session) chainParent(dir string, st storage.BackupState, key backup.Rec
 	}
 	m, err := backup.ReadManifest(e, key)
 	if err != nil || m.VaultID != s.vault.ID() || m.Until != st.LastUntil || m.StreamSHA256 != st.LastSHA256 {
+		return nil
+	}
+	// A vault put back from an old copy is not on the chain it last
+	// backed up: appending to that chain would restore to neither.
+	pos, err := s.vault.CompareAnchor(storage.Anchor{VaultID: m.VaultID, Seq: m.Audit.Seq, Hash: m.Audit.Hash}, false)
+	if err != nil || pos.Behind() {
+		clear(m.Kit.Key)
 		return nil
 	}
 	clear(m.Kit.Key)

@@ -40,7 +40,7 @@ func newBackupFixture(t testing.TB) *backupFixture {
 	cfg := Config{DataDir: filepath.Join(root, "data"), WorkFactor: testkit.CheapWorkFactor, Now: func() time.Time {
 		tick++ // distinct times, so that backup names differ
 		return now.Add(time.Duration(tick) * time.Second)
-	}}
+	}, AnchorDir: filepath.Join(t.TempDir(), "anchors")} // not beside the data, which tests list
 	f := &backupFixture{cfg: cfg, keyFile: filepath.Join(root, "recovery.txt"), dir: filepath.Join(root, "backups")}
 	if err := os.Mkdir(f.dir, 0o700); err != nil {
 		t.Fatal(err)

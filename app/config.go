@@ -23,6 +23,9 @@ type Config struct {
 	Now func() time.Time
 	// Logf receives background storage errors; nil drops them.
 	Logf func(format string, args ...any)
+	// AnchorDir is where the vaults' anchors live (see anchors.go); empty
+	// means SafeInvoice/anchors in the user's configuration folder.
+	AnchorDir string
 }
 
 func (c Config) now() time.Time {

@@ -162,7 +162,7 @@ func Restore(ctx context.Context, cfg Config, p RestoreParams) (RestoreResult, e
 	}
 	defer clear(m.Kit.Key)
 	last := chain[len(chain)-1]
-	if err := continueRestoredChain(cfg, staging, m, last, len(chain)); err != nil {
+	if err := continueRestoredChain(cfg, staging, target, m, last, len(chain)); err != nil {
 		return RestoreResult{}, err
 	}
 	res := RestoreResult{DataDir: target, Backup: last.Path, Created: m.Created, Files: len(chain), Records: m.Records()}
@@ -206,7 +206,9 @@ func Restore(ctx context.Context, cfg Config, p RestoreParams) (RestoreResult, e
 // "vault.restore" audit entry and clears the backup state (the next backup
 // is a full one). The chain it extends was verified by the loader; the
 // round-trip test logs in and verifies it again.
-func continueRestoredChain(cfg Config, dir string, m backup.Manifest, last backup.Backup, files int) error {
+// The restored books become the anchor of target, the data directory they
+// are going to: a restore puts back an older state on purpose.
+func continueRestoredChain(cfg Config, dir, target string, m backup.Manifest, last backup.Backup, files int) error {
 	v, err := storage.Open(dir, m.Kit.Key, cfg.storageOptions())
 	if err != nil {
 		return fmt.Errorf("open the restored vault: %w", err)
@@ -222,6 +224,13 @@ func continueRestoredChain(cfg Config, dir string, m backup.Manifest, last backu
 		return tx.Audit("vault.restore", last.Name, fmt.Sprintf("restored from a backup of %s (%d files, audit entry %d)",
 			m.Created.UTC().Format(time.RFC3339), files, m.Audit.Seq))
 	})
+	if err == nil {
+		// A safeguard on top of the books: a configuration folder that
+		// cannot be written does not fail the restore.
+		if aerr := writeAnchorOf(cfg, v, target); aerr != nil && cfg.Logf != nil {
+			cfg.Logf("app: %v", aerr)
+		}
+	}
 	if cerr := v.Close(); err == nil && cerr != nil {
 		err = cerr
 	}

@@ -68,6 +68,9 @@ type Session struct {
 	onAlert  func(storage.Alert)
 	// damageSeen are the damaged records already reported (reportDamage).
 	damageSeen map[string]bool
+	// rolledBack is set at login when the vault is older than its anchors
+	// (see anchors.go), until an administrator acknowledges the alert.
+	rolledBack bool
 
 	// idx is the invoice list's index, loaded at the first list; idxMu
 	// orders its loading with the updates that writes make to it.
@@ -286,6 +289,8 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	u.LastLogin = now.UTC()
 	s.user = u
 	seal, _ := v.Seal()
+	rollback := s.rollbackProblem()
+	s.rolledBack = rollback != ""
 	err = s.update(func(tx *storage.Tx) error {
 		if err := tx.PutUser(u); err != nil {
 			return err
@@ -308,6 +313,11 @@ func Login(cfg Config, user, password string) (*Session, error) {
 			}
 		case storage.SealUnclean:
 			if err := tx.Audit("vault.unclean_close", "", "the previous session did not close cleanly"); err != nil {
+				return err
+			}
+		}
+		if rollback != "" {
+			if err := s.raiseAlert(tx, AlertRolledBack, rollback); err != nil {
 				return err
 			}
 		}
@@ -340,6 +350,11 @@ func (s *Session) Close() error {
 	if s.auditCancel != nil {
 		s.auditCancel()
 		<-s.auditDone
+	}
+	// The anchor is a safeguard on top of the books: failing to write it
+	// (a read-only configuration folder) does not fail the close.
+	if err := s.writeAnchor(); err != nil && s.cfg.Logf != nil {
+		s.cfg.Logf("app: %v", err)
 	}
 	return s.vault.Close()
 }

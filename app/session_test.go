@@ -26,7 +26,8 @@ const (
 // package documentation).
 func testConfig(t *testing.T) Config {
 	t.Helper()
-	return Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: testkit.CheapWorkFactor, Now: testkit.FixedTime}
+	return Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: testkit.CheapWorkFactor, Now: testkit.FixedTime,
+		AnchorDir: filepath.Join(t.TempDir(), "anchors")}
 }
 
 func initVault(t *testing.T, cfg Config) *Session {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 )
 
@@ -186,7 +186,7 @@ func TestBitFlipsNeverChangeTheBooksSilently(t *testing.T) {
 	outcome := map[string]int{}
 	for trial := range trials {
 		copyDir := filepath.Join(t.TempDir(), "vault")
-		copyTree(t, dir, copyDir)
+		testkit.CopyTree(t, dir, copyDir)
 		file := files[r.IntN(len(files))]
 		target := filepath.Join(copyDir, dbDir, filepath.Base(file))
 		data, err := os.ReadFile(target)
@@ -251,43 +251,6 @@ func flipOutcome(t *testing.T, where, dir string, key []byte, want map[string]st
 		return "damage reported on read"
 	}
 	return "no effect"
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.Walk(from, func(path string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(from, path)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(to, rel)
-		if info.IsDir() {
-			return os.MkdirAll(dst, 0o700)
-		}
-		if info.Name() == "lock" || info.Name() == "LOCK" {
-			return nil
-		}
-		in, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // legacyVault makes a vault as it was before records were authenticated,

@@ -25,7 +25,7 @@ func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
 	env := Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Config: app.Config{WorkFactor: testkit.CheapWorkFactor, Now: testkit.FixedTime}}
+		Config: app.Config{WorkFactor: testkit.CheapWorkFactor, Now: testkit.FixedTime, AnchorDir: t.TempDir()}}
 	inv, err := Parse(args)
 	var code int
 	if err != nil {

@@ -44,7 +44,8 @@ func scriptMain() {
 		}
 		now = t
 	}
-	env.Config = app.Config{WorkFactor: 10, Now: func() time.Time { return now }}
+	// Anchors stay in the script's own folder, not the user's.
+	env.Config = app.Config{WorkFactor: 10, Now: func() time.Time { return now }, AnchorDir: filepath.Join(os.Getenv("WORK"), ".anchors")}
 	inv, err := Parse(os.Args[1:])
 	if err != nil {
 		os.Exit(Fail(env, err))

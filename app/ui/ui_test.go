@@ -42,7 +42,8 @@ func TestMain(m *testing.M) {
 func testConfig(t *testing.T) (app.Config, *testkit.Clock) {
 	t.Helper()
 	c := testkit.NewClock()
-	return app.Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: testkit.CheapWorkFactor, Now: c.Now}, c
+	return app.Config{DataDir: filepath.Join(t.TempDir(), "data"), WorkFactor: testkit.CheapWorkFactor, Now: c.Now,
+		AnchorDir: filepath.Join(t.TempDir(), "anchors")}, c
 }
 
 func newTestUI(t *testing.T, cfg app.Config) *UI {

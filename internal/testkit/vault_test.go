@@ -62,3 +62,29 @@ func TestDirNamesFailsOnAMissingFolder(t *testing.T) {
 		t.Error("the test did not fail at once")
 	}
 }
+
+func TestCopyTreeCopiesEverythingButLocks(t *testing.T) {
+	from := t.TempDir()
+	for name, data := range map[string]string{"a.txt": "one", "sub/b.txt": "two", "sub/deeper/c.txt": "three", "lock": "", "sub/LOCK": ""} {
+		p := filepath.Join(from, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	to := filepath.Join(t.TempDir(), "copy")
+	CopyTree(t, from, to)
+	for name, want := range map[string]string{"a.txt": "one", "sub/b.txt": "two", "sub/deeper/c.txt": "three"} {
+		got, err := os.ReadFile(filepath.Join(to, name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s: %q, %v; want %q", name, got, err, want)
+		}
+	}
+	for _, name := range []string{"lock", "sub/LOCK"} {
+		if _, err := os.Stat(filepath.Join(to, name)); !os.IsNotExist(err) {
+			t.Errorf("%s was copied", name)
+		}
+	}
+}
