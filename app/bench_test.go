@@ -37,7 +37,7 @@ func benchN() int {
 }
 
 func benchConfig(dir string) Config {
-	return Config{DataDir: dir, WorkFactor: testkit.CheapWorkFactor}
+	return Config{DataDir: dir, WorkFactor: testkit.CheapWorkFactor, AnchorDir: dir + ".anchors"}
 }
 
 // benchVault returns the data directory of the shared large vault, making
@@ -99,6 +99,24 @@ func BenchmarkUnlockToFirstPage(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+	}
+}
+
+// BenchmarkCheckBooks reads and checks every record of the large vault
+// (safeinvoice check). Target ≤ 10 s at 100,000 invoices.
+func BenchmarkCheckBooks(b *testing.B) {
+	dir := benchVault(b)
+	s, err := Login(benchConfig(dir), adminName, benchPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := s.CheckBooks(b.Context(), nil)
+		if err != nil || !res.OK() {
+			b.Fatalf("check: %v %v", err, res.Problems)
+		}
 	}
 }
 

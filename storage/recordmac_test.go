@@ -360,6 +360,9 @@ func TestLegacyVaultIsAuthenticatedAtFirstUnlock(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = v.Close() })
 	everyValueCarriesItsMAC(t, v)
+	if st, _ := v.Seal(); st == SealChanged {
+		t.Errorf("the migration was taken for a change made while the vault was closed")
+	}
 	after := allPayloads(t, v)
 	for k, val := range before {
 		if after[k] != val && k != keyMeta && !strings.HasPrefix(k, prefixCount) && k != keyAuditHead {
@@ -400,8 +403,27 @@ func TestLegacyVaultIsAuthenticatedAtFirstUnlock(t *testing.T) {
 	}); err != nil {
 		t.Error(err)
 	}
-	// And a second unlock has nothing to do.
+	// And a second unlock has nothing to do, and finds the vault as it
+	// was left.
 	v = reopen(t, v, dir)
+	everyValueCarriesItsMAC(t, v)
+	if st, _ := v.Seal(); st != SealOK {
+		t.Errorf("seal status after a clean close: %v, want SealOK", st)
+	}
+}
+
+// A legacy vault closed cleanly is authenticated at its first unlock
+// without an alarm: the migration is not a change made while closed.
+func TestMigrationKeepsTheSealClean(t *testing.T) {
+	dir, _ := legacyVault(t, 10)
+	v, err := Unlock(dir, testUser, testPassword, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = v.Close() })
+	if st, _ := v.Seal(); st != SealOK {
+		t.Errorf("seal status at the migrating unlock: %v, want SealOK", st)
+	}
 	everyValueCarriesItsMAC(t, v)
 }
 

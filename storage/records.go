@@ -191,7 +191,7 @@ func (tx *Tx) PutInvoice(inv invoice.Invoice) error {
 // EachInvoiceSummary calls fn for every invoice summary in id order until
 // fn returns an error.
 func (tx *Tx) EachInvoiceSummary(fn func(InvoiceSummary) error) error {
-	return tx.eachRaw(prefixSummary, func(key, val []byte) error {
+	return tx.eachCounted(prefixSummary, func(key, val []byte) error {
 		s, err := decodeSummary(val)
 		if err != nil {
 			return fmt.Errorf("%s: %w", key, err)

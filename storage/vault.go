@@ -258,11 +258,13 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 		return nil, err
 	}
 	v.user, v.identity = user, ident
-	if _, err := v.migrateRecords(user); err != nil {
+	if v.sealStatus, err = v.checkSeal(); err != nil {
 		_ = v.Close()
 		return nil, err
 	}
-	if v.sealStatus, err = v.checkSeal(); err != nil {
+	// After the seal is read: the migration rewrites every record, which
+	// would otherwise look like a change made while the vault was closed.
+	if _, err := v.migrateRecords(user); err != nil {
 		_ = v.Close()
 		return nil, err
 	}
