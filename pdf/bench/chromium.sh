@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # chromium.sh [COUNT]
-# Side-by-side comparison for DESIGN §9: renders the benchmark invoice with
+# Side-by-side comparison of PDF speed against a browser: renders the benchmark invoice with
 # maroto (200 times, median) and, written as HTML (pdf/testdata/
 # invoice.html.tmpl), prints it COUNT times (default 10) with headless
 # Chromium, one process per document; prints both medians and the ratio.
