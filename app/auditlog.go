@@ -102,6 +102,11 @@ func (s *Session) ExportAuditCSV(w io.Writer, f AuditFilter) (int, error) {
 // the last session verified and closed it when the vault was left cleanly
 // and unchanged, in full otherwise. found, if not nil, is a problem already
 // known.
+// fileCheckAfter is how long after login the database files' checksums
+// are verified, when the window leaves that to after login
+// (Config.BackgroundFileCheck): long enough for the first screen.
+const fileCheckAfter = 3 * time.Second
+
 func (s *Session) startAuditCheck(found error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.auditDone, s.auditCancel = make(chan struct{}), cancel
@@ -120,6 +125,22 @@ func (s *Session) startAuditCheck(found error) {
 		s.auditErr = cmp.Or(found, err)
 		if s.auditErr != nil && ctx.Err() == nil {
 			s.alertAuditBroken(s.auditErr)
+		}
+	}()
+	// The database files' checksums, once the first screen is up (at
+	// once, and already done, unless Config.BackgroundFileCheck).
+	s.filesDone = make(chan struct{})
+	go func() {
+		defer close(s.filesDone)
+		if s.cfg.BackgroundFileCheck {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(fileCheckAfter):
+			}
+		}
+		if ferr := s.vault.FileCheck(); ferr != nil && ctx.Err() == nil {
+			_ = s.reportDamage(ferr)
 		}
 	}()
 }

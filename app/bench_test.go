@@ -37,7 +37,7 @@ func benchN() int {
 }
 
 func benchConfig(dir string) Config {
-	return Config{DataDir: dir, WorkFactor: testkit.CheapWorkFactor, AnchorDir: dir + ".anchors"}
+	return Config{DataDir: dir, WorkFactor: testkit.CheapWorkFactor, AnchorDir: dir + ".anchors", BackgroundFileCheck: true}
 }
 
 // benchVault returns the data directory of the shared large vault, making

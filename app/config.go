@@ -23,6 +23,11 @@ type Config struct {
 	Now func() time.Time
 	// Logf receives background storage errors; nil drops them.
 	Logf func(format string, args ...any)
+	// BackgroundFileCheck verifies the database files' checksums after
+	// login instead of before (storage.Options.BackgroundFileCheck), so
+	// that the window's first screen does not wait for it; damage it
+	// finds is alerted. The command line checks before.
+	BackgroundFileCheck bool
 	// AnchorDir is where the vaults' anchors live (see anchors.go); empty
 	// means SafeInvoice/anchors in the user's configuration folder.
 	AnchorDir string
@@ -36,7 +41,7 @@ func (c Config) now() time.Time {
 }
 
 func (c Config) storageOptions() storage.Options {
-	return storage.Options{WorkFactor: c.WorkFactor, Now: c.Now, Logf: c.Logf}
+	return storage.Options{WorkFactor: c.WorkFactor, Now: c.Now, Logf: c.Logf, BackgroundFileCheck: c.BackgroundFileCheck}
 }
 
 // DefaultDataDir is the per-user data directory: $XDG_DATA_HOME/safeinvoice

@@ -56,6 +56,8 @@ type Session struct {
 	auditDone   chan struct{}
 	auditErr    error
 	auditCancel context.CancelFunc
+	// filesDone closes when the database files' background check ended.
+	filesDone chan struct{}
 
 	// failed are the failed attempts before this login.
 	failed FailedLogins
@@ -350,6 +352,7 @@ func (s *Session) Close() error {
 	if s.auditCancel != nil {
 		s.auditCancel()
 		<-s.auditDone
+		<-s.filesDone
 	}
 	// The anchor is a safeguard on top of the books: failing to write it
 	// (a read-only configuration folder) does not fail the close.

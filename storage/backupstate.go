@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -49,11 +51,18 @@ type BackupCheck struct {
 // BackupState returns the vault's backup state; the zero value before the
 // first backup.
 func (tx *Tx) BackupState() (BackupState, error) {
-	s, err := getJSON[BackupState](tx, keyBackupState)
+	raw, err := tx.getOptional(keyBackupState)
 	if errors.Is(err, ErrNotFound) {
 		return BackupState{}, nil
 	}
-	return s, err
+	if err != nil {
+		return BackupState{}, err
+	}
+	var s BackupState
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return BackupState{}, fmt.Errorf("decode backup: %w", err)
+	}
+	return s, nil
 }
 
 // PutBackupState replaces the vault's backup state.

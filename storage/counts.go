@@ -66,7 +66,7 @@ func (tx *Tx) applyCounts() error {
 }
 
 func (tx *Tx) counter(kind string) (int, error) {
-	raw, err := tx.getRaw(prefixCount + kind)
+	raw, err := tx.getOptional(prefixCount + kind)
 	if errors.Is(err, ErrNotFound) {
 		return 0, nil
 	}

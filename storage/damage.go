@@ -66,6 +66,32 @@ func (v *Vault) verifyFiles() (err error) {
 	return nil
 }
 
+// startFileCheck verifies the files now, unless Options.BackgroundFileCheck
+// leaves it to the first FileCheck.
+func (v *Vault) startFileCheck() error {
+	v.fileCheck = true
+	if v.opts.BackgroundFileCheck {
+		return nil
+	}
+	return v.FileCheck()
+}
+
+// FileCheck verifies the tables' checksums the first time it is called
+// after the vault was opened (a lookup that finds nothing calls it, so do
+// the app's background checks) and returns what that found: nil, or an
+// error wrapping ErrDamaged. Later calls return the same at once.
+func (v *Vault) FileCheck() error {
+	v.fileMu.Lock()
+	defer v.fileMu.Unlock()
+	if v.fileCheck && !v.fileChecked {
+		v.fileChecked = true
+		if v.checkOpen() == nil {
+			v.filesErr = v.verifyFiles()
+		}
+	}
+	return v.filesErr
+}
+
 // recoverDamage turns a panic of Badger's table code, which it raises on
 // some damaged blocks instead of returning an error, into ErrDamaged. Any
 // other panic goes on.

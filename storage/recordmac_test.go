@@ -512,3 +512,71 @@ func TestWalkCountsTheTransactionsOwnWrites(t *testing.T) {
 		return tx.Audit("test.clients", "", "")
 	})
 }
+
+// With the file check in the background, a bit flip is still never read
+// as another value: a record lost to a damaged block waits for the check
+// and reports the damage.
+func TestBitFlipsWithTheFileCheckInTheBackground(t *testing.T) {
+	v, dir := newVault(t)
+	fillBooks(t, v, 120)
+	want := allPayloads(t, v)
+	key := masterKey(v)
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tables, err := filepath.Glob(filepath.Join(dir, dbDir, "*.sst"))
+	if err != nil || len(tables) == 0 {
+		t.Fatalf("no tables: %v", err)
+	}
+	r := rand.New(rand.NewPCG(3, 5))
+	reported := 0
+	for trial := range 40 {
+		copyDir := filepath.Join(t.TempDir(), "vault")
+		testkit.CopyTree(t, dir, copyDir)
+		target := filepath.Join(copyDir, dbDir, filepath.Base(tables[r.IntN(len(tables))]))
+		data, err := os.ReadFile(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bit := r.IntN(len(data) * 8)
+		data[bit/8] ^= 1 << (bit % 8)
+		if err := os.WriteFile(target, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		opts := testOptions()
+		opts.BackgroundFileCheck = true
+		bv, err := Open(copyDir, key, opts)
+		if err != nil {
+			if !errors.Is(err, ErrDamaged) {
+				t.Errorf("trial %d: open: %v", trial, err)
+			}
+			continue
+		}
+		err = bv.View(func(tx *Tx) error {
+			for k, w := range want {
+				got, err := tx.getRaw(k)
+				switch {
+				case errors.Is(err, ErrDamaged):
+					reported++
+				case err != nil:
+					t.Errorf("trial %d: %s: %v", trial, k, err)
+				case string(got) != w:
+					t.Errorf("trial %d: %s silently changed", trial, k)
+				}
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, ErrDamaged) {
+			t.Errorf("trial %d: %v", trial, err)
+		}
+		if ferr := bv.FileCheck(); ferr != nil && !errors.Is(ferr, ErrDamaged) {
+			t.Errorf("trial %d: file check: %v", trial, ferr)
+		}
+		if err := bv.Close(); err != nil && !errors.Is(err, ErrDamaged) {
+			t.Errorf("trial %d: close: %v", trial, err)
+		}
+	}
+	if reported == 0 {
+		t.Error("no flip was reported on a read: the background check was never consulted")
+	}
+}

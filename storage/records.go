@@ -289,7 +289,7 @@ func (tx *Tx) NextSeq(name string) (uint64, error) {
 
 // Seq returns the current value of the named counter (0 if never used).
 func (tx *Tx) Seq(name string) (uint64, error) {
-	raw, err := tx.getRaw(prefixSeq + name)
+	raw, err := tx.getOptional(prefixSeq + name)
 	if errors.Is(err, ErrNotFound) {
 		return 0, nil
 	}
@@ -321,7 +321,7 @@ func (tx *Tx) ClaimNumber(number, id string) error {
 	if number == "" {
 		return errors.New("empty invoice number")
 	}
-	owner, err := tx.getRaw(prefixNumber + number)
+	owner, err := tx.getOptional(prefixNumber + number)
 	switch {
 	case err == nil && string(owner) == id:
 		return nil

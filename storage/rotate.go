@@ -39,6 +39,7 @@ func (v *Vault) RotateKey() error {
 	}
 	v.writeMu.Lock()
 	defer v.writeMu.Unlock()
+	_ = v.FileCheck() // it reads the database that the rotation swaps
 	newKey, err := NewMasterKey()
 	if err != nil {
 		return err

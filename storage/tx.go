@@ -152,8 +152,26 @@ func (tx *Tx) del(key string) error {
 }
 
 // getRaw returns a copy of the payload at key, checked (see
-// recordmac.go), or ErrNotFound.
+// recordmac.go), or ErrNotFound. Before it says a record is not found, the
+// database files are verified (once per open vault: FileCheck), because a
+// lookup that meets a damaged block reports the key missing.
 func (tx *Tx) getRaw(key string) ([]byte, error) {
+	val, err := tx.getOptional(key)
+	if errors.Is(err, ErrNotFound) {
+		// A lookup that meets a damaged block reports the key missing:
+		// only a verified database says so truly.
+		if ferr := tx.v.FileCheck(); ferr != nil {
+			return nil, ferr
+		}
+	}
+	return val, err
+}
+
+// getOptional is getRaw for records whose absence is ordinary (a counter
+// not yet used, a number not yet claimed, a backup state before the first
+// backup): it does not wait for the file check, which the app runs soon
+// after login anyway.
+func (tx *Tx) getOptional(key string) ([]byte, error) {
 	val, err := getStored(tx.txn, key)
 	if err != nil {
 		return nil, err

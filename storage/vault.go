@@ -40,6 +40,12 @@ type Options struct {
 	// Logf receives Badger's errors and warnings (background compaction,
 	// for instance); nil drops them. Never given secrets.
 	Logf func(format string, args ...any)
+	// BackgroundFileCheck leaves the verification of the tables'
+	// checksums (see verifyFiles), which opening does otherwise, to the
+	// first FileCheck: the window's first screen does not wait for it.
+	// A record that is not found calls FileCheck first, so damage is still
+	// reported as damage; walks are counted anyway.
+	BackgroundFileCheck bool
 	// migrateHook, when set (tests), is called after every chunk of
 	// migrateRecords with the records done so far; an error stops the
 	// migration there, as a crash would.
@@ -89,6 +95,13 @@ type Vault struct {
 	// macs authenticates record values (nil in a vault that predates
 	// authenticated records, until its first unlock).
 	macs *recordMAC
+	// The tables' checksums are verified once (FileCheck): fileCheck
+	// when the vault was opened with open, fileChecked once done, with
+	// filesErr what that found. fileMu guards them.
+	fileMu      sync.Mutex
+	fileCheck   bool
+	fileChecked bool
+	filesErr    error
 	// user and identity are who unlocked the vault (none after Open with
 	// a key), so that a password change rewrites just their .slot.
 	user     string
@@ -324,7 +337,7 @@ func open(dir string, opts Options, getKeys func(vaultID string) ([][]byte, erro
 		_ = lock.unlock()
 		return nil, err
 	}
-	if err := v.verifyFiles(); err != nil {
+	if err := v.startFileCheck(); err != nil {
 		_ = v.Close()
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
@@ -483,10 +496,13 @@ func (v *Vault) Close() error {
 	defer v.writeMu.Unlock()
 	var sealErr error
 	if v.checkOpen() == nil {
-		// The garbage collector stops first, so that nothing runs
-		// between the seal and the close.
+		// The garbage collector and the file check stop first, so that
+		// nothing runs between the seal and the close.
 		close(v.stopGC)
 		<-v.gcDone
+		v.fileMu.Lock() // waits for a check in progress; none starts later
+		v.fileChecked = true
+		v.fileMu.Unlock()
 		if v.auditKey != nil {
 			sealErr = v.closeSeal()
 		}

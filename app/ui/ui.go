@@ -78,6 +78,9 @@ type UI struct {
 // tests, inspect Window).
 func New(a fyne.App, cfg app.Config) *UI {
 	a.SetIcon(fyne.NewStaticResource("Icon.png", assets.Icon))
+	// The first screen does not wait for the database files' checksums;
+	// damage they show is alerted once they are read.
+	cfg.BackgroundFileCheck = true
 	u := &UI{fyneApp: a, cfg: cfg, win: a.NewWindow("SafeInvoice")}
 	p := a.Preferences()
 	w := float32(p.FloatWithFallback(prefWidth, float64(defaultSize.Width)))
