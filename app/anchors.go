@@ -60,7 +60,9 @@ func (c Config) anchorPath(vaultID, dataDir string) (string, error) {
 func (c Config) readAnchor(vaultID string) (storage.Anchor, bool, error) {
 	path, err := c.anchorPath(vaultID, c.DataDir)
 	if err != nil {
-		return storage.Anchor{}, false, err
+		// No configuration folder (no home directory): no anchor, which
+		// says nothing about the books.
+		return storage.Anchor{}, false, nil
 	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -114,9 +116,16 @@ func writeAnchorOf(cfg Config, v *storage.Vault, dataDir string) error {
 // vault is behind them ("" when it is not).
 func (s *Session) rollbackProblem() string {
 	var problems []string
-	if a, ok, err := s.cfg.readAnchor(s.vault.ID()); err != nil {
-		problems = append(problems, fmt.Sprintf("its anchor cannot be read (%v)", err))
-	} else if ok {
+	a, ok, err := s.cfg.readAnchor(s.vault.ID())
+	switch {
+	case errors.Is(err, storage.ErrBadAnchor):
+		problems = append(problems, "its anchor file was altered")
+	case err != nil:
+		// An unreadable file (permissions) is no evidence either way.
+		if s.cfg.Logf != nil {
+			s.cfg.Logf("app: %v", err)
+		}
+	case ok:
 		pos, err := s.vault.CompareAnchor(a, true)
 		switch {
 		case errors.Is(err, storage.ErrBadAnchor):
@@ -134,7 +143,7 @@ func (s *Session) rollbackProblem() string {
 	if len(problems) == 0 {
 		return ""
 	}
-	msg := "This vault is older than its own history: " + problems[0]
+	msg := "These books do not match what was recorded of them outside the data folder: " + problems[0]
 	for _, p := range problems[1:] {
 		msg += "; " + p
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -127,6 +128,31 @@ func TestRestoreIsNotARollback(t *testing.T) {
 	f.s = s
 	if hasAlert(kinds(t, s), AlertRolledBack, "") {
 		t.Errorf("a restore was taken for a rollback: %v", kinds(t, s))
+	}
+}
+
+// An anchor file altered by hand is reported, not trusted.
+func TestAlteredAnchorIsReported(t *testing.T) {
+	cfg := testConfig(t)
+	s := initVault(t, cfg)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(cfg.AnchorDir, "*.json"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("anchor files %v, %v", files, err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(files[0], []byte(strings.Replace(string(data), `"seq": `, `"seq": 1`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s = login(t, cfg)
+	t.Cleanup(func() { _ = s.Close() })
+	if !hasAlert(kinds(t, s), AlertRolledBack, "its anchor file was altered") {
+		t.Errorf("an altered anchor was not reported: %v", kinds(t, s))
 	}
 }
 
