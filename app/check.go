@@ -37,14 +37,14 @@ func (s *Session) CheckBooks(ctx context.Context, progress Progress) (CheckResul
 	if err := s.require(auth.PermVerifyAudit); err != nil {
 		return CheckResult{}, err
 	}
-	rep, err := s.vault.Check(ctx, func(done, total int64) { progress.report(done, total) })
+	rep, err := s.vault.Check(ctx, progress.report)
 	if err != nil {
 		return CheckResult{}, fmt.Errorf("check the books: %w", err)
 	}
 	res := CheckResult{CheckReport: rep}
 	if res.OK() {
 		return res, s.update(func(tx *storage.Tx) error {
-			return tx.Audit("vault.check", "", fmt.Sprintf("%d records, %d audit entries, no problems", total(rep.Records), rep.AuditEntries))
+			return tx.Audit("vault.check", "", fmt.Sprintf("%d records, %d audit entries, no problems", rep.RecordCount(), rep.AuditEntries))
 		})
 	}
 	if l, err := s.ListBackups(""); err == nil { // without the permission, no suggestion
@@ -71,12 +71,4 @@ func (s *Session) CheckBooks(ctx context.Context, progress Progress) (CheckResul
 		return res, err
 	}
 	return res, nil
-}
-
-func total(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
 }

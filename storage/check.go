@@ -27,6 +27,15 @@ type CheckProblem struct {
 
 func (p CheckProblem) String() string { return p.Record + ": " + p.Problem }
 
+// RecordCount is how many records Check read, of every kind.
+func (r CheckReport) RecordCount() int {
+	n := 0
+	for _, c := range r.Records {
+		n += c
+	}
+	return n
+}
+
 // CheckReport is what Check read and found.
 type CheckReport struct {
 	// Records is how many records of each kind were read, checked and
@@ -39,18 +48,15 @@ type CheckReport struct {
 	Problems []CheckProblem
 }
 
-// checkKinds decode the payload of each kind of record, so that a record
-// whose MAC holds but which no longer decodes (written by another program
-// with the keys) is found too.
+// checkKinds decode the payload of the kinds of record Check keeps nothing
+// of (clients, invoices, summaries and alerts it decodes itself), so that
+// a record whose MAC holds but which no longer decodes (written by another
+// program with the keys) is found too.
 var checkKinds = map[string]func(payload []byte) error{
-	"client":   decodeAs[invoice.Client],
-	"invoice":  decodeAs[invoice.Invoice],
 	"user":     decodeAs[auth.User],
 	"settings": decodeAs[Settings],
 	"policy":   decodeAs[auth.Policy],
-	"alert":    decodeAs[Alert],
 	"backup":   decodeAs[BackupState],
-	"isum":     func(b []byte) error { _, err := decodeSummary(b); return err },
 	"audit":    func(b []byte) error { _, err := decodeAudit(b); return err },
 	"count":    eightBytes,
 	"seq":      eightBytes,
@@ -136,31 +142,36 @@ func (v *Vault) Check(ctx context.Context, progress func(done, total int64)) (Ch
 				}
 				continue
 			}
-			if decode := checkKinds[kind]; decode != nil && key != keyCountDone {
-				if err := decode(payload); err != nil {
-					add(key, "does not decode: "+err.Error())
-					continue
-				}
-			}
-			rep.Records[kind]++
+			// The kinds whose links are checked are decoded once, into
+			// what the links need; the others only to see that they do.
 			id := strings.TrimPrefix(key, kind+"/")
+			var derr error
 			switch kind {
 			case "client":
 				clients[id] = true
+				derr = decodeAs[invoice.Client](payload)
 			case "invoice":
 				var inv invoice.Invoice
-				_ = json.Unmarshal(payload, &inv)
+				derr = json.Unmarshal(payload, &inv)
 				invoices[id] = inv
 			case "isum":
-				s, _ := decodeSummary(payload)
-				summaries[id] = s
+				summaries[id], derr = decodeSummary(payload)
 			case "num":
 				numbers[id] = string(payload)
 			case "alert":
 				var a Alert
-				_ = json.Unmarshal(payload, &a)
+				derr = json.Unmarshal(payload, &a)
 				alertSeqs = append(alertSeqs, a.Seq)
+			default:
+				if decode := checkKinds[kind]; decode != nil && key != keyCountDone {
+					derr = decode(payload)
+				}
 			}
+			if derr != nil {
+				add(key, "does not decode: "+derr.Error())
+				continue
+			}
+			rep.Records[kind]++
 		}
 		if progress != nil {
 			progress(done, done)
@@ -176,7 +187,9 @@ func (v *Vault) Check(ctx context.Context, progress func(done, total int64)) (Ch
 				add(prefixCount+kind, fmt.Sprintf("no %s records were written, %d are there", kind, n))
 			}
 		}
-		if seq, err := tx.Seq("alert"); err == nil {
+		if seq, err := tx.Seq("alert"); err != nil {
+			add(prefixSeq+"alert", err.Error())
+		} else {
 			slices.Sort(alertSeqs)
 			for i, s := range alertSeqs {
 				if s != uint64(i+1) {

@@ -242,48 +242,10 @@ func (v *Vault) migrateRecords(actor string) (migrated int, err error) {
 	if v.macs != nil && !v.macs.migrating {
 		return 0, nil
 	}
-	v.writeMu.Lock()
-	v.dbMu.RLock()
-	if v.macs == nil {
-		secret, err := newRecordSecret()
-		if err != nil {
-			v.dbMu.RUnlock()
-			v.writeMu.Unlock()
-			return 0, err
-		}
-		m := newRecordMAC(secret, v.id)
-		m.migrating = true
-		err = v.db.Update(func(txn *badger.Txn) error {
-			if err := txn.Set([]byte(keyRecordSecret), secretValue(secret, v.id)); err != nil {
-				return err
-			}
-			return txn.Set([]byte(keyMACMigration), m.sealed(keyMACMigration, nil))
-		})
-		clear(secret)
-		if err != nil {
-			v.dbMu.RUnlock()
-			v.writeMu.Unlock()
-			return 0, fmt.Errorf("authenticate the records: %w", err)
-		}
-		v.macs = m
+	migrated, err = v.migrateChunks()
+	if err != nil {
+		return migrated, fmt.Errorf("authenticate the records: %w", err)
 	}
-	for {
-		n, done, err := v.migrateChunk()
-		migrated += n
-		if err == nil && v.opts.migrateHook != nil {
-			err = v.opts.migrateHook(migrated)
-		}
-		if err != nil {
-			v.dbMu.RUnlock()
-			v.writeMu.Unlock()
-			return migrated, fmt.Errorf("authenticate the records: %w", err)
-		}
-		if done {
-			break
-		}
-	}
-	v.dbMu.RUnlock()
-	v.writeMu.Unlock()
 	// The last step is an ordinary audited update: every key now carries
 	// its MAC. If it fails, the cursor stays and the next unlock ends here.
 	v.macs.migrating, v.macs.cursor = false, ""
@@ -305,6 +267,45 @@ func (v *Vault) migrateRecords(actor string) (migrated int, err error) {
 		return migrated, fmt.Errorf("authenticate the records: %w", err)
 	}
 	return migrated, nil
+}
+
+// migrateChunks writes the record secret and the cursor if they are not
+// there yet, then seals every record after the cursor, chunk by chunk,
+// holding writers off.
+func (v *Vault) migrateChunks() (migrated int, err error) {
+	v.writeMu.Lock()
+	defer v.writeMu.Unlock()
+	v.dbMu.RLock()
+	defer v.dbMu.RUnlock()
+	if v.macs == nil {
+		secret, err := newRecordSecret()
+		if err != nil {
+			return 0, err
+		}
+		defer clear(secret)
+		m := newRecordMAC(secret, v.id)
+		m.migrating = true
+		err = v.db.Update(func(txn *badger.Txn) error {
+			if err := txn.Set([]byte(keyRecordSecret), secretValue(secret, v.id)); err != nil {
+				return err
+			}
+			return txn.Set([]byte(keyMACMigration), m.sealed(keyMACMigration, nil))
+		})
+		if err != nil {
+			return 0, err
+		}
+		v.macs = m
+	}
+	for {
+		n, done, err := v.migrateChunk()
+		migrated += n
+		if err == nil && v.opts.migrateHook != nil {
+			err = v.opts.migrateHook(migrated)
+		}
+		if err != nil || done {
+			return migrated, err
+		}
+	}
 }
 
 // migrateChunk seals the next chunk of records after the cursor and moves

@@ -185,23 +185,11 @@ func TestBitFlipsNeverChangeTheBooksSilently(t *testing.T) {
 	}
 	outcome := map[string]int{}
 	for trial := range trials {
-		copyDir := filepath.Join(t.TempDir(), "vault")
-		testkit.CopyTree(t, dir, copyDir)
-		file := files[r.IntN(len(files))]
-		target := filepath.Join(copyDir, dbDir, filepath.Base(file))
-		data, err := os.ReadFile(target)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(data) == 0 {
+		copyDir, where, ok := flippedCopy(t, r, dir, files)
+		if !ok {
 			continue
 		}
-		bit := r.IntN(len(data) * 8)
-		data[bit/8] ^= 1 << (bit % 8)
-		if err := os.WriteFile(target, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		where := fmt.Sprintf("trial %d: bit %d of %s", trial, bit, filepath.Base(file))
+		where = fmt.Sprintf("trial %d: %s", trial, where)
 		outcome[flipOutcome(t, where, copyDir, key, want)]++
 	}
 	t.Logf("outcomes of %d flips: %v", trials, outcome)
@@ -220,17 +208,7 @@ func flipOutcome(t *testing.T, where, dir string, key []byte, want map[string]st
 	defer func() { _ = v.Close() }()
 	damagedReads := 0
 	err = v.View(func(tx *Tx) error {
-		for k, w := range want {
-			got, err := tx.getRaw(k)
-			switch {
-			case errors.Is(err, ErrDamaged):
-				damagedReads++
-			case err != nil:
-				t.Errorf("%s: reading %s: %v, want the value or ErrDamaged", where, k, err)
-			case string(got) != w:
-				t.Errorf("%s: %s silently changed", where, k)
-			}
-		}
+		damagedReads += readBack(t, where, tx, want)
 		for _, walk := range []func() error{
 			func() error { return tx.EachClient(func(invoice.Client) error { return nil }) },
 			func() error { return tx.EachInvoice(func(invoice.Invoice) error { return nil }) },
@@ -251,6 +229,48 @@ func flipOutcome(t *testing.T, where, dir string, key []byte, want map[string]st
 		return "damage reported on read"
 	}
 	return "no effect"
+}
+
+// flippedCopy copies the vault in dir and flips one random bit of one of
+// its files (named as in dir), knowing no key. It says where, and false
+// when the chosen file is empty.
+func flippedCopy(t *testing.T, r *rand.Rand, dir string, files []string) (copyDir, where string, ok bool) {
+	t.Helper()
+	copyDir = filepath.Join(t.TempDir(), "vault")
+	testkit.CopyTree(t, dir, copyDir)
+	file := filepath.Base(files[r.IntN(len(files))])
+	target := filepath.Join(copyDir, dbDir, file)
+	data, err := os.ReadFile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) == 0 {
+		return "", "", false
+	}
+	bit := r.IntN(len(data) * 8)
+	data[bit/8] ^= 1 << (bit % 8)
+	if err := os.WriteFile(target, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return copyDir, fmt.Sprintf("bit %d of %s", bit, file), true
+}
+
+// readBack reads every record of want: each must be its value or
+// ErrDamaged. It returns how many were reported damaged.
+func readBack(t *testing.T, where string, tx *Tx, want map[string]string) (damaged int) {
+	t.Helper()
+	for k, w := range want {
+		got, err := tx.getRaw(k)
+		switch {
+		case errors.Is(err, ErrDamaged):
+			damaged++
+		case err != nil:
+			t.Errorf("%s: reading %s: %v, want the value or ErrDamaged", where, k, err)
+		case string(got) != w:
+			t.Errorf("%s: %s silently changed", where, k)
+		}
+	}
+	return damaged
 }
 
 // legacyVault makes a vault as it was before records were authenticated,
@@ -531,49 +551,32 @@ func TestBitFlipsWithTheFileCheckInTheBackground(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	reported := 0
 	for trial := range 40 {
-		copyDir := filepath.Join(t.TempDir(), "vault")
-		testkit.CopyTree(t, dir, copyDir)
-		target := filepath.Join(copyDir, dbDir, filepath.Base(tables[r.IntN(len(tables))]))
-		data, err := os.ReadFile(target)
-		if err != nil {
-			t.Fatal(err)
+		copyDir, where, ok := flippedCopy(t, r, dir, tables)
+		if !ok {
+			continue
 		}
-		bit := r.IntN(len(data) * 8)
-		data[bit/8] ^= 1 << (bit % 8)
-		if err := os.WriteFile(target, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		where = fmt.Sprintf("trial %d: %s", trial, where)
 		opts := testOptions()
 		opts.BackgroundFileCheck = true
 		bv, err := Open(copyDir, key, opts)
 		if err != nil {
 			if !errors.Is(err, ErrDamaged) {
-				t.Errorf("trial %d: open: %v", trial, err)
+				t.Errorf("%s: open: %v", where, err)
 			}
 			continue
 		}
 		err = bv.View(func(tx *Tx) error {
-			for k, w := range want {
-				got, err := tx.getRaw(k)
-				switch {
-				case errors.Is(err, ErrDamaged):
-					reported++
-				case err != nil:
-					t.Errorf("trial %d: %s: %v", trial, k, err)
-				case string(got) != w:
-					t.Errorf("trial %d: %s silently changed", trial, k)
-				}
-			}
+			reported += readBack(t, where, tx, want)
 			return nil
 		})
 		if err != nil && !errors.Is(err, ErrDamaged) {
-			t.Errorf("trial %d: %v", trial, err)
+			t.Errorf("%s: %v", where, err)
 		}
 		if ferr := bv.FileCheck(); ferr != nil && !errors.Is(ferr, ErrDamaged) {
-			t.Errorf("trial %d: file check: %v", trial, ferr)
+			t.Errorf("%s: file check: %v", where, ferr)
 		}
 		if err := bv.Close(); err != nil && !errors.Is(err, ErrDamaged) {
-			t.Errorf("trial %d: close: %v", trial, err)
+			t.Errorf("%s: close: %v", where, err)
 		}
 	}
 	if reported == 0 {

@@ -128,13 +128,9 @@ func checkBooks(sh *shell, verdict *widget.Label, reload func()) {
 			verdict.Importance = widget.DangerImportance
 			verdict.SetText("The books could not be checked: " + plainError(err))
 		case res.OK():
-			n := 0
-			for _, c := range res.Records {
-				n += c
-			}
 			verdict.Importance = widget.SuccessImportance
 			verdict.SetText(fmt.Sprintf("The books are intact: %s and %s checked at %s.",
-				plural(n, "record"), plural(int(res.AuditEntries), "audit entry"), u.now().Local().Format("15:04")))
+				plural(res.RecordCount(), "record"), plural(int(res.AuditEntries), "audit entry"), u.now().Local().Format("15:04")))
 		default:
 			text := fmt.Sprintf("The books are damaged: %s, the first: %s.", plural(len(res.Problems), "problem"), res.Problems[0])
 			if res.RestoreFrom != "" {
