@@ -122,9 +122,7 @@ func (s *Session) rollbackProblem() string {
 		problems = append(problems, "its anchor file was altered")
 	case err != nil:
 		// An unreadable file (permissions) is no evidence either way.
-		if s.cfg.Logf != nil {
-			s.cfg.Logf("app: %v", err)
-		}
+		s.cfg.logf("app: %v", err)
 	case ok:
 		pos, err := s.vault.CompareAnchor(a, true)
 		switch {

@@ -215,8 +215,8 @@ func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) 
 	if err != nil {
 		return info, fmt.Errorf("backup %s was written but not recorded: %w", info.Path, err)
 	}
-	if err := s.writeAnchor(); err != nil && s.cfg.Logf != nil {
-		s.cfg.Logf("app: %v", err)
+	if err := s.writeAnchor(); err != nil {
+		s.cfg.logf("app: %v", err)
 	}
 	return info, nil
 }

@@ -40,6 +40,14 @@ func (c Config) now() time.Time {
 	return time.Now()
 }
 
+// logf reports a problem that does not fail the work in hand to Logf, if
+// one is set.
+func (c Config) logf(format string, args ...any) {
+	if c.Logf != nil {
+		c.Logf(format, args...)
+	}
+}
+
 func (c Config) storageOptions() storage.Options {
 	return storage.Options{WorkFactor: c.WorkFactor, Now: c.Now, Logf: c.Logf, BackgroundFileCheck: c.BackgroundFileCheck}
 }

@@ -227,8 +227,8 @@ func continueRestoredChain(cfg Config, dir, target string, m backup.Manifest, la
 	if err == nil {
 		// A safeguard on top of the books: a configuration folder that
 		// cannot be written does not fail the restore.
-		if aerr := writeAnchorOf(cfg, v, target); aerr != nil && cfg.Logf != nil {
-			cfg.Logf("app: %v", aerr)
+		if aerr := writeAnchorOf(cfg, v, target); aerr != nil {
+			cfg.logf("app: %v", aerr)
 		}
 	}
 	if cerr := v.Close(); err == nil && cerr != nil {

@@ -356,8 +356,8 @@ func (s *Session) Close() error {
 	}
 	// The anchor is a safeguard on top of the books: failing to write it
 	// (a read-only configuration folder) does not fail the close.
-	if err := s.writeAnchor(); err != nil && s.cfg.Logf != nil {
-		s.cfg.Logf("app: %v", err)
+	if err := s.writeAnchor(); err != nil {
+		s.cfg.logf("app: %v", err)
 	}
 	return s.vault.Close()
 }
