@@ -7,7 +7,7 @@ BIN         ?= safeinvoice
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG := en_US.UTF-8
 
-.PHONY: all deps deps-test build run test check fuzz fmt-check vet staticcheck unit race bench clean package smoke
+.PHONY: all deps deps-test build run test check fuzz fmt-check vet staticcheck unit race crash bench clean package smoke
 
 all: build
 
@@ -21,9 +21,9 @@ build: deps
 run: build
 	./$(BIN)
 
-## test: formatting, vet, staticcheck, the whole test suite with -race, and
-## a short fuzzing run of every fuzz target
-test: deps-test check race fuzz
+## test: formatting, vet, staticcheck, the whole test suite with -race, the
+## crash tests without it, and a short fuzzing run of every fuzz target
+test: deps-test check race crash fuzz
 
 deps-test:
 	@scripts/install-deps test
@@ -46,6 +46,12 @@ unit:
 
 race: deps
 	$(GO) test -race -timeout 30m ./...
+
+## crash: the crash tests that are too slow under -race (they skip
+## themselves there): kills and a cancel during imports of 20,000 and
+## 50,000 invoices
+crash: deps
+	CGO_ENABLED=0 $(GO) test -count=1 -timeout 20m -run 'TestKillDuringImport|TestImportCancelledAt99Percent' -v ./app/
 
 # Parsers of untrusted input get FUZZTIME each (30 s, as CI requires); the
 # other targets a shorter run. Findings land in testdata/fuzz and fail here.

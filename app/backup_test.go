@@ -580,15 +580,16 @@ func TestCorruptionsAreAllRefused(t *testing.T) {
 // The child processes of the kill test are this test binary, re-run as
 // backupWriterChild with these variables set.
 const (
-	envBackupData = "SAFEINVOICE_BACKUP_CHILD_DATA"
-	envBackupDir  = "SAFEINVOICE_BACKUP_CHILD_DIR"
+	envBackupData    = "SAFEINVOICE_BACKUP_CHILD_DATA"
+	envBackupDir     = "SAFEINVOICE_BACKUP_CHILD_DIR"
+	envBackupAnchors = "SAFEINVOICE_BACKUP_CHILD_ANCHORS"
 )
 
 // backupWriterChild is the body of TestKillDuringBackup's children: it adds
 // a client and backs up, over and over, and acknowledges each backup once
 // BackupNow has returned.
 func backupWriterChild() {
-	cfg := Config{DataDir: os.Getenv(envBackupData), WorkFactor: testkit.CheapWorkFactor}
+	cfg := Config{DataDir: os.Getenv(envBackupData), AnchorDir: os.Getenv(envBackupAnchors), WorkFactor: testkit.CheapWorkFactor}
 	s, err := Login(cfg, adminName, adminPassword)
 	if err != nil {
 		fmt.Println("error", err)
@@ -626,7 +627,7 @@ func TestKillDuringBackup(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	var acked []string
 	for range 20 {
-		c := testkit.StartChild(t, "backup-writer", envBackupData+"="+f.cfg.DataDir, envBackupDir+"="+f.dir)
+		c := testkit.StartChild(t, "backup-writer", envBackupData+"="+f.cfg.DataDir, envBackupDir+"="+f.dir, envBackupAnchors+"="+f.cfg.AnchorDir)
 		// Only what a child acknowledged is promised; its other lines,
 		// and an end before the kill, are not held against it.
 		rep := c.KillAfterAck(t, time.Duration(rng.IntN(150))*time.Millisecond)

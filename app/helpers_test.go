@@ -14,6 +14,7 @@ import (
 func TestMain(m *testing.M) {
 	testkit.ChildMain(m, map[string]func(){
 		"backup-writer":   backupWriterChild,
+		"importer":        importerChild,
 		"resident-memory": residentMemoryChild,
 	})
 }

@@ -311,45 +311,43 @@ func finishImported(inv *invoice.Invoice, number string, target invoice.Status, 
 	return inv, nil
 }
 
-// writeImport writes a checked plan in transactions of importChunk
-// invoices. Should a write fail half-way (a full disk), the records
-// already written are removed again, audited, so the file is all or
-// nothing; numbers taken by the removed invoices stay used. A cancelled
-// ctx is handled the same way, checked between transactions.
+// writeImport writes a checked plan as one staged change (see
+// storage.Vault.Stage), in transactions of importChunk invoices: it is
+// final only once the last of them is written. Should a write fail
+// half-way (a full disk), or ctx be cancelled (checked between
+// transactions), what was written is undone, audited, so the file is all
+// or nothing; a kill leaves the undo to the next login. The numbers the
+// import took are free again unless invoices issued meanwhile came after
+// them.
 func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) error {
-	var doneClients, doneInvoices []string
 	total := int64(len(p.newClients) + len(p.invoices))
 	progress.report(0, total)
-	undo := func(cause error) error {
-		err := s.update(func(tx *storage.Tx) error {
-			for _, id := range doneInvoices {
-				if err := tx.DeleteInvoice(id); err != nil {
-					return err
-				}
-			}
-			for _, id := range doneClients {
-				if err := tx.DeleteClient(id); err != nil {
-					return err
-				}
-			}
-			return tx.Audit("import.rollback", "", fmt.Sprintf("%d invoices, %d clients removed after: %v", len(doneInvoices), len(doneClients), cause))
-		})
-		s.dropIndex()
-		what := "import failed"
-		if ctx.Err() != nil {
-			what = "the import was cancelled"
-		}
-		if err != nil {
-			return fmt.Errorf("%s (%w) and so did removing its %d records: %v", what, cause, len(doneInvoices)+len(doneClients), err)
-		}
-		return fmt.Errorf("%s, nothing kept: %w", what, cause)
+	what := fmt.Sprintf("import of %d invoices and %d new clients", len(p.invoices), len(p.newClients))
+	st, err := s.vault.Stage(s.user.Name, "import", what)
+	if err != nil {
+		return s.reportDamage(err)
 	}
+	undo := func(cause error) error {
+		why := "import failed"
+		if ctx.Err() != nil {
+			why = "the import was cancelled"
+		}
+		d, err := st.Discard(fmt.Sprintf("%s: %v", why, cause))
+		if err != nil {
+			return fmt.Errorf("%s (%w) and so did undoing it, which the next login finishes: %v", why, cause, s.reportDamage(err))
+		}
+		if d.Kept > 0 {
+			return fmt.Errorf("%s, nothing kept but %d records changed meanwhile by someone else: %w", why, d.Kept, cause)
+		}
+		return fmt.Errorf("%s, nothing kept: %w", why, cause)
+	}
+	done := 0
 	for start, size := 0, importChunk; start < len(p.newClients); {
 		if err := ctx.Err(); err != nil {
 			return undo(err)
 		}
 		chunk := p.newClients[start:min(start+size, len(p.newClients))]
-		err := s.update(func(tx *storage.Tx) error {
+		err := s.updateStaged(st, func(tx *storage.Tx) error {
 			for _, c := range chunk {
 				if err := tx.PutClient(c); err != nil {
 					return err
@@ -367,11 +365,9 @@ func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) e
 		if err != nil {
 			return undo(err)
 		}
-		for _, c := range chunk {
-			doneClients = append(doneClients, c.ID)
-		}
 		start += len(chunk)
-		progress.report(int64(len(doneClients)), total)
+		done += len(chunk)
+		progress.report(int64(done), total)
 	}
 	now := s.cfg.now()
 	var set storage.Settings
@@ -390,7 +386,7 @@ func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) e
 		}
 		chunk := p.invoices[start:min(start+size, len(p.invoices))]
 		var out []invoice.Invoice
-		err := s.update(func(tx *storage.Tx) error {
+		err := s.updateStaged(st, func(tx *storage.Tx) error {
 			out = out[:0]
 			for _, pi := range chunk {
 				inv := pi.inv
@@ -428,12 +424,18 @@ func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) e
 		if err != nil {
 			return undo(err)
 		}
-		for _, inv := range out {
-			doneInvoices = append(doneInvoices, inv.ID)
-		}
 		written = append(written, out...)
 		start += len(chunk)
-		progress.report(int64(len(doneClients)+len(doneInvoices)), total)
+		done += len(chunk)
+		progress.report(int64(done), total)
+	}
+	if err := ctx.Err(); err != nil {
+		return undo(err)
+	}
+	if err := st.Commit(func(tx *storage.Tx) error {
+		return tx.Audit("import", "", fmt.Sprintf("%d invoices, %d new clients, %d clients reused", len(p.invoices), len(p.newClients), p.reused))
+	}); err != nil {
+		return undo(s.reportDamage(err))
 	}
 	s.withIndex(func(x *search.Index) {
 		for _, c := range p.newClients {

@@ -347,6 +347,10 @@ func Login(cfg Config, user, password string) (*Session, error) {
 // previous login ("3 failed attempts since your last login, last at …").
 func (s *Session) FailedLogins() FailedLogins { return s.failed }
 
+// Discarded returns the unfinished changes (imports a crash or a failed
+// undo left behind) that this login undid, for a notice.
+func (s *Session) Discarded() []storage.Discarded { return s.vault.Discarded() }
+
 // Close locks the vault again and drops the master key.
 func (s *Session) Close() error {
 	if s.auditCancel != nil {

@@ -20,17 +20,33 @@ func (s *Session) update(fn func(tx *storage.Tx) error) error {
 // updateLocked is update without the damage report, which writes an
 // alert of its own and so must run after the turn is given up.
 func (s *Session) updateLocked(fn func(tx *storage.Tx) error) error {
+	return s.updateIn(nil, fn)
+}
+
+// updateStaged is update as a part of the staged change st.
+func (s *Session) updateStaged(st *storage.Staged, fn func(tx *storage.Tx) error) error {
+	return s.reportDamage(s.updateIn(st, fn))
+}
+
+// updateIn is updateLocked, as a part of st if that is not nil.
+func (s *Session) updateIn(st *storage.Staged, fn func(tx *storage.Tx) error) error {
 	s.updateMu.Lock()
 	defer s.updateMu.Unlock()
 	s.alertMu.Lock()
 	s.raised = nil
 	s.alertMu.Unlock()
-	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
+	run := func(tx *storage.Tx) error {
 		s.alertMu.Lock()
 		s.raised = nil // a retried transaction starts over
 		s.alertMu.Unlock()
 		return fn(tx)
-	})
+	}
+	var err error
+	if st != nil {
+		err = st.Update(run)
+	} else {
+		err = s.vault.Update(s.user.Name, run)
+	}
 	s.alertMu.Lock()
 	raised, notify := s.raised, s.onAlert
 	s.raised = nil

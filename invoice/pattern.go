@@ -2,6 +2,7 @@ package invoice
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -203,4 +204,69 @@ func (p *Pattern) UnmarshalText(text []byte) error {
 	}
 	*p = q
 	return nil
+}
+
+// Seq returns the sequence value that number was formatted with, and
+// whether number is one this pattern formats at all: Seq(Format(n, d))
+// is n for every n >= 1 and date d. A number written under another
+// pattern gives false.
+func (p Pattern) Seq(number string) (uint64, bool) {
+	if p.parts == nil {
+		return 0, false
+	}
+	var re strings.Builder
+	re.WriteString("^")
+	for _, part := range p.parts {
+		switch part.kind {
+		case tokLiteral:
+			re.WriteString(regexp.QuoteMeta(part.literal))
+		case tokYYYY:
+			re.WriteString(`(\d{4})`)
+		case tokYY, tokMM:
+			re.WriteString(`(\d{2})`)
+		case tokSeq:
+			fmt.Fprintf(&re, `(?P<seq>\d{%d,20})`, p.width)
+		}
+	}
+	re.WriteString("$")
+	rx, err := regexp.Compile(re.String())
+	if err != nil {
+		return 0, false
+	}
+	m := rx.FindStringSubmatch(number)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(m[rx.SubexpIndex("seq")], 10, 64)
+	if err != nil || n == 0 {
+		return 0, false
+	}
+	// The fields around the sequence must be a date's, and the number
+	// exactly what Format writes (no extra leading zeros).
+	year, month := 2000, time.January
+	i := 1
+	for _, part := range p.parts {
+		switch part.kind {
+		case tokYYYY:
+			year, _ = strconv.Atoi(m[i])
+			i++
+		case tokYY:
+			yy, _ := strconv.Atoi(m[i])
+			year = 2000 + yy
+			i++
+		case tokMM:
+			mm, _ := strconv.Atoi(m[i])
+			month = time.Month(mm)
+			i++
+		case tokSeq:
+			i++
+		}
+	}
+	if month < time.January || month > time.December {
+		return 0, false
+	}
+	if p.Format(n, time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)) != number {
+		return 0, false
+	}
+	return n, true
 }

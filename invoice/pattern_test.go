@@ -148,3 +148,31 @@ func FuzzParsePattern(f *testing.F) {
 		}
 	})
 }
+
+func TestPatternSeqIsFormatsInverse(t *testing.T) {
+	dates := []time.Time{time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), time.Date(1999, 1, 31, 0, 0, 0, 0, time.UTC)}
+	for _, raw := range []string{DefaultPattern, "{YYYY}{MM}{SEQ:3}", "CN-{YY}.{SEQ:1}", "{SEQ:6}", "R#{SEQ:2}-{MM}"} {
+		p, err := ParsePattern(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range dates {
+			for _, n := range []uint64{1, 7, 99, 100, 1000, 123456789} {
+				number := p.Format(n, d)
+				if got, ok := p.Seq(number); !ok || got != n {
+					t.Errorf("%s: Seq(%q) = %d, %v; want %d", raw, number, got, ok, n)
+				}
+			}
+		}
+	}
+	p, _ := ParsePattern(DefaultPattern)
+	for _, other := range []string{"", "INV-2026-", "INV-2026-0000", "INV-2026-07", "INV-2026-00007", "CN-2026-0007", "INV-2026-0007x", "inv-2026-0007"} {
+		if n, ok := p.Seq(other); ok {
+			t.Errorf("Seq(%q) = %d, true; want false", other, n)
+		}
+	}
+	q, _ := ParsePattern("{YYYY}{MM}{SEQ:3}")
+	if n, ok := q.Seq("202613001"); ok {
+		t.Errorf("month 13 parsed as %d", n)
+	}
+}

@@ -60,6 +60,8 @@ var checkKinds = map[string]func(payload []byte) error{
 	"audit":    func(b []byte) error { _, err := decodeAudit(b); return err },
 	"count":    eightBytes,
 	"seq":      eightBytes,
+	"stage":    decodeAs[stageMarker],
+	"stagelog": decodeAs[stageLog],
 }
 
 func decodeAs[T any](b []byte) error {

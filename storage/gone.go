@@ -20,9 +20,11 @@ import (
 const prefixGone = "gone/"
 
 // isBookkeeping reports whether key is the vault's own bookkeeping (a
-// counter or a delete mark) rather than a record.
+// counter, a delete mark, a staged change's marker or log) rather than a
+// record.
 func isBookkeeping(key string) bool {
-	return isCounter(key) || strings.HasPrefix(key, prefixGone) || key == keyRecordSecret || key == keyMACMigration
+	return isCounter(key) || strings.HasPrefix(key, prefixGone) || key == keyRecordSecret || key == keyMACMigration ||
+		strings.HasPrefix(key, prefixStage) || strings.HasPrefix(key, prefixStageLog)
 }
 
 // markGone writes the delete mark of key.

@@ -28,6 +28,8 @@ type Tx struct {
 	head   *AuditCheckpoint // loaded on the first Audit call
 	// countDelta is how this transaction changes each kind's count.
 	countDelta map[string]int
+	// stage logs the writes of a transaction of a staged change.
+	stage *txStage
 }
 
 // View runs fn in a read-only transaction.
@@ -53,6 +55,11 @@ func (v *Vault) View(fn func(tx *Tx) error) (err error) {
 // transaction wrote what fn read, fn is run again on fresh data, so fn must
 // have no effects outside the transaction.
 func (v *Vault) Update(actor string, fn func(tx *Tx) error) error {
+	return v.updateRetried(actor, nil, fn)
+}
+
+// updateRetried is Update, as a part of staged if that is not nil.
+func (v *Vault) updateRetried(actor string, staged *Staged, fn func(tx *Tx) error) error {
 	if err := v.checkOpen(); err != nil {
 		return err
 	}
@@ -64,7 +71,7 @@ func (v *Vault) Update(actor string, fn func(tx *Tx) error) error {
 	v.writeMu.Lock()
 	defer v.writeMu.Unlock()
 	for range maxConflictRetries {
-		err := v.update(actor, fn)
+		err := v.update(actor, staged, fn)
 		if !errors.Is(err, badger.ErrConflict) {
 			return tooBig(err)
 		}
@@ -72,7 +79,7 @@ func (v *Vault) Update(actor string, fn func(tx *Tx) error) error {
 	return fmt.Errorf("gave up after %d conflicting transactions: %w", maxConflictRetries, badger.ErrConflict)
 }
 
-func (v *Vault) update(actor string, fn func(tx *Tx) error) (err error) {
+func (v *Vault) update(actor string, staged *Staged, fn func(tx *Tx) error) (err error) {
 	defer recoverDamage(&err)
 	v.dbMu.RLock()
 	defer v.dbMu.RUnlock()
@@ -82,11 +89,17 @@ func (v *Vault) update(actor string, fn func(tx *Tx) error) (err error) {
 	txn := v.db.NewTransaction(true)
 	defer txn.Discard()
 	tx := &Tx{v: v, txn: txn, actor: actor, write: true}
+	if staged != nil {
+		tx.stage = &txStage{s: staged, index: map[string]int{}}
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}
 	if tx.writes > 0 && tx.audits == 0 {
 		return ErrUnaudited
+	}
+	if err := tx.writeStageLog(); err != nil {
+		return err
 	}
 	if err := tx.applyCounts(); err != nil {
 		return err
@@ -130,6 +143,9 @@ func (tx *Tx) set(key string, value []byte) error {
 	if err := tx.noteWrite(key, true); err != nil {
 		return err
 	}
+	if err := tx.stageWrite(key, value); err != nil {
+		return err
+	}
 	if err := tx.txn.Set([]byte(key), tx.v.macs.seal(key, value)); err != nil {
 		return fmt.Errorf("write %s: %w", kindOf(key), err)
 	}
@@ -140,6 +156,9 @@ func (tx *Tx) set(key string, value []byte) error {
 func (tx *Tx) del(key string) error {
 	if !tx.write {
 		return errors.New("delete in a read-only transaction")
+	}
+	if tx.stage != nil && !neverStaged(key) {
+		return fmt.Errorf("delete %s: %w", kindOf(key), ErrStagedDelete)
 	}
 	if err := tx.noteWrite(key, false); err != nil {
 		return err
@@ -212,12 +231,18 @@ func (tx *Tx) eachRaw(prefix string, fn func(key, val []byte) error) error {
 func (tx *Tx) eachStored(prefix, from string, fn func(key, val []byte) error) (int, error) {
 	it := tx.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
-	n := 0
 	if from == "" {
 		it.Rewind()
 	} else {
 		it.Seek([]byte(from))
 	}
+	return tx.walk(it, fn)
+}
+
+// walk calls fn for every item from it's position on, with its checked
+// payload, and returns how many it walked.
+func (tx *Tx) walk(it *badger.Iterator, fn func(key, val []byte) error) (int, error) {
+	n := 0
 	for ; it.Valid(); it.Next() {
 		item := it.Item()
 		err := item.Value(func(val []byte) error {

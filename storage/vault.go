@@ -110,6 +110,8 @@ type Vault struct {
 	// sealHead the audit head it left when that was SealOK.
 	sealStatus SealStatus
 	sealHead   AuditCheckpoint
+	// discarded is what Unlock undid (undoUnfinished).
+	discarded []Discarded
 
 	stopGC  chan struct{}
 	gcDone  chan struct{}
@@ -286,6 +288,10 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 		return nil, err
 	}
 	if err := v.ensureSummaries(); err != nil {
+		_ = v.Close()
+		return nil, err
+	}
+	if err := v.undoUnfinished(user); err != nil {
 		_ = v.Close()
 		return nil, err
 	}

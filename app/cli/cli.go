@@ -294,6 +294,9 @@ func (c *ctx) session() (*app.Session, error) {
 	if n := s.FailedLogins(); n.Count > 0 {
 		fmt.Fprintf(c.env.Stderr, "warning: %s\n", n)
 	}
+	for _, d := range s.Discarded() {
+		fmt.Fprintf(c.env.Stderr, "warning: %s\n", d)
+	}
 	if must, why := s.NeedsPasswordChange(); must && !c.allowStalePassword {
 		return nil, errors.Join(fmt.Errorf("%s: change it first with safeinvoice passwd --new-password-file FILE", why), s.Close())
 	}
