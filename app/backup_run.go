@@ -307,34 +307,45 @@ func (s *Session) chainParent(dir string, st storage.BackupState, key backup.Rec
 	return &m
 }
 
-// AutoBackup is the hook the window calls on its timer and when it closes:
-// it writes a backup to the backup folder when the schedule says one is due
-// (see backup.Due) and reports whether it ran. Without a backup folder, or
-// for a user who may not run backups, it does nothing. After a failure the
-// timer retries no sooner than five minutes later; closing always retries.
+// AutoBackup is the hook the window calls on its timer: it writes a
+// backup to the backup folder when the schedule says one is due (see
+// DueBackup) and reports whether it ran.
 func (s *Session) AutoBackup(ev backup.Event) (BackupInfo, bool, error) {
+	dir, due, err := s.DueBackup(ev)
+	if err != nil || !due {
+		return BackupInfo{}, false, err
+	}
+	info, err := s.BackupNow(context.Background(), dir, nil)
+	return info, true, err
+}
+
+// DueBackup reports whether the schedule calls for a backup at ev (see
+// backup.Due), and to which folder; the window runs the one due when it
+// closes itself (BackupNow), with progress. Without a backup folder, or
+// for a user who may not run backups, none is due. After a failure the
+// timer retries no sooner than five minutes later; closing always retries.
+func (s *Session) DueBackup(ev backup.Event) (dir string, due bool, err error) {
 	if s.require(auth.PermRunBackup) != nil {
-		return BackupInfo{}, false, nil
+		return "", false, nil
 	}
 	settings, err := s.Settings()
 	if err != nil {
-		return BackupInfo{}, false, err
+		return "", false, err
 	}
 	bs := backupSettingsOf(settings)
 	if bs.Dir == "" {
-		return BackupInfo{}, false, nil
+		return "", false, nil
 	}
 	st, err := s.BackupState()
 	if err != nil {
-		return BackupInfo{}, false, err
+		return "", false, err
 	}
 	now := s.cfg.now()
 	if !backup.Due(bs.Schedule, st.LastSuccess, now, ev) {
-		return BackupInfo{}, false, nil
+		return "", false, nil
 	}
 	if ev == backup.Timer && st.LastFailure.After(st.LastSuccess) && now.Sub(st.LastFailure) < backupRetryAfter {
-		return BackupInfo{}, false, nil
+		return "", false, nil
 	}
-	info, err := s.BackupNow(context.Background(), bs.Dir, nil)
-	return info, true, err
+	return bs.Dir, true, nil
 }

@@ -125,8 +125,11 @@ func checkBackupDir(dir string) (string, error) {
 	return abs, nil
 }
 
+// BackupState is the vault's record of its backups.
+type BackupState = storage.BackupState
+
 // BackupState returns the vault's record of its backups: the last success
 // and failure, for the dashboard's "last backup" and alerts.
-func (s *Session) BackupState() (storage.BackupState, error) {
+func (s *Session) BackupState() (BackupState, error) {
 	return read(s, (*storage.Tx).BackupState)
 }

@@ -47,17 +47,26 @@ func buildAudit(sh *shell) fyne.CanvasObject {
 		return app.AuditFilter{User: strings.TrimSpace(user.Text), Action: strings.TrimSpace(action.Text),
 			From: strings.TrimSpace(from.Text), To: strings.TrimSpace(to.Text), Limit: 2000}
 	}
+	gen := 0 // the latest reload; older results are dropped
 	reload := func() {
-		var err error
-		if entries, err = s.AuditLog(filter()); err != nil {
-			u.showError(err)
-		}
-		if len(entries) == 2000 {
-			count.SetText("The newest 2,000 entries; narrow the filter to see older ones.")
-		} else {
-			count.SetText(plural(len(entries), "entry"))
-		}
-		list.Refresh()
+		gen++
+		mine, f := gen, filter()
+		count.SetText("Loading…")
+		fetch(u, func() ([]app.AuditEntry, error) { return s.AuditLog(f) }, func(got []app.AuditEntry, err error) {
+			if mine != gen {
+				return
+			}
+			if err != nil {
+				u.showError(err)
+			}
+			entries = got
+			if len(entries) == 2000 {
+				count.SetText("The newest 2,000 entries; narrow the filter to see older ones.")
+			} else {
+				count.SetText(plural(len(entries), "entry"))
+			}
+			list.Refresh()
+		})
 	}
 	for _, e := range []*entry{user, action, from, to} {
 		e.OnSubmitted = func(string) { reload() }

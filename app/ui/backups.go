@@ -44,13 +44,20 @@ type backupsScreen struct {
 
 var backupColumns = columns{170, 110, 110, 0, 110}
 
+// buildBackups shows the backup settings, state and list once they are
+// read.
 func buildBackups(sh *shell) fyne.CanvasObject {
-	u, s := sh.u, sh.s
+	return loaded(sh, sh.s.BackupSettings, func(bs app.BackupSettings, err error) fyne.CanvasObject {
+		if err != nil {
+			sh.u.showError(err)
+		}
+		return backupsScreenFor(sh, bs)
+	})
+}
+
+func backupsScreenFor(sh *shell, bs app.BackupSettings) fyne.CanvasObject {
+	u := sh.u
 	b := &backupsScreen{sh: sh}
-	bs, err := s.BackupSettings()
-	if err != nil {
-		u.showError(err)
-	}
 	b.dir = u.newEntry()
 	b.dir.SetText(bs.Dir)
 	b.dir.SetPlaceHolder("No folder chosen")
@@ -148,8 +155,12 @@ func buildBackups(sh *shell) fyne.CanvasObject {
 	return page("Backups", actions, container.NewBorder(top, nil, nil, nil, b.list))
 }
 
+// refreshState reads the backup state off the UI goroutine and shows it.
 func (b *backupsScreen) refreshState() {
-	st, err := b.sh.s.BackupState()
+	fetch(b.sh.u, b.sh.s.BackupState, b.showState)
+}
+
+func (b *backupsScreen) showState(st app.BackupState, err error) {
 	if err != nil {
 		b.state.SetText(plainError(err))
 		return

@@ -53,11 +53,13 @@ func buildClients(sh *shell) fyne.CanvasObject {
 		list.Refresh()
 	}
 	reload := func() {
-		var err error
-		if all, err = s.Clients(); err != nil {
-			u.showError(err)
-		}
-		apply()
+		fetch(u, s.Clients, func(got []invoice.Client, err error) {
+			if err != nil {
+				u.showError(err)
+			}
+			all = got
+			apply()
+		})
 	}
 	filter.OnChanged = func(string) { apply() }
 	list.OnSelected = func(i widget.ListItemID) {

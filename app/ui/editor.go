@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"safeinvoice/app"
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
 )
@@ -29,6 +31,7 @@ type editor struct {
 	editable bool
 
 	clients  []invoice.Client
+	settings app.Settings
 	client   *widget.Select
 	issue    *entry
 	due      *entry
@@ -49,48 +52,75 @@ type lineRow struct {
 	row                         fyne.CanvasObject
 }
 
-// newInvoice opens the editor on a new draft.
+// newInvoice opens the editor on a new draft, with the business's
+// defaults read off the UI goroutine.
 func newInvoice(sh *shell) {
-	u, s := sh.u, sh.s
-	st, err := s.Settings()
-	if err != nil {
-		u.showError(err)
-		return
-	}
-	today := u.now()
-	inv := invoice.Invoice{
-		Kind:      invoice.KindInvoice,
-		Status:    invoice.StatusDraft,
-		Currency:  st.Currency,
-		IssueDate: today.Format(invoice.DateLayout),
-		DueDate:   today.AddDate(0, 0, st.PaymentDays).Format(invoice.DateLayout),
-		Terms:     st.PaymentTerms,
-		Lines:     []invoice.Line{{Quantity: "1", TaxRate: cmp.Or(st.DefaultTaxRate, "0")}},
-	}
-	showEditor(sh, inv)
+	u := sh.u
+	fetch(u, sh.s.Settings, func(st app.Settings, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		today := u.now()
+		inv := invoice.Invoice{
+			Kind:      invoice.KindInvoice,
+			Status:    invoice.StatusDraft,
+			Currency:  st.Currency,
+			IssueDate: today.Format(invoice.DateLayout),
+			DueDate:   today.AddDate(0, 0, st.PaymentDays).Format(invoice.DateLayout),
+			Terms:     st.PaymentTerms,
+			Lines:     []invoice.Line{{Quantity: "1", TaxRate: cmp.Or(st.DefaultTaxRate, "0")}},
+		}
+		showEditor(sh, inv)
+	})
 }
 
-// openInvoice loads invoice id and opens it in the editor.
+// openInvoice loads invoice id off the UI goroutine and opens it in the
+// editor.
 func openInvoice(sh *shell, id string) {
-	inv, err := sh.s.Invoice(id)
-	if err != nil {
-		sh.u.showError(err)
-		return
-	}
-	showEditor(sh, inv)
+	fetch(sh.u, func() (invoice.Invoice, error) { return sh.s.Invoice(id) }, func(inv invoice.Invoice, err error) {
+		if err != nil {
+			sh.u.showError(err)
+			return
+		}
+		showEditor(sh, inv)
+	})
 }
 
+// editorFacts is what the editor reads from the vault besides the invoice.
+type editorFacts struct {
+	clients  []invoice.Client
+	settings app.Settings
+}
+
+// showEditor opens the editor on inv once the clients and settings are
+// read, off the UI goroutine; what is on screen stays until then.
 func showEditor(sh *shell, inv invoice.Invoice) {
+	fetch(sh.u, func() (editorFacts, error) {
+		var f editorFacts
+		var err error
+		if f.clients, err = sh.s.Clients(); err != nil {
+			return f, err
+		}
+		f.settings, err = sh.s.Settings()
+		return f, err
+	}, func(f editorFacts, err error) {
+		if err != nil {
+			sh.u.showError(err)
+			return
+		}
+		if sh.u.shell != sh {
+			return // locked meanwhile
+		}
+		buildEditor(sh, inv, f)
+	})
+}
+
+func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 	u, s := sh.u, sh.s
-	e := &editor{sh: sh, inv: inv}
+	e := &editor{sh: sh, inv: inv, clients: f.clients, settings: f.settings}
 	role := s.User().Role
 	e.editable = inv.Status == invoice.StatusDraft && (inv.ID == "" && role.Can(auth.PermCreateDraft) || inv.ID != "" && role.Can(auth.PermEditDraft))
-	clients, err := s.Clients()
-	if err != nil {
-		u.showError(err)
-		return
-	}
-	e.clients = clients
 
 	e.client = widget.NewSelect(nil, func(string) { e.changed() })
 	e.fillClients()
@@ -128,8 +158,8 @@ func showEditor(sh *shell, inv invoice.Invoice) {
 	if e.editable && inv.Kind != invoice.KindCreditNote && u.can(auth.PermManageClients) {
 		newClient := u.button("", theme.ContentAddIcon(), func() {
 			showClientForm(sh, invoice.Client{}, func(c invoice.Client) {
-				if cs, err := s.Clients(); err == nil {
-					e.clients = cs
+				if !slices.ContainsFunc(e.clients, func(o invoice.Client) bool { return o.ID == c.ID }) {
+					e.clients = append(e.clients, c)
 				}
 				e.fillClients()
 				e.selectClient(c.ID)
@@ -258,10 +288,7 @@ func (e *editor) lastRate() string {
 	if n := len(e.lines); n > 0 && e.lines[n-1].tax.Text != "" {
 		return e.lines[n-1].tax.Text
 	}
-	if st, err := e.sh.s.Settings(); err == nil && st.DefaultTaxRate != "" {
-		return st.DefaultTaxRate
-	}
-	return "0"
+	return cmp.Or(e.settings.DefaultTaxRate, "0")
 }
 
 func (e *editor) addLine(l invoice.Line) {

@@ -61,31 +61,31 @@ var invoiceColumns = []struct {
 	{"Status", 100}, {"Total", 120}, {"Balance", 120},
 }
 
-// invoiceList is the paged invoice list. Pages are fetched on demand and
-// cached until the query changes.
+// invoiceList is the paged invoice list. Pages are fetched on demand,
+// off the UI goroutine (the first one after sign-in waits for the index,
+// a text search for its word index), and cached until the query changes;
+// a row whose page is on its way shows empty and fills in when it comes.
 type invoiceList struct {
 	sh      *shell
 	query   app.InvoiceQuery
 	pages   map[int][]app.InvoiceRow
+	loading map[int]bool // pages being fetched for this query
+	gen     int          // the query's generation: reload starts a new one
 	matches int
 	table   *widget.Table
 	count   *widget.Label
 	search  *entry
+	// onLoaded, if set, runs once the first page of a reload is shown.
+	onLoaded func()
 }
 
-// row returns row i, fetching its page if needed.
+// row returns row i if its page is here, and otherwise starts fetching it.
 func (l *invoiceList) row(i int) (app.InvoiceRow, bool) {
 	p := i / listPage
 	rows, ok := l.pages[p]
 	if !ok {
-		q := l.query
-		q.Offset, q.Limit = p*listPage, listPage
-		page, err := l.sh.s.ListInvoices(q)
-		if err != nil {
-			return app.InvoiceRow{}, false
-		}
-		rows = page.Rows
-		l.pages[p] = rows
+		l.fetchPage(p)
+		return app.InvoiceRow{}, false
 	}
 	if j := i - p*listPage; j < len(rows) {
 		return rows[j], true
@@ -93,18 +93,58 @@ func (l *invoiceList) row(i int) (app.InvoiceRow, bool) {
 	return app.InvoiceRow{}, false
 }
 
-// reload runs the query again from the first page.
-func (l *invoiceList) reload() {
-	l.pages = map[int][]app.InvoiceRow{}
-	q := l.query
-	q.Limit = listPage
-	page, err := l.sh.s.ListInvoices(q)
-	if err != nil {
-		l.sh.u.showError(err)
-		l.matches = 0
-	} else {
-		l.pages[0], l.matches = page.Rows, page.Matches
+// fetchPage fetches page p of the current query unless it is on its way.
+func (l *invoiceList) fetchPage(p int) {
+	if l.loading[p] {
+		return
 	}
+	l.loading[p] = true
+	gen, q := l.gen, l.query
+	q.Offset, q.Limit = p*listPage, listPage
+	fetch(l.sh.u, func() (app.InvoicePage, error) { return l.sh.s.ListInvoices(q) }, func(page app.InvoicePage, err error) {
+		if gen != l.gen {
+			return // the query changed meanwhile
+		}
+		delete(l.loading, p)
+		if err != nil {
+			l.sh.u.showError(err)
+			return
+		}
+		l.pages[p] = page.Rows
+		l.table.Refresh()
+	})
+}
+
+// reload runs the query again from the first page, off the UI goroutine;
+// the count says "Loading…" until it is back.
+func (l *invoiceList) reload() {
+	l.gen++
+	gen, q := l.gen, l.query
+	l.pages, l.loading = map[int][]app.InvoiceRow{}, map[int]bool{0: true}
+	l.count.SetText("Loading…")
+	q.Limit = listPage
+	fetch(l.sh.u, func() (app.InvoicePage, error) { return l.sh.s.ListInvoices(q) }, func(page app.InvoicePage, err error) {
+		if gen != l.gen {
+			return
+		}
+		delete(l.loading, 0)
+		if err != nil {
+			l.sh.u.showError(err)
+			l.matches = 0
+		} else {
+			l.pages[0], l.matches = page.Rows, page.Matches
+		}
+		l.showCount()
+		l.table.UnselectAll()
+		l.table.ScrollToTop()
+		l.table.Refresh()
+		if l.onLoaded != nil {
+			l.onLoaded()
+		}
+	})
+}
+
+func (l *invoiceList) showCount() {
 	switch l.matches {
 	case 0:
 		if l.query.Text != "" || l.query.Status != "" {
@@ -117,9 +157,6 @@ func (l *invoiceList) reload() {
 	default:
 		l.count.SetText(fmt.Sprintf("%s invoices", groupThousands(l.matches)))
 	}
-	l.table.UnselectAll()
-	l.table.ScrollToTop()
-	l.table.Refresh()
 }
 
 func groupThousands(n int) string {
@@ -168,7 +205,7 @@ func (l *invoiceList) cell(r app.InvoiceRow, col int) (string, fyne.TextAlign, w
 
 func buildInvoices(sh *shell) fyne.CanvasObject {
 	u := sh.u
-	l := &invoiceList{sh: sh, pages: map[int][]app.InvoiceRow{}, count: widget.NewLabel("")}
+	l := &invoiceList{sh: sh, pages: map[int][]app.InvoiceRow{}, loading: map[int]bool{}, count: widget.NewLabel("")}
 	l.table = widget.NewTableWithHeaders(
 		func() (int, int) { return l.matches, len(invoiceColumns) },
 		func() fyne.CanvasObject {
@@ -220,11 +257,20 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 		l.query.Text = text
 		l.reload()
 	}
-	// Enter opens the first match: type a number, press Enter.
+	// Enter opens the first match: type a number, press Enter (at once,
+	// or as soon as the search is back).
 	l.search.OnSubmitted = func(string) {
-		if r, ok := l.row(0); ok {
-			openInvoice(sh, r.ID)
+		open := func() {
+			l.onLoaded = nil
+			if r, ok := l.row(0); ok {
+				openInvoice(sh, r.ID)
+			}
 		}
+		if l.loading[0] {
+			l.onLoaded = open
+			return
+		}
+		open()
 	}
 	status := widget.NewSelect(nil, nil)
 	for _, c := range statusChoices {

@@ -58,10 +58,14 @@ func (u *UI) loginNotice(msg string) {
 func (u *UI) submitLogin(l *login) {
 	l.unlock.Disable()
 	var s *app.Session
+	var need bool
+	var why string
 	n, pw := strings.TrimSpace(l.name.Text), l.password.Text
 	u.background(func() error {
 		var err error
-		s, err = app.Login(u.cfg, n, pw)
+		if s, err = app.Login(u.cfg, n, pw); err == nil {
+			need, why = s.NeedsPasswordChange()
+		}
 		return err
 	}, func(err error) {
 		l.unlock.Enable()
@@ -77,7 +81,7 @@ func (u *UI) submitLogin(l *login) {
 			return
 		}
 		u.setSession(s)
-		if need, why := s.NeedsPasswordChange(); need {
+		if need {
 			u.showForcedChange(s, why)
 			return
 		}
@@ -92,6 +96,10 @@ func (u *UI) enter(s *app.Session) {
 	if f := s.FailedLogins(); f.Count > 0 {
 		u.showInfo("Failed sign-in attempts", sentence(f.String())+
 			" If this was not you, tell an administrator.")
+	}
+	for _, d := range s.Discarded() {
+		u.showInfo("Unfinished import undone", sentence(d.String())+
+			" Import the file again to have its invoices.")
 	}
 }
 
@@ -155,17 +163,25 @@ func (u *UI) strengthMeter(pw *entry, user string) (*widget.ProgressBar, *widget
 	meter.Max = 4
 	meter.TextFormatter = func() string { return "Strength: " + strengthWords[int(meter.Value)] }
 	hints := wrapLabel("")
-	policy := auth.DefaultPolicy()
+	// The default policy and no business name until the vault's are read.
+	policy, business := auth.DefaultPolicy(), ""
 	if s := u.Session(); s != nil {
-		if p, err := s.Policy(); err == nil {
-			policy = p
+		type facts struct {
+			policy   auth.Policy
+			business string
 		}
-	}
-	business := ""
-	if s := u.Session(); s != nil {
-		if st, err := s.Settings(); err == nil {
-			business = st.BusinessName
-		}
+		fetch(u, func() (facts, error) {
+			p, err := s.Policy()
+			if err != nil {
+				return facts{}, err
+			}
+			st, err := s.Settings()
+			return facts{p, st.BusinessName}, err
+		}, func(f facts, err error) {
+			if err == nil {
+				policy, business = f.policy, f.business
+			}
+		})
 	}
 	pw.OnChanged = func(text string) {
 		score, hs := auth.Strength(auth.NormalizePassword(text), auth.PasswordContext{UserName: user, BusinessName: business})

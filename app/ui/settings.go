@@ -9,15 +9,22 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"safeinvoice/app"
 	"safeinvoice/invoice"
 )
 
+// buildSettings shows the business profile once it is read.
 func buildSettings(sh *shell) fyne.CanvasObject {
+	return loaded(sh, sh.s.Settings, func(st app.Settings, err error) fyne.CanvasObject {
+		if err != nil {
+			return wrapLabel(plainError(err))
+		}
+		return settingsForm(sh, st)
+	})
+}
+
+func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 	u, s := sh.u, sh.s
-	st, err := s.Settings()
-	if err != nil {
-		return wrapLabel(plainError(err))
-	}
 	text := func(v, ph string) *entry {
 		e := u.newEntry()
 		e.SetText(v)

@@ -87,12 +87,17 @@ func (u *UI) showMain(id string) {
 	}
 	sh.body = container.NewStack()
 
-	settings, _ := s.Settings()
 	who := widget.NewLabel(s.User().Name + " · " + string(s.User().Role))
 	who.Importance = widget.LowImportance
 	lock := u.button("Lock", theme.LogoutIcon(), u.lock)
-	title := widget.NewLabelWithStyle(settings.BusinessName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewBorder(nil, nil, title, container.NewHBox(who, lock))
+	fetch(u, s.Settings, func(st app.Settings, err error) {
+		if err == nil {
+			title.SetText(st.BusinessName)
+			top.Refresh() // the title's width changed
+		}
+	})
 	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), sh.nav)
 	split := container.NewBorder(nil, nil, left, nil, container.NewPadded(sh.body))
 	content := container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, split)
@@ -194,4 +199,48 @@ func (sh *shell) addShortcuts() {
 			}
 		})
 	}
+}
+
+// loaded stands in for what build makes of the value get reads off the UI
+// goroutine: a "Loading…" line until then. Should the screen have been
+// left meanwhile, build is not called, so that a screen no longer shown
+// never takes the shortcuts (onSave, onNew…) of the one that is.
+func loaded[T any](sh *shell, get func() (T, error), build func(T, error) fyne.CanvasObject) fyne.CanvasObject {
+	wait := widget.NewLabel("Loading…")
+	wait.Importance = widget.LowImportance
+	box := container.NewStack(wait)
+	fetch(sh.u, get, func(v T, err error) {
+		if sh.u.shell != sh || !sh.showing(box) {
+			return
+		}
+		box.Objects = []fyne.CanvasObject{build(v, err)}
+		box.Refresh()
+	})
+	return box
+}
+
+// showing reports whether o is part of what the right-hand side shows.
+func (sh *shell) showing(o fyne.CanvasObject) bool {
+	var in func(c fyne.CanvasObject) bool
+	in = func(c fyne.CanvasObject) bool {
+		if c == o {
+			return true
+		}
+		var children []fyne.CanvasObject
+		switch w := c.(type) {
+		case *fyne.Container:
+			children = w.Objects
+		case *container.Scroll:
+			children = []fyne.CanvasObject{w.Content}
+		case *container.Split:
+			children = []fyne.CanvasObject{w.Leading, w.Trailing}
+		}
+		for _, ch := range children {
+			if ch != nil && in(ch) {
+				return true
+			}
+		}
+		return false
+	}
+	return in(sh.body)
 }

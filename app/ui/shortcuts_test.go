@@ -91,6 +91,7 @@ func TestSettingsTaxAndPDFFields(t *testing.T) {
 	u := newTestUI(t, cfg)
 	signIn(t, u, adminName, adminPassword)
 	onUI(u, func() { u.shell.open("settings") })
+	u.Wait()
 	var rate, note *entry
 	for _, e := range entries(u) {
 		switch e.PlaceHolder {

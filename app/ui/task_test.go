@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"safeinvoice/app"
+	"safeinvoice/internal/testkit"
 	"safeinvoice/invoice"
 )
 
@@ -164,5 +165,45 @@ func TestImportCancel(t *testing.T) {
 	u.Wait()
 	if d := dialogText(u); !strings.Contains(d, "Imported 1 invoice") {
 		t.Fatalf("import: %q", d)
+	}
+}
+
+// Closing the window with an on-close schedule writes the backup off the
+// UI goroutine with a progress dialog, then quits; Cancel quits without it.
+func TestCloseRunsTheScheduledBackupWithProgress(t *testing.T) {
+	for _, cancel := range []bool{false, true} {
+		cfg, _ := testConfig(t)
+		seedVault(t, cfg)
+		u := newTestUI(t, cfg)
+		signIn(t, u, adminName, adminPassword)
+		s := u.Session()
+		folder := t.TempDir()
+		bs, err := s.BackupSettings()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs.Dir, bs.Schedule = folder, "on-close"
+		if err := s.SetBackupSettings(bs); err != nil {
+			t.Fatal(err)
+		}
+		var shown *task
+		u.onTask = func(tk *task) {
+			shown = tk
+			if cancel {
+				tk.stop.OnTapped()
+			}
+		}
+		onUI(u, u.onClose)
+		u.Wait()
+		if shown == nil || shown.spec.title != "Backing up before closing…" {
+			t.Fatalf("cancel %v: no progress dialog for the backup on close", cancel)
+		}
+		if u.Session() != nil {
+			t.Errorf("cancel %v: the session is still open after closing", cancel)
+		}
+		names := testkit.DirNames(t, folder)
+		if cancel && len(names) != 0 || !cancel && len(names) != 2 {
+			t.Errorf("cancel %v: the backup folder holds %v", cancel, names)
+		}
 	}
 }

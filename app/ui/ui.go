@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,6 +48,7 @@ type UI struct {
 	mu      sync.Mutex
 	session *app.Session
 	pending sync.WaitGroup // background work in flight
+	closing bool           // onClose has begun (UI goroutine only)
 	doneMu  sync.Mutex     // serialises background callbacks
 
 	// Idle lock: the timer is reset by touch; idleGen tells a stale timer
@@ -126,6 +128,17 @@ func (u *UI) background(work func() error, done func(error)) {
 	}()
 }
 
+// fetch runs get off the UI goroutine, then show with its result on it:
+// how screens read the vault.
+func fetch[T any](u *UI, get func() (T, error), show func(T, error)) {
+	var v T
+	u.background(func() error {
+		var err error
+		v, err = get()
+		return err
+	}, func(err error) { show(v, err) })
+}
+
 // do runs fn on the UI goroutine and waits for it. The real driver runs it
 // there; Fyne's test driver runs it right here, so callbacks take turns.
 func (u *UI) do(fn func()) {
@@ -154,15 +167,23 @@ func (u *UI) setSession(s *app.Session) {
 			}
 		})
 	})
-	idle := time.Duration(auth.DefaultIdleLockMinutes) * time.Minute
-	if p, err := s.Policy(); err == nil {
-		idle = p.IdleLock()
-	}
-	if u.idleOverride > 0 {
-		idle = u.idleOverride
-	}
-	u.startIdle(idle)
+	// The idle lock counts from now with the default, and from when the
+	// policy is read with its own.
+	u.startIdle(u.idleFor(auth.DefaultPolicy()))
+	fetch(u, s.Policy, func(p auth.Policy, err error) {
+		if err == nil && u.Session() == s {
+			u.startIdle(u.idleFor(p))
+		}
+	})
 	u.startAutoBackup(s)
+}
+
+// idleFor is how long the window may stay idle before it locks under p.
+func (u *UI) idleFor(p auth.Policy) time.Duration {
+	if u.idleOverride > 0 {
+		return u.idleOverride
+	}
+	return p.IdleLock()
 }
 
 // closeSession locks the vault, dropping the master key.
@@ -183,17 +204,57 @@ func (u *UI) closeSession() {
 }
 
 // onClose remembers the window's size, runs the on-close backup if one is
-// scheduled, and quits.
+// scheduled (off the UI goroutine, with progress and Cancel), and quits.
 func (u *UI) onClose() {
+	if u.closing {
+		return // the backup before closing is running
+	}
+	u.closing = true
 	size := u.win.Canvas().Size()
 	p := u.fyneApp.Preferences()
 	p.SetFloat(prefWidth, float64(size.Width))
 	p.SetFloat(prefHeight, float64(size.Height))
-	if s := u.Session(); s != nil {
-		if _, _, err := s.AutoBackup(app.BackupOnClose); err != nil {
+	s := u.Session()
+	if s == nil {
+		u.quit()
+		return
+	}
+	due := func() (string, error) {
+		dir, due, err := s.DueBackup(app.BackupOnClose)
+		if !due {
+			dir = ""
+		}
+		return dir, err
+	}
+	fetch(u, due, func(dir string, err error) {
+		if err != nil {
 			fyne.LogError("backup on close", err)
 		}
-	}
+		if dir == "" {
+			u.quit()
+			return
+		}
+		u.runTask(taskSpec{
+			title:      "Backing up before closing…",
+			intro:      "Your backup schedule asks for a backup when SafeInvoice closes. Cancel closes without it.",
+			unit:       byteSize,
+			doing:      func(n string) string { return n + " written." },
+			cancelling: "Cancelling: SafeInvoice closes without a backup…",
+		}, func(ctx context.Context, progress app.Progress) error {
+			_, err := s.BackupNow(ctx, dir, progress)
+			return err
+		}, func(err error) {
+			if err != nil && !errors.Is(err, context.Canceled) {
+				fyne.LogError("backup on close", err)
+				u.fyneApp.SendNotification(fyne.NewNotification("Backup failed", plainError(err)))
+			}
+			u.quit()
+		})
+	})
+}
+
+// quit locks the vault and closes the window, which ends the app.
+func (u *UI) quit() {
 	u.closeSession()
 	u.win.Close()
 }

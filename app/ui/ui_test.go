@@ -470,14 +470,27 @@ func TestInvoiceListPages(t *testing.T) {
 	if len(l.pages) != 1 {
 		t.Errorf("%d pages loaded at first, want 1", len(l.pages))
 	}
-	if r, ok := l.row(1100); !ok || r.ID == "" {
+	// A row further down comes empty at first, its page fetched off the
+	// UI goroutine, and is there once the page is.
+	var ok bool
+	onUI(u, func() { _, ok = l.row(1100) })
+	if ok {
+		t.Error("row 1100 was there before its page was fetched")
+	}
+	u.Wait()
+	var r app.InvoiceRow
+	onUI(u, func() { r, ok = l.row(1100) })
+	if !ok || r.ID == "" {
 		t.Error("row 1100 not fetched")
 	}
 	if len(l.pages) != 2 {
 		t.Errorf("%d pages loaded, want 2", len(l.pages))
 	}
-	// Type a number, press Enter: that invoice opens.
-	r, _ := l.row(700)
+	// Type a number, press Enter: that invoice opens, once the search
+	// is back.
+	onUI(u, func() { l.row(700) })
+	u.Wait()
+	onUI(u, func() { r, _ = l.row(700) })
 	onUI(u, func() {
 		l.search.SetText(r.Number)
 		l.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -494,6 +507,7 @@ func TestInvoiceListPages(t *testing.T) {
 		}
 	}
 	onUI(u, func() { l.search.SetText("zzzz-no-such-word") })
+	u.Wait()
 	if !hasLabel(u, "No invoices match.") {
 		t.Errorf("search: %s", labels(u))
 	}

@@ -104,11 +104,13 @@ func buildUsers(sh *shell) fyne.CanvasObject {
 		}
 	}
 	reload = func() {
-		var err error
-		if users, err = s.Users(); err != nil {
-			u.showError(err)
-		}
-		list.Refresh()
+		fetch(u, s.Users, func(got []auth.User, err error) {
+			if err != nil {
+				u.showError(err)
+			}
+			users = got
+			list.Refresh()
+		})
 	}
 	reload()
 
@@ -160,13 +162,19 @@ func showAddUser(sh *shell, done func()) {
 	u.win.Canvas().Focus(name)
 }
 
-// buildPolicy shows the password policy with one editor per key.
+// buildPolicy shows the password policy with one editor per key, once it
+// is read.
 func buildPolicy(sh *shell) fyne.CanvasObject {
+	return loaded(sh, sh.s.Policy, func(p auth.Policy, err error) fyne.CanvasObject {
+		if err != nil {
+			return wrapLabel(plainError(err))
+		}
+		return policyForm(sh, p)
+	})
+}
+
+func policyForm(sh *shell, p auth.Policy) fyne.CanvasObject {
 	u, s := sh.u, sh.s
-	p, err := s.Policy()
-	if err != nil {
-		return wrapLabel(plainError(err))
-	}
 	form := widget.NewForm()
 	for _, k := range auth.PolicyKeys() {
 		cur, _ := p.Get(k.Key)
