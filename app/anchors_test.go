@@ -82,6 +82,23 @@ func TestRolledBackDataFolderIsNoticed(t *testing.T) {
 	if info.Manifest.Kind != backup.Full {
 		t.Errorf("the old copy's backup is %s, want a new full chain", info.Manifest.Kind)
 	}
+	// Retention keeps the newer chain, whatever its policy says: it is the
+	// only copy of the books the old copy lacks.
+	bs, err := s.BackupSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs.Retention = backup.Policy{Last: 1}
+	if err := s.SetBackupSettings(bs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.PruneBackups("", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Removed) != 0 || len(res.Pinned) != 1 || len(res.Kept) != 3 {
+		t.Errorf("pruning after the rollback: %+v, want nothing removed and the newer backup pinned", res)
+	}
 	// Closing does not move the anchor back while the alert stands.
 	if err := s.Close(); err != nil {
 		t.Fatal(err)

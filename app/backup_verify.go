@@ -68,6 +68,10 @@ func (s *Session) VerifyBackups(ctx context.Context, dir string, progress Progre
 type PruneResult struct {
 	Kept    []string
 	Removed []string
+	// Pinned are kept whatever the policy says: they hold audit entries
+	// the vault does not have (it was put back from an older copy), so
+	// they may be the only copy of newer books.
+	Pinned []string
 }
 
 // PruneBackups applies the retention policy to this vault's backups in dir
@@ -89,13 +93,18 @@ func (s *Session) PruneBackups(dir string, dryRun bool) (PruneResult, error) {
 	}
 	items := make([]backup.Item, 0, len(rep.Results))
 	paths := map[string]backup.Entry{}
+	var pinned []string
 	for _, r := range rep.Results {
-		items = append(items, backup.Item{Name: r.Name, Created: r.Created, Kind: r.Kind,
-			Parent: r.Manifest.Parent, Verified: r.Err == nil})
+		it := backup.Item{Name: r.Name, Created: r.Created, Kind: r.Kind,
+			Parent: r.Manifest.Parent, Verified: r.Err == nil, Pinned: s.holdsMore(r.Manifest)}
+		if it.Pinned {
+			pinned = append(pinned, r.Name)
+		}
+		items = append(items, it)
 		paths[r.Name] = r.Entry
 	}
 	keep, remove := backup.Plan(items, bs.Retention, time.Local)
-	res := PruneResult{Kept: keep}
+	res := PruneResult{Kept: keep, Pinned: pinned}
 	if dryRun {
 		res.Removed = remove
 		return res, nil
@@ -117,10 +126,21 @@ func (s *Session) PruneBackups(dir string, dryRun bool) (PruneResult, error) {
 		errs = append(errs, err)
 	}
 	err = s.update(func(tx *storage.Tx) error {
-		return tx.Audit("backup.prune", "", fmt.Sprintf("kept %d, removed %d backups", len(keep), len(res.Removed)))
+		return tx.Audit("backup.prune", "", fmt.Sprintf("kept %d (%d holding books newer than these), removed %d backups", len(keep), len(pinned), len(res.Removed)))
 	})
 	if err != nil {
 		errs = append(errs, fmt.Errorf("record the pruning: %w", err))
 	}
 	return res, errors.Join(errs...)
+}
+
+// holdsMore reports whether the backup of manifest m holds audit entries
+// that this vault lacks or that differ from its own: the vault is behind
+// it, so the backup may be the only copy of newer books.
+func (s *Session) holdsMore(m backup.Manifest) bool {
+	if m.VaultID != s.vault.ID() || m.Audit.Seq == 0 {
+		return false
+	}
+	pos, err := s.vault.CompareAnchor(storage.Anchor{VaultID: m.VaultID, Seq: m.Audit.Seq, Hash: m.Audit.Hash}, false)
+	return err == nil && pos.Behind()
 }

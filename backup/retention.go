@@ -33,11 +33,16 @@ type Item struct {
 	Parent string
 	// Verified is set when the backup (with its chain) passed Verify.
 	Verified bool
+	// Pinned backups are kept whatever the policy says, with what they
+	// build on: the caller knows they hold something found nowhere else
+	// (books newer than the vault that was put back from an old copy).
+	Pinned bool
 }
 
 // Plan splits items into the names to keep and to remove, both in name
-// order. It is a pure function. Beyond the policy it never removes a backup
-// that a kept one builds on (directly or through other incrementals), and
+// order. It is a pure function. Beyond the policy it never removes a pinned
+// backup, nor one that a kept one builds on (directly or through other
+// incrementals), and
 // if any item is verified, at least the newest verified one is kept with
 // its chain: the last good copy is never deleted. Days, weeks and months
 // are those of loc (nil: UTC).
@@ -73,6 +78,9 @@ func Plan(items []Item, p Policy, loc *time.Location) (keep, remove []string) {
 		return 0
 	})
 	kept := map[string]bool{}
+	for _, it := range sorted {
+		kept[it.Name] = it.Pinned
+	}
 	for i := 0; i < p.Last && i < len(sorted); i++ {
 		kept[sorted[i].Name] = true
 	}

@@ -270,6 +270,9 @@ func runBackupPrune(c *ctx, args []string) error {
 	for _, n := range res.Removed {
 		fmt.Fprintf(c.env.Stdout, "%s %s\n", verb, n)
 	}
+	for _, n := range res.Pinned {
+		fmt.Fprintf(c.env.Stdout, "kept %s: it holds books newer than these (they were put back from an older copy)\n", n)
+	}
 	fmt.Fprintf(c.env.Stdout, "%d backups kept.\n", len(res.Kept))
 	return perr
 }
