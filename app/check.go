@@ -5,8 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"safeinvoice/auth"
+	"safeinvoice/backup"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
@@ -23,6 +29,16 @@ type CheckResult struct {
 	RestoreFrom string
 	// RestoreFromAt says when that backup was made, in words.
 	RestoreFromAt string
+	// HeldBy names, for each damaged record (CheckProblem.Record), the
+	// newest verified backup whose restored copy holds it intact: its
+	// path and, in words, when it was made. Records no backup holds (or
+	// that are no single record) are missing.
+	HeldBy map[string]HeldBy
+}
+
+// HeldBy is a backup that still holds a damaged record.
+type HeldBy struct {
+	Path, At string
 }
 
 // OK reports whether the books are intact.
@@ -55,11 +71,17 @@ func (s *Session) CheckBooks(ctx context.Context, progress Progress) (CheckResul
 		})
 	}
 	if l, err := s.ListBackups(""); err == nil { // without the permission, no suggestion
-		for _, b := range l.Backups {
+		var verified []BackupItem
+		for _, b := range l.Backups { // newest first
 			if b.Verified() {
-				res.RestoreFrom, res.RestoreFromAt = b.Path, b.Created.Local().Format("2 Jan 2006 15:04")
-				break
+				verified = append(verified, b)
 			}
+		}
+		if len(verified) > 0 {
+			res.RestoreFrom, res.RestoreFromAt = verified[0].Path, verified[0].Created.Local().Format("2 Jan 2006 15:04")
+		}
+		if res.HeldBy, err = s.findInBackups(ctx, damagedRecords(rep.Problems), verified); err != nil {
+			return res, err
 		}
 	}
 	msg := fmt.Sprintf("A check of the books found %d problems, the first: %s.", len(rep.Problems), rep.Problems[0])
@@ -161,4 +183,94 @@ func (s *Session) numberingGaps() ([]CheckProblem, error) {
 		return nil
 	})
 	return problems, err
+}
+
+// maxBackupsSearched bounds the verified backups a check restores, newest
+// first, to find the damaged records in.
+const maxBackupsSearched = 3
+
+// damagedRecords returns the keys of single records among problems.
+func damagedRecords(problems []CheckProblem) []string {
+	var keys []string
+	for _, p := range problems {
+		k := p.Record
+		if strings.Contains(k, "/") && !strings.HasSuffix(k, "…") && !strings.HasPrefix(k, "seq/") && !strings.HasPrefix(k, "count/") {
+			keys = append(keys, k)
+		}
+	}
+	return slices.Compact(slices.Sorted(slices.Values(keys)))
+}
+
+// findInBackups restores the verified backups, newest first and at most
+// maxBackupsSearched of them, each into a scratch folder that is removed
+// again, until each of keys is found intact in one. A backup that cannot be
+// restored is passed over; a cancelled ctx stops the search.
+func (s *Session) findInBackups(ctx context.Context, keys []string, verified []BackupItem) (map[string]HeldBy, error) {
+	held := map[string]HeldBy{}
+	if len(keys) == 0 || len(verified) == 0 {
+		return held, nil
+	}
+	_, _, _, key, err := s.backupFolder("")
+	if err != nil {
+		return held, nil
+	}
+	for _, b := range verified[:min(len(verified), maxBackupsSearched)] {
+		var wanted []string
+		for _, k := range keys {
+			if _, ok := held[k]; !ok {
+				wanted = append(wanted, k)
+			}
+		}
+		if len(wanted) == 0 {
+			break
+		}
+		found, err := s.restoredHolds(ctx, b.Path, key, wanted)
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return held, err
+		}
+		if err != nil {
+			s.cfg.logf("app: look for damaged records in %s: %v", b.Name, err)
+			continue
+		}
+		for k := range found {
+			held[k] = HeldBy{Path: b.Path, At: b.Created.Local().Format("2 Jan 2006 15:04")}
+		}
+	}
+	return held, nil
+}
+
+// restoredHolds restores the backup at path into a scratch folder and
+// says which of keys it holds intact.
+func (s *Session) restoredHolds(ctx context.Context, path string, key backup.RecoveryKey, keys []string) (map[string]bool, error) {
+	chain, err := backup.Resolve(path, key)
+	if err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp("", "safeinvoice-check-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err := os.RemoveAll(scratch); err != nil {
+			s.cfg.logf("app: remove %s: %v", scratch, err)
+		}
+	}()
+	var found map[string]bool
+	load := func(dir string, kit backup.Kit, streams []io.Reader, seqs []uint64) (backup.Loaded, error) {
+		v, err := storage.Restore(dir, storage.RestoreKit{VaultID: kit.VaultID, Key: kit.Key, Slots: kit.Slots}, s.cfg.storageOptions(), streams...)
+		if err != nil {
+			return backup.Loaded{}, err
+		}
+		l, err := describeVault(v, seqs)
+		if err == nil {
+			found, err = v.Holds(keys)
+		}
+		if cerr := v.Close(); err == nil {
+			err = cerr
+		}
+		return l, err
+	}
+	m, err := backup.RestoreChain(ctx, filepath.Join(scratch, "vault"), chain, key, load, nil)
+	clear(m.Kit.Key)
+	return found, err
 }

@@ -277,3 +277,24 @@ func normalSummary(s InvoiceSummary) InvoiceSummary {
 	}
 	return s
 }
+
+// Holds returns which of keys the vault holds with an intact value: how a
+// vault restored from a backup tells which records that another copy lost
+// it still has.
+func (v *Vault) Holds(keys []string) (map[string]bool, error) {
+	held := map[string]bool{}
+	err := v.View(func(tx *Tx) error {
+		for _, k := range keys {
+			_, err := tx.getOptional(k)
+			switch {
+			case err == nil:
+				held[k] = true
+			case errors.Is(err, ErrNotFound), errors.Is(err, ErrDamaged):
+			default:
+				return err
+			}
+		}
+		return nil
+	})
+	return held, err
+}

@@ -97,3 +97,16 @@ func TestCheckStopsWhenCancelled(t *testing.T) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
 }
+
+func TestHoldsTellsIntactRecordsApart(t *testing.T) {
+	v, _ := newVault(t)
+	fillBooks(t, v, 2)
+	tamper(t, v, "client/c0001", func(b []byte) []byte { b[0] ^= 1; return b })
+	held, err := v.Holds([]string{"client/c0000", "client/c0001", "client/c9999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !held["client/c0000"] || held["client/c0001"] || held["client/c9999"] {
+		t.Errorf("Holds = %v, want only the intact client/c0000", held)
+	}
+}

@@ -39,7 +39,11 @@ func runCheck(c *ctx, args []string) error {
 		return nil
 	}
 	for _, p := range res.Problems {
-		fmt.Fprintf(c.env.Stdout, "DAMAGED  %s\n", p)
+		if h, ok := res.HeldBy[p.Record]; ok {
+			fmt.Fprintf(c.env.Stdout, "DAMAGED  %s (intact in the backup of %s, %s)\n", p, h.At, h.Path)
+		} else {
+			fmt.Fprintf(c.env.Stdout, "DAMAGED  %s\n", p)
+		}
 	}
 	if res.RestoreFrom != "" {
 		return fmt.Errorf("%d problems in the books: restore them from the backup of %s (safeinvoice restore --from %s)", len(res.Problems), res.RestoreFromAt, res.RestoreFrom)

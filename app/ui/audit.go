@@ -141,7 +141,14 @@ func checkBooks(sh *shell, verdict *widget.Label, reload func()) {
 			verdict.SetText(fmt.Sprintf("The books are intact: %s and %s checked at %s.",
 				plural(res.RecordCount(), "record"), plural(int(res.AuditEntries), "audit entry"), u.now().Local().Format("15:04")))
 		default:
-			text := fmt.Sprintf("The books are damaged: %s, the first: %s.", plural(len(res.Problems), "problem"), res.Problems[0])
+			first := res.Problems[0]
+			text := fmt.Sprintf("The books are damaged: %s, the first: %s.", plural(len(res.Problems), "problem"), first)
+			if h, ok := res.HeldBy[first.Record]; ok {
+				text += fmt.Sprintf(" The backup of %s still holds that record intact.", h.At)
+			}
+			if n := len(res.HeldBy); n > 0 {
+				text += fmt.Sprintf(" The backups hold %s of the damaged ones.", plural(n, "record"))
+			}
 			if res.RestoreFrom != "" {
 				text += fmt.Sprintf(" Restore them from the backup of %s.", res.RestoreFromAt)
 			} else {
