@@ -23,6 +23,9 @@ const (
 	AlertPolicy        = "policy"
 	AlertBackup        = "backup"
 	AlertDamaged       = "damaged"
+	// AlertLockoutJournal: the failed-login journal was damaged, removed
+	// or edited outside SafeInvoice.
+	AlertLockoutJournal = "lockout-journal"
 )
 
 // ErrDamaged means a record of the vault failed its integrity check (see

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"safeinvoice/auth"
 	"safeinvoice/backup"
 	"safeinvoice/internal/fsutil"
 	"safeinvoice/storage"
@@ -213,8 +214,14 @@ func continueRestoredChain(cfg Config, dir, target string, m backup.Manifest, la
 	if err != nil {
 		return fmt.Errorf("open the restored vault: %w", err)
 	}
+	// The failed-login journal starts over with the restored books, and
+	// is anchored in them (see lockout.go).
+	fresh := journal{Format: journalFormat, Base: journalBase{Users: map[string]auth.Lockout{}, Restored: cfg.now().UTC()}}
 	err = v.Update(restoreActor, func(tx *storage.Tx) error {
 		if err := tx.PutBackupState(storage.BackupState{}); err != nil {
+			return err
+		}
+		if err := tx.PutLockoutAnchor(fresh.baseHash()); err != nil {
 			return err
 		}
 		if _, err := tx.AddAlert(AlertRestore, fmt.Sprintf("the books were restored from a backup of %s (%s)",
@@ -237,7 +244,7 @@ func continueRestoredChain(cfg Config, dir, target string, m backup.Manifest, la
 	if err != nil {
 		return fmt.Errorf("continue the restored audit chain: %w", err)
 	}
-	return nil
+	return writeJournal(dir, fresh)
 }
 
 // dirState reports whether dir exists and whether it is empty.

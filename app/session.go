@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -27,6 +28,9 @@ var (
 	ErrDisabled = errors.New("this account is disabled")
 	// ErrNoAccount means a key slot exists but no user record does.
 	ErrNoAccount = errors.New("no account record for this user")
+	// ErrBadLogin is a login refused for a wrong password or a name
+	// without an account, which it does not tell apart (see loginError).
+	ErrBadLogin = errors.New("wrong user name or password")
 
 	// The vault's errors that front ends tell apart, so that they need not
 	// import storage.
@@ -215,14 +219,16 @@ func prepareDir(dir string) (undo func(), err error) {
 }
 
 // Login unlocks the vault in cfg.DataDir for user with password. Errors wrap
-// storage.ErrWrongPassword, storage.ErrNoSlot, storage.ErrSlotDamaged,
+// ErrBadLogin (with storage.ErrWrongPassword or storage.ErrNoSlot, which it
+// does not tell apart in its message), storage.ErrSlotDamaged,
 // storage.ErrAlreadyOpen, storage.ErrNoVault, auth.ErrLockedOut or
 // ErrDisabled.
 //
 // Failed attempts are journalled in the data directory before anything is
-// unlocked (lockout.json: names, counts, times) and survive restarts; after
-// the policy's threshold of consecutive failures, attempts are refused for
-// a back-off that doubles up to 15 minutes, without trying the password.
+// unlocked (lockout.json, see lockout.go: per account, and one bucket for
+// names without an account) and survive restarts; after the policy's
+// threshold of consecutive failures, attempts are refused for a back-off
+// that doubles up to 15 minutes, without trying the password.
 // The next successful login reports them (FailedLogins), records them in
 // the audit trail and, past the threshold, raises an alert.
 //
@@ -235,22 +241,26 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		return nil, err
 	}
 	now := cfg.now()
-	j, err := readJournal(cfg.DataDir)
+	accounts, err := storage.SlotUsers(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	lock, known := j.Users[user]
-	if !known {
-		lock = j.newLockout()
+	j, err := readJournal(cfg.DataDir, accounts, now)
+	if err != nil {
+		return nil, err
 	}
+	account := "" // the shared bucket of names without an account
+	if slices.Contains(accounts, user) {
+		account = user
+	}
+	lock := j.state(account)
 	if err := lock.Check(now); err != nil {
 		return nil, err
 	}
 	v, err := storage.Unlock(cfg.DataDir, user, auth.NormalizePassword(password), cfg.storageOptions())
 	if errors.Is(err, storage.ErrWrongPassword) || errors.Is(err, storage.ErrNoSlot) {
-		lock.RecordFailure(now)
-		j.Users[user] = lock
-		return nil, errors.Join(err, writeJournal(cfg.DataDir, j))
+		j.fail(account, now)
+		return nil, errors.Join(&loginError{user: user, cause: err}, writeJournal(cfg.DataDir, j))
 	}
 	if err != nil {
 		return nil, err
@@ -281,13 +291,7 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	}
 	failures, last := lock.RecordSuccess()
 	s.failed = FailedLogins{Count: failures, Last: last}
-	if known {
-		j.Users[user] = lock
-		if err := writeJournal(cfg.DataDir, j); err != nil {
-			_ = v.Close()
-			return nil, err
-		}
-	}
+	next := j.settled(user, accounts)
 	u.LastLogin = now.UTC()
 	s.user = u
 	seal, _ := v.Seal()
@@ -328,6 +332,9 @@ func Login(cfg Config, user, password string) (*Session, error) {
 				return err
 			}
 		}
+		if err := s.anchorJournal(tx, j, next); err != nil {
+			return err
+		}
 		return tx.Audit("user.login", user, "")
 	})
 	var headErr error
@@ -339,8 +346,41 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		_ = v.Close()
 		return nil, fmt.Errorf("record login: %w", err)
 	}
+	if err := writeJournal(cfg.DataDir, next); err != nil {
+		_ = v.Close()
+		return nil, err
+	}
 	s.startAuditCheck(headErr)
 	return s, nil
+}
+
+// loginError is a login refused for a wrong password or a name without an
+// account: it says the same in both cases, so that the login screen does
+// not tell which names have accounts (nor does the time it takes: see
+// storage.Unlock). It wraps ErrBadLogin and the vault's cause.
+type loginError struct {
+	user  string
+	cause error
+}
+
+func (e *loginError) Error() string   { return fmt.Sprintf("user %q: %v", e.user, ErrBadLogin) }
+func (e *loginError) Unwrap() []error { return []error{ErrBadLogin, e.cause} }
+
+// anchorJournal, inside the login's transaction, raises AlertLockoutJournal
+// when the failed-login journal j was damaged, removed or edited since the
+// last good login, and keeps the hash of next, the journal this login
+// writes after its transaction.
+func (s *Session) anchorJournal(tx *storage.Tx, j, next journal) error {
+	anchor, err := tx.LockoutAnchor()
+	if err != nil {
+		return err
+	}
+	if problem := j.journalProblem(anchor); problem != "" {
+		if err := s.raiseAlert(tx, AlertLockoutJournal, problem); err != nil {
+			return err
+		}
+	}
+	return tx.PutLockoutAnchor(next.baseHash())
 }
 
 // FailedLogins returns the failed attempts for this user since their

@@ -336,6 +336,19 @@ func (s *Session) SetPolicy(key, value string) error {
 	if err := p.Set(key, value); err != nil {
 		return err
 	}
+	// The journal is read while the vault is locked, so it carries the
+	// threshold; its new base is anchored in the same transaction (unless
+	// the journal was already edited, which the next login then reports).
+	accounts, err := storage.SlotUsers(s.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	j, err := readJournal(s.cfg.DataDir, accounts, s.cfg.now())
+	if err != nil {
+		return err
+	}
+	next := j
+	next.Base.Threshold = p.LockoutThreshold
 	err = s.update(func(tx *storage.Tx) error {
 		if err := tx.PutPolicy(p); err != nil {
 			return err
@@ -343,10 +356,17 @@ func (s *Session) SetPolicy(key, value string) error {
 		if err := s.raiseAlert(tx, AlertPolicy, fmt.Sprintf("%s set the password policy's %s to %s", s.user.Name, key, value)); err != nil {
 			return err
 		}
+		if anchor, err := tx.LockoutAnchor(); err != nil {
+			return err
+		} else if anchor == j.baseHash() {
+			if err := tx.PutLockoutAnchor(next.baseHash()); err != nil {
+				return err
+			}
+		}
 		return tx.Audit("policy.set", key, value)
 	})
 	if err != nil {
 		return err
 	}
-	return syncLockoutThreshold(s.cfg.DataDir, p.LockoutThreshold)
+	return writeJournal(s.cfg.DataDir, next)
 }

@@ -35,6 +35,9 @@ func TestPlan(t *testing.T) {
 			full("c", time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), true),
 			full("d", day(2, 1), true), full("e", day(3, 1), true),
 		}, Policy{Weekly: 1, Monthly: 3}, "a c e"},
+		{"a dropped incremental keeps nothing", []Item{
+			full("a", day(1, 1), true), incr("b", "a", day(1, 2), true), full("c", day(2, 1), true),
+		}, Policy{Last: 1}, "c"},
 		{"a pinned incremental keeps its chain whatever the policy", []Item{
 			full("a", day(1, 1), true), {Name: "b", Created: day(1, 2), Kind: Incremental, Parent: "a", Verified: true, Pinned: true},
 			full("c", day(2, 1), true), full("d", day(3, 1), true),

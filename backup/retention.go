@@ -79,7 +79,9 @@ func Plan(items []Item, p Policy, loc *time.Location) (keep, remove []string) {
 	})
 	kept := map[string]bool{}
 	for _, it := range sorted {
-		kept[it.Name] = it.Pinned
+		if it.Pinned {
+			kept[it.Name] = true
+		}
 	}
 	for i := 0; i < p.Last && i < len(sorted); i++ {
 		kept[sorted[i].Name] = true

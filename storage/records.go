@@ -342,3 +342,20 @@ func (tx *Tx) InvoiceByNumber(number string) (string, error) {
 	}
 	return string(id), err
 }
+
+// keyLockoutAnchor holds the hash of the failed-login journal's base as the
+// last good login wrote it (see app's lockout.go).
+const keyLockoutAnchor = "meta/lockout"
+
+// LockoutAnchor returns the kept hash of the failed-login journal, "" when
+// none was kept yet.
+func (tx *Tx) LockoutAnchor() (string, error) {
+	raw, err := tx.getOptional(keyLockoutAnchor)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	return string(raw), err
+}
+
+// PutLockoutAnchor keeps the hash of the failed-login journal.
+func (tx *Tx) PutLockoutAnchor(hash string) error { return tx.set(keyLockoutAnchor, []byte(hash)) }

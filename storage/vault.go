@@ -249,6 +249,9 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 	v, err := open(dir, opts, func(vaultID string) ([][]byte, error) {
 		var err error
 		if ident, err = readSlot(dir, vaultID, user, password); err != nil {
+			if errors.Is(err, ErrNoSlot) {
+				spendSlotTime(dir, vaultID, password)
+			}
 			return nil, err
 		}
 		var keys [][]byte
@@ -296,6 +299,18 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// spendSlotTime spends on a name without a key slot the time that opening
+// one takes, by trying password on another user's slot and forgetting the
+// outcome: how long a failed login takes says nothing about whether the
+// name has an account.
+func spendSlotTime(dir, vaultID, password string) {
+	users, err := SlotUsers(dir)
+	if err != nil || len(users) == 0 {
+		return
+	}
+	_, _ = readSlot(dir, vaultID, users[0], password) // only the time counts
 }
 
 // Open opens the vault in dir with its master key, as a restore or a

@@ -102,8 +102,8 @@ func TestErrorsAreOneLine(t *testing.T) {
 		want  string
 		code  int
 	}{
-		{"wrong password", "", []string{"--data-dir", dir, "--user", "admin", "--password-file", bad, "audit", "verify"}, "wrong password", ExitError},
-		{"unknown user", "", []string{"--data-dir", dir, "--user", "zed", "--password-file", pw, "audit", "verify"}, "no such user", ExitError},
+		{"wrong password", "", []string{"--data-dir", dir, "--user", "admin", "--password-file", bad, "audit", "verify"}, "wrong user name or password", ExitError},
+		{"unknown user", "", []string{"--data-dir", dir, "--user", "zed", "--password-file", pw, "audit", "verify"}, "wrong user name or password", ExitError},
 		{"no user", "", []string{"--data-dir", dir, "--password-file", pw, "audit", "verify"}, "--user NAME", ExitUsage},
 		{"no password and no terminal", "", []string{"--data-dir", dir, "--user", "admin", "audit", "verify"}, "--password-file", ExitUsage},
 		{"empty password file", "", []string{"--data-dir", dir, "--user", "admin", "--password-file", empty, "audit", "verify"}, "first line is empty", ExitError},
