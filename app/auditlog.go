@@ -74,6 +74,9 @@ func (s *Session) ExportAuditCSV(w io.Writer, f AuditFilter) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := s.exportStarted("export.audit", "", len(entries), "entries", ""); err != nil {
+		return 0, fmt.Errorf("export audit log: %w", err)
+	}
 	if _, err := w.Write(interchange.BOM); err != nil {
 		return 0, fmt.Errorf("export audit log: %w", err)
 	}

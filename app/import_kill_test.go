@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"safeinvoice/auth"
 	"safeinvoice/internal/testkit"
 	"safeinvoice/storage"
 )
@@ -204,5 +205,80 @@ func TestImportCancelledAt99PercentKeepsNothing(t *testing.T) {
 	}
 	if page, err := s.ListInvoices(InvoiceQuery{Sort: "number", Limit: 1}); err != nil || page.Rows[0].Number != "INV-2026-0001" {
 		t.Errorf("after the undone import, numbering starts at %+v (%v), want INV-2026-0001", page.Rows, err)
+	}
+}
+
+// envExportDir names, in the environment of TestKillDuringPDFExport's
+// child, the folder it exports into.
+const envExportDir = "SAFEINVOICE_EXPORT_CHILD_DIR"
+
+// pdfExporterChild is the body of TestKillDuringPDFExport's child: it logs
+// in as the bookkeeper and exports every issued invoice as PDF,
+// acknowledging each file.
+func pdfExporterChild() {
+	cfg := Config{DataDir: os.Getenv(envImportData), AnchorDir: os.Getenv(envImportAnchors), WorkFactor: testkit.CheapWorkFactor}
+	s, err := Login(cfg, "bea", bobPassword)
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(3)
+	}
+	_, err = s.ExportPDFs(context.Background(), os.Getenv(envExportDir), nil, func(done, total int64) {
+		fmt.Printf("%s%d\n", testkit.AckPrefix, done)
+	})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(4)
+	}
+	fmt.Println(testkit.AckPrefix + "done")
+}
+
+// A bookkeeper's export of 300 PDFs is killed after its first files: the
+// trail names the bookkeeper, the count and the folder, and the bulk
+// export alert was raised, before the first file was written.
+func TestKillDuringPDFExport(t *testing.T) {
+	if testing.Short() || testkit.RaceEnabled {
+		t.Skip("renders 300 PDFs in a child process (make crash runs it)")
+	}
+	cfg := testConfig(t)
+	admin := initVault(t, cfg)
+	if _, err := admin.Import(context.Background(), bigImport(300), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.AddUser("bea", auth.RoleBookkeeper, bobPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	c := testkit.StartChild(t, "pdf-exporter", envImportData+"="+cfg.DataDir, envImportAnchors+"="+cfg.AnchorDir, envExportDir+"="+dir)
+	rep := c.KillAfterAck(t, 50*time.Millisecond)
+	if rep.Acks[len(rep.Acks)-1] == "done" {
+		t.Fatal("the export finished before the kill")
+	}
+	written := len(testkit.DirNames(t, dir))
+	if written == 0 || written >= 300 {
+		t.Errorf("%d files written before the kill, want some but not all", written)
+	}
+	s := login(t, cfg)
+	defer s.Close()
+	entries, err := s.AuditLog(AuditFilter{Action: "export.pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var started bool
+	for _, e := range entries {
+		if e.Action == "export.pdf.start" && e.User == "bea" && e.Object == dir && e.Detail == "300 documents" {
+			started = true
+		}
+		if e.Action == "export.pdf" {
+			t.Errorf("an export that was killed has its finishing entry: %+v", e)
+		}
+	}
+	if !started {
+		t.Errorf("no export.pdf.start entry naming bea, the folder and 300 documents: %+v", entries)
+	}
+	if !hasAlertKind(t, s, AlertBulkExport, "bookkeeper bea exported 300 invoices as PDF") {
+		t.Error("no bulk-export alert")
 	}
 }

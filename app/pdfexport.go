@@ -43,10 +43,12 @@ const pdfExportBatch = 500
 // and the number of documents. Cancelling ctx stops the export; files
 // already written stay complete.
 //
-// It needs auth.PermExportPDF. The export is audited as "export.pdf" with
-// the number of files written, even when it stops early; a user other than
-// an administrator who exports more than BulkExportThreshold documents at
-// once raises an AlertBulkExport. The returned paths are those of the files
+// It needs auth.PermExportPDF. The export is audited before the first file
+// as "export.pdf.start" with the number of documents and the folder, and
+// after it as "export.pdf" with the number of files written, even when it
+// stops early; a user other than an administrator who exports more than
+// BulkExportThreshold documents at once raises an AlertBulkExport with the
+// first entry. The returned paths are those of the files
 // written, also on error.
 func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, progress Progress) ([]string, error) {
 	if err := s.require(auth.PermExportPDF); err != nil {
@@ -70,6 +72,11 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 		return nil, fmt.Errorf("export PDF: %w", err)
 	}
 
+	if len(ids) > 0 {
+		if err := s.exportStarted("export.pdf", dir, len(ids), "documents", "as PDF"); err != nil {
+			return nil, fmt.Errorf("export PDF: %w", err)
+		}
+	}
 	seller, popts := pdfSetup(settings, s.cfg.now())
 	opts := pdf.BatchOptions{Seller: seller, Options: popts, Workers: runtime.GOMAXPROCS(0)}
 	var written []string
@@ -105,12 +112,28 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 		detail = fmt.Sprintf("%d of %d documents, stopped: %v", len(written), len(ids), exportErr)
 	}
 	err = s.update(func(tx *storage.Tx) error {
-		if err := s.alertBulkExport(tx, len(written), "as PDF"); err != nil {
-			return err
-		}
 		return tx.Audit("export.pdf", dir, detail)
 	})
 	return written, errors.Join(exportErr, err)
+}
+
+// exportStarted writes, before the first byte of an export leaves the
+// vault, its "ACTION.start" entry: who (the entry's user), how many of
+// what, and where to. A user other than an administrator exporting more
+// than BulkExportThreshold invoices raises the AlertBulkExport here, with
+// it (how says "as PDF"; "" for exports that are not of invoices). No
+// entry, no export: an error stops it before anything is written. The
+// entry after the last byte ("ACTION") says how many were written, so a
+// start without its end is an export that was cut short.
+func (s *Session) exportStarted(action, where string, n int, what, how string) error {
+	return s.update(func(tx *storage.Tx) error {
+		if how != "" {
+			if err := s.alertBulkExport(tx, n, how); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(action+".start", where, fmt.Sprintf("%d %s", n, what))
+	})
 }
 
 // alertBulkExport raises an AlertBulkExport inside tx when the logged-in

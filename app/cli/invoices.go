@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"text/tabwriter"
 
 	"safeinvoice/app"
-	"safeinvoice/internal/fsutil"
 	"safeinvoice/invoice"
 )
 
@@ -112,12 +110,7 @@ func runExportCSV(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	var n int
-	werr := fsutil.WriteFile(*out, 0o600, true, func(w io.Writer) error {
-		var err error
-		n, err = s.ExportCSV(w)
-		return err
-	})
+	n, werr := s.ExportCSVFile(*out, false)
 	if err := s.Close(); err != nil {
 		return errors.Join(werr, err)
 	}

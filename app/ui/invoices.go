@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -377,14 +376,10 @@ func runExportCSV(sh *shell, path string) {
 	u := sh.u
 	var n int
 	u.background(func() error {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			return err
-		}
-		n, err = sh.s.ExportCSV(f)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+		// The save dialog asked before replacing a file; the file is
+		// written whole or not at all.
+		var err error
+		n, err = sh.s.ExportCSVFile(path, true)
 		return err
 	}, func(err error) {
 		if err != nil {
