@@ -6,8 +6,8 @@ import (
 	"io"
 
 	"safeinvoice/auth"
-	"safeinvoice/internal/fsutil"
 	"safeinvoice/interchange"
+	"safeinvoice/internal/fsutil"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
