@@ -279,7 +279,7 @@ func removeSlot(dir, user string) error {
 	if _, err := os.Stat(slotPath(dir, user)); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("user %q: %w", user, ErrNoSlot)
 	}
-	for _, p := range []string{slotPath(dir, user), keyPath(dir, user), keyPath(dir, user) + ".new"} {
+	for _, p := range []string{slotPath(dir, user), keyPath(dir, user), keyPath(dir, user) + ".new", keyPath(dir, user) + nextKeyExt} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove key file of %s: %w", user, err)
 		}

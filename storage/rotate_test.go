@@ -2,9 +2,12 @@ package storage
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"filippo.io/age"
 )
 
 // copyFile keeps a file as a removed user could have.
@@ -136,21 +139,23 @@ func TestInterruptedRotationIsSettledAtUnlock(t *testing.T) {
 	}
 }
 
-func TestChangePasswordRewritesOnlyTheSlot(t *testing.T) {
+// A password change issues a new identity: a copy of the old .slot, with
+// the old password, opens nothing afterwards, even after a rotation.
+func TestChangePasswordIssuesANewIdentity(t *testing.T) {
 	v, dir := newVault(t)
-	keyBefore, err := os.ReadFile(keyPath(dir, testUser))
+	oldSlot, err := os.ReadFile(slotPath(dir, testUser))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := v.ChangePassword(testUser, "a brand new passphrase"); err != nil {
+	const newPassword = "a brand new passphrase"
+	if err := v.ChangePassword(testUser, newPassword); err != nil {
 		t.Fatal(err)
 	}
-	keyAfter, err := os.ReadFile(keyPath(dir, testUser))
-	if err != nil {
+	if err := v.RotateKey(); err != nil {
 		t.Fatal(err)
 	}
-	if string(keyBefore) != string(keyAfter) {
-		t.Error("a password change rewrote the .key file")
+	if _, err := os.Stat(keyPath(dir, testUser) + nextKeyExt); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the change left %s%s: %v", testUser+keyExt, nextKeyExt, err)
 	}
 	if err := v.Close(); err != nil {
 		t.Fatal(err)
@@ -158,11 +163,69 @@ func TestChangePasswordRewritesOnlyTheSlot(t *testing.T) {
 	if _, err := Unlock(dir, testUser, testPassword, testOptions()); !errors.Is(err, ErrWrongPassword) {
 		t.Errorf("old password: %v", err)
 	}
-	u, err := Unlock(dir, testUser, "a brand new passphrase", testOptions())
+	current, err := os.ReadFile(slotPath(dir, testUser))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(slotPath(dir, testUser), oldSlot, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := Unlock(dir, testUser, testPassword, testOptions()); err == nil {
+		_ = u.Close()
+		t.Fatal("the old slot copy still opens the vault with the old password")
+	}
+	if err := os.WriteFile(slotPath(dir, testUser), current, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u, err := Unlock(dir, testUser, newPassword, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	_ = u.Close()
+}
+
+// A password change stopped at any step leaves a vault that the old
+// password (before the new .slot) or the new one (after it) opens, and
+// the next unlock settles it.
+func TestInterruptedPasswordChange(t *testing.T) {
+	for _, step := range []string{"before the slot", "after the slot"} {
+		t.Run(step, func(t *testing.T) {
+			v, dir := newVault(t)
+			const newPassword = "a brand new passphrase"
+			id, err := age.GenerateX25519Identity()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := writeUserKey(keyPath(dir, testUser)+nextKeyExt, v.id, testUser, id.Recipient().String(), v.key, v.opts.now()); err != nil {
+				t.Fatal(err)
+			}
+			opens := testPassword
+			if step == "after the slot" {
+				if err := writeSlot(dir, v.id, testUser, id, newPassword, v.opts.workFactor(), v.opts.now()); err != nil {
+					t.Fatal(err)
+				}
+				opens = newPassword
+			}
+			if err := v.Close(); err != nil { // as a kill leaves it
+				t.Fatal(err)
+			}
+			u, err := Unlock(dir, testUser, opens, testOptions())
+			if err != nil {
+				t.Fatalf("unlock after a change stopped %s: %v", step, err)
+			}
+			if _, err := os.Stat(keyPath(dir, testUser) + nextKeyExt); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("unlock did not settle the change: %v", err)
+			}
+			if err := u.Close(); err != nil {
+				t.Fatal(err)
+			}
+			u, err = Unlock(dir, testUser, opens, testOptions())
+			if err != nil {
+				t.Fatalf("the second unlock: %v", err)
+			}
+			_ = u.Close()
+		})
+	}
 }
 
 func TestDamagedUserKeyFile(t *testing.T) {

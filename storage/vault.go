@@ -246,6 +246,7 @@ func writeMarker(dir, id string, opts Options) error {
 // rotation is finished here. The caller must Close the vault.
 func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 	var ident *age.X25519Identity
+	nextOpened := false
 	v, err := open(dir, opts, func(vaultID string) ([][]byte, error) {
 		var err error
 		if ident, err = readSlot(dir, vaultID, user, password); err != nil {
@@ -256,9 +257,6 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 		}
 		var keys [][]byte
 		key, err := readUserKey(keyPath(dir, user), vaultID, user, ident)
-		if err != nil && !errors.Is(err, ErrNoSlot) {
-			return nil, err
-		}
 		if key != nil {
 			keys = append(keys, key)
 		}
@@ -267,12 +265,22 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 		if pending, perr := readUserKey(keyPath(dir, user)+".new", vaultID, user, ident); perr == nil {
 			keys = append(keys, pending)
 		}
+		// A password change that stopped after writing the new .slot left
+		// the .key of its new identity in .key.next.
+		if next, perr := readUserKey(keyPath(dir, user)+nextKeyExt, vaultID, user, ident); perr == nil {
+			keys = append(keys, next)
+			nextOpened = true
+		}
 		if len(keys) == 0 {
 			return nil, err
 		}
 		return keys, nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := settlePasswordChange(dir, user, nextOpened); err != nil {
+		_ = v.Close()
 		return nil, err
 	}
 	v.user, v.identity = user, ident
@@ -561,16 +569,58 @@ func (v *Vault) AddSlot(user, password string) error {
 	return err
 }
 
-// ChangePassword rewrites the .slot of the user who unlocked the vault so
-// that password opens it; nothing else changes. For any other user it is
-// AddSlot.
+// ChangePassword gives user a new identity opened by password: a copy of
+// the old .slot, with the old password, opens nothing afterwards (the .key
+// is sealed to the new identity only, and so are the keys of later
+// rotations). It is crash-safe: the new .key is written as .key.next, then
+// the new .slot replaces the old one (the commit point), then .key.next
+// replaces the .key; Unlock settles a change that stopped in between.
 func (v *Vault) ChangePassword(user, password string) error {
 	if user != v.user || v.identity == nil {
 		return v.AddSlot(user, password)
 	}
 	v.writeMu.Lock()
 	defer v.writeMu.Unlock()
-	return writeSlot(v.dir, v.id, user, v.identity, password, v.opts.workFactor(), v.opts.now())
+	if err := checkSlotName(user); err != nil {
+		return err
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return fmt.Errorf("generate identity for %s: %w", user, err)
+	}
+	next := keyPath(v.dir, user) + nextKeyExt
+	if err := writeUserKey(next, v.id, user, id.Recipient().String(), v.key, v.opts.now()); err != nil {
+		return err
+	}
+	if err := writeSlot(v.dir, v.id, user, id, password, v.opts.workFactor(), v.opts.now()); err != nil {
+		_ = os.Remove(next)
+		return err
+	}
+	v.identity = id
+	return settlePasswordChange(v.dir, user, true)
+}
+
+// nextKeyExt marks the .key of a password change's new identity until the
+// change is settled.
+const nextKeyExt = ".next"
+
+// settlePasswordChange finishes (committed: the .slot is the new
+// identity's, which opened .key.next) or discards a password change.
+func settlePasswordChange(dir, user string, committed bool) error {
+	next := keyPath(dir, user) + nextKeyExt
+	if _, err := os.Stat(next); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if !committed {
+		if err := os.Remove(next); err != nil {
+			return fmt.Errorf("discard an unfinished password change: %w", err)
+		}
+		return fsutil.SyncDir(filepath.Join(dir, slotDir))
+	}
+	if err := os.Rename(next, keyPath(dir, user)); err != nil {
+		return fmt.Errorf("finish the password change of %s: %w", user, err)
+	}
+	return fsutil.SyncDir(filepath.Join(dir, slotDir))
 }
 
 // RemoveSlot deletes the key files of user. The master key they could open
