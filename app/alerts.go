@@ -23,6 +23,9 @@ const (
 	AlertPolicy        = "policy"
 	AlertBackup        = "backup"
 	AlertDamaged       = "damaged"
+	// AlertRefused: a user was refused several actions their role does
+	// not allow within an hour.
+	AlertRefused = "refused"
 	// AlertLockoutJournal: the failed-login journal was damaged, removed
 	// or edited outside SafeInvoice.
 	AlertLockoutJournal = "lockout-journal"

@@ -197,7 +197,10 @@ func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) 
 		if err != nil {
 			return err
 		}
-		if cur.BackupDir == "" {
+		// The first backup's folder becomes the backup folder, but only
+		// for someone who may choose it: another user's --to elsewhere
+		// never moves where the books are backed up.
+		if cur.BackupDir == "" && s.can(auth.PermEditSettings) {
 			cur.BackupDir = filepath.Dir(info.Path)
 			if err := tx.PutSettings(cur); err != nil {
 				return err
@@ -325,7 +328,7 @@ func (s *Session) AutoBackup(ev backup.Event) (BackupInfo, bool, error) {
 // for a user who may not run backups, none is due. After a failure the
 // timer retries no sooner than five minutes later; closing always retries.
 func (s *Session) DueBackup(ev backup.Event) (dir string, due bool, err error) {
-	if s.require(auth.PermRunBackup) != nil {
+	if !s.can(auth.PermRunBackup) {
 		return "", false, nil
 	}
 	settings, err := s.Settings()

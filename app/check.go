@@ -70,7 +70,9 @@ func (s *Session) CheckBooks(ctx context.Context, progress Progress) (CheckResul
 			return tx.Audit("vault.check", "", fmt.Sprintf("%d records, %d audit entries, no problems", rep.RecordCount(), rep.AuditEntries))
 		})
 	}
-	if l, err := s.ListBackups(""); err == nil { // without the permission, no suggestion
+	if !s.can(auth.PermVerifyBackups) {
+		// Without the permission, no suggestion.
+	} else if l, err := s.ListBackups(""); err == nil {
 		var verified []BackupItem
 		for _, b := range l.Backups { // newest first
 			if b.Verified() {

@@ -2,13 +2,19 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
+	"safeinvoice/auth"
 	"safeinvoice/invoice"
+	"safeinvoice/storage"
 )
+
+// ErrRealBooks refuses demo data for books that hold real invoices.
+var ErrRealBooks = errors.New("these books hold real invoices: demo data goes only into new books (safeinvoice --data-dir NEW init, then demo-data)")
 
 // DemoOptions size a generated demo data set.
 type DemoOptions struct {
@@ -50,6 +56,37 @@ var (
 func (s *Session) GenerateDemo(o DemoOptions) (int, error) {
 	if o.Clients <= 0 || o.Invoices < 0 {
 		return 0, fmt.Errorf("demo data: need at least one client, got %d clients and %d invoices", o.Clients, o.Invoices)
+	}
+	if err := s.require(auth.PermImport); err != nil {
+		return 0, err
+	}
+	// Made-up invoices never mix with real ones: they go into empty books,
+	// or books that hold only demo data, which the settings remember.
+	var demo bool
+	err := s.update(func(tx *storage.Tx) error {
+		set, err := tx.Settings()
+		if err != nil {
+			return err
+		}
+		counts, err := tx.Counters()
+		if err != nil {
+			return err
+		}
+		if counts["invoice"] > 0 && !set.Demo {
+			return fmt.Errorf("demo data: %w", ErrRealBooks)
+		}
+		demo = set.Demo
+		if demo {
+			return nil
+		}
+		set.Demo = true
+		if err := tx.PutSettings(set); err != nil {
+			return err
+		}
+		return tx.Audit("demo.start", "", "these books hold made-up demo data from now on")
+	})
+	if err != nil {
+		return 0, err
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x5afe))
 	clients := make([]ImportClient, o.Clients)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,4 +174,79 @@ func newFixture(t *testing.T, cfg Config, client string) *fixture {
 	fx.draft = mustDraft(t, a, draft(client)).ID
 	fx.issued = mustIssue(t, a, mustDraft(t, a, draft(client)).ID).ID
 	return fx
+}
+
+// Refused actions are on the trail, and a user refused five within an hour
+// raises an alert for the administrators.
+func TestRefusalsAreAuditedAndRepeatedOnesAlerted(t *testing.T) {
+	cfg := testConfig(t)
+	admin := initVault(t, cfg)
+	addUser(t, admin, "carl", auth.RoleClerk, bobPassword)
+	if err := admin.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		carl, err := Login(cfg, "carl", bobPassword) // a command each, as on the command line
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := carl.ExportCSV(&bytes.Buffer{}); !errors.Is(err, auth.ErrPermission) {
+			t.Fatalf("export %d: %v", i, err)
+		}
+		if err := carl.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := login(t, cfg)
+	defer s.Close()
+	entries, err := s.AuditLog(AuditFilter{Action: "access.denied"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 5 || entries[0].User != "carl" || entries[0].Object != string(auth.PermExportCSV) {
+		t.Errorf("refusals on the trail: %+v", entries)
+	}
+	alerts, err := s.Alerts(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range alerts {
+		if a.Kind == AlertRefused && strings.Contains(a.Message, "clerk carl was refused 5 actions within an hour") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d refusal alerts, want 1: %+v", n, alerts)
+	}
+}
+
+// A bookkeeper's backup to a folder of their choosing does not make it the
+// backup folder, which only an administrator sets.
+func TestBackupToElsewhereByANonAdministratorKeepsTheFolder(t *testing.T) {
+	cfg := testConfig(t)
+	admin := initVault(t, cfg)
+	addUser(t, admin, "bea", auth.RoleBookkeeper, bobPassword)
+	if err := admin.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bea, err := Login(cfg, "bea", bobPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bea.BackupNow(context.Background(), t.TempDir(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := bea.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := login(t, cfg)
+	defer s.Close()
+	bs, err := s.BackupSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bs.Dir != "" {
+		t.Errorf("the bookkeeper's backup set the backup folder to %s", bs.Dir)
+	}
 }

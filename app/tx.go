@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"safeinvoice/auth"
 	"safeinvoice/storage"
@@ -104,5 +105,64 @@ func (s *Session) view(fn func(tx *storage.Tx) error) error {
 }
 
 // require returns an error naming the missing permission unless the
-// session's role has it.
-func (s *Session) require(p auth.Permission) error { return auth.Check(s.user.Role, p) }
+// session's role has it; it is how every use case starts. A refusal is
+// audited ("access.denied": who tried what), and the refusalsAlerted-th
+// refusal of a user within an hour raises an AlertRefused. It must not be
+// called inside an update (it writes one of its own); use can for a
+// silent test of what to offer.
+func (s *Session) require(p auth.Permission) error {
+	err := auth.Check(s.user.Role, p)
+	if err != nil {
+		s.recordRefusal(p)
+	}
+	return err
+}
+
+// can reports whether the session's role has p, without auditing a no.
+func (s *Session) can(p auth.Permission) bool { return s.user.Role.Can(p) }
+
+// refusalsAlerted is how many refusals of one user within refusalWindow
+// raise an alert: someone is trying what their role does not allow.
+const (
+	refusalsAlerted = 5
+	refusalWindow   = time.Hour
+	// refusalLookBack bounds how many of the newest audit entries are read
+	// to count a user's refusals.
+	refusalLookBack = 1000
+)
+
+// recordRefusal audits a refused use of p. The refusal stands whether or not
+// its entry could be written; a failure to write it is logged.
+func (s *Session) recordRefusal(p auth.Permission) {
+	now := s.cfg.now()
+	err := s.update(func(tx *storage.Tx) error {
+		head, err := tx.AuditCheckpoint()
+		if err != nil {
+			return err
+		}
+		n := 1 // this one
+		from := uint64(1)
+		if head.Seq > refusalLookBack {
+			from = head.Seq - refusalLookBack
+		}
+		err = tx.EachAudit(from, func(e storage.AuditEntry) error {
+			if e.Action == "access.denied" && e.User == s.user.Name && now.Sub(e.Time) < refusalWindow {
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n == refusalsAlerted {
+			if err := s.raiseAlert(tx, AlertRefused, fmt.Sprintf("%s %s was refused %d actions within an hour, the last: %s",
+				s.user.Role, s.user.Name, n, p)); err != nil {
+				return err
+			}
+		}
+		return tx.Audit("access.denied", string(p), fmt.Sprintf("%s %s may not %s", s.user.Role, s.user.Name, p))
+	})
+	if err != nil {
+		s.cfg.logf("app: audit a refusal: %v", err)
+	}
+}

@@ -31,11 +31,17 @@ func NewRecoveryKey() (RecoveryKey, error) {
 }
 
 // ParseRecoveryKey checks an identity string and returns the key with its
-// recipient.
+// recipient. Its error says what is wrong without quoting any part of the
+// string, which may be a secret key with a typo.
 func ParseRecoveryKey(identity string) (RecoveryKey, error) {
-	id, err := age.ParseX25519Identity(strings.TrimSpace(identity))
+	identity = strings.TrimSpace(identity)
+	id, err := age.ParseX25519Identity(identity)
 	if err != nil {
-		return RecoveryKey{}, fmt.Errorf("%w: %v", ErrBadRecoveryKey, err)
+		why := "the key is mistyped or cut (its checksum does not match)"
+		if !strings.HasPrefix(strings.ToUpper(identity), "AGE-SECRET-KEY-1") {
+			why = "an age secret key starts with AGE-SECRET-KEY-1"
+		}
+		return RecoveryKey{}, fmt.Errorf("%w: %s", ErrBadRecoveryKey, why)
 	}
 	return RecoveryKey{Identity: id.String(), Recipient: id.Recipient().String()}, nil
 }

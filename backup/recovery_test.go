@@ -71,9 +71,33 @@ func TestParseKeyFileRejects(t *testing.T) {
 		"two keys":     k.Identity + "\n" + k.Identity + "\n",
 		"public key":   k.Recipient + "\n",
 		"garbage":      "AGE-SECRET-KEY-1NOTAKEY\n",
+		"one typo":     typo(k.Identity) + "\n",
+		"lower case":   strings.ToLower(typo(k.Identity)) + "\n",
 	} {
-		if _, err := ParseKeyFile([]byte(data)); !errors.Is(err, ErrBadRecoveryKey) {
+		_, err := ParseKeyFile([]byte(data))
+		if !errors.Is(err, ErrBadRecoveryKey) {
 			t.Errorf("%s: got %v, want ErrBadRecoveryKey", name, err)
+			continue
+		}
+		// No part of a secret key, even a mistyped one, in the message.
+		secret := strings.ToUpper(strings.TrimPrefix(k.Identity, "AGE-SECRET-KEY-1"))
+		for i := 0; i+8 <= len(secret); i++ {
+			if strings.Contains(strings.ToUpper(err.Error()), secret[i:i+8]) {
+				t.Errorf("%s: the error %q quotes the key", name, err)
+				break
+			}
 		}
 	}
+}
+
+// typo changes one character in the middle of a key.
+func typo(key string) string {
+	b := []byte(key)
+	i := len(b) / 2
+	if b[i] == 'Q' {
+		b[i] = 'P'
+	} else {
+		b[i] = 'Q'
+	}
+	return string(b)
 }

@@ -72,6 +72,9 @@ type Settings struct {
 	BackupKeepDaily   int `json:"backup_keep_daily,omitempty"`
 	BackupKeepWeekly  int `json:"backup_keep_weekly,omitempty"`
 	BackupKeepMonthly int `json:"backup_keep_monthly,omitempty"`
+	// Demo marks books that hold made-up demo data (app's GenerateDemo),
+	// which real invoices are never mixed with.
+	Demo bool `json:"demo,omitempty"`
 }
 
 // recordID checks an id before it becomes part of a key.

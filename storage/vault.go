@@ -425,7 +425,15 @@ func openBadger(dir string, key []byte, logf func(string, ...any), sync bool) (*
 		return nil, err
 	}
 	db, err := badger.Open(badgerOptions(dir, key, logf, sync))
-	if err != nil {
+	if err == nil {
+		err = privateFiles(filepath.Join(dir, dbDir))
+		if err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		return db, nil
+	}
+	{
 		switch {
 		case strings.Contains(err.Error(), "Cannot acquire directory lock"):
 			return nil, fmt.Errorf("%s: %w", dir, ErrAlreadyOpen)
@@ -440,7 +448,37 @@ func openBadger(dir string, key []byte, logf func(string, ...any), sync bool) (*
 		}
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	return db, nil
+}
+
+// privateFiles takes the group's and others' permissions off every file in
+// the database folder. Badger creates its files with mode 0644 (less the
+// umask), and the folder's 0700 protects them only as long as nobody
+// copies or re-permits the folder: the books' files are the user's alone.
+// It runs when the vault opens, on the garbage-collection timer and when
+// it closes, so the files Badger makes meanwhile are tightened too.
+func privateFiles(dbdir string) error {
+	entries, err := os.ReadDir(dbdir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // compacted away meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(filepath.Join(dbdir, e.Name()), info.Mode().Perm()&0o700); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func openDB(dir, id string, key []byte, lock *dirLock, opts Options) (*Vault, error) {
@@ -488,6 +526,9 @@ func (v *Vault) gcLoop() {
 			return
 		case <-t.C:
 			_ = v.RunGC()
+			if err := privateFiles(filepath.Join(v.dir, dbDir)); err != nil && v.opts.Logf != nil {
+				v.opts.Logf("storage: %v", err)
+			}
 		}
 	}
 }
@@ -547,6 +588,9 @@ func (v *Vault) Close() error {
 	var err error
 	if !v.broken {
 		err = v.db.Close()
+		if err == nil {
+			err = privateFiles(filepath.Join(v.dir, dbDir))
+		}
 	}
 	if lerr := v.lock.unlock(); err == nil && lerr != nil {
 		err = lerr

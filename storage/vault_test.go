@@ -455,3 +455,31 @@ func TestClosedVault(t *testing.T) {
 		t.Errorf("View after Close: %v, want ErrClosed", err)
 	}
 }
+
+// Every file of the data folder is the user's alone, Badger's included.
+func TestDataFilesArePrivate(t *testing.T) {
+	v, dir := newVault(t)
+	fillBooks(t, v, 50)
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path == dir {
+			return nil // the test's folder, made by the test
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v", strings.TrimPrefix(path, dir), info.Mode().Perm())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

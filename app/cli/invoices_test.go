@@ -88,9 +88,21 @@ func TestDemoData(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Made up 300 invoices for 20 clients") {
 		t.Fatalf("demo-data: %d %q %q", r.code, r.stdout, r.stderr)
 	}
+	// More demo data may follow demo data, but never real invoices.
+	r = run(t, "", append(as, "demo-data", "--invoices", "3", "--clients", "1")...)
+	if r.code != 0 {
+		t.Fatalf("demo-data on demo books: %d %q", r.code, r.stderr)
+	}
+	real, rpw := initCLIVault(t)
+	ras := []string{"--data-dir", real, "--user", "admin", "--password-file", rpw}
+	if r := run(t, "", append(ras, "import", "../../interchange/testdata/import.json")...); r.code != 0 {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	r = run(t, "", append(ras, "demo-data", "--invoices", "3")...)
+	assertOneLineError(t, r, "these books hold real invoices")
 	r = run(t, "", append(as, "list", "--json")...)
 	var rows []map[string]string
-	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 300 {
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 303 {
 		t.Fatalf("%d rows, %v", len(rows), err)
 	}
 	statuses := map[string]int{}
