@@ -240,7 +240,7 @@ func (s *Session) writeBackup(ctx context.Context, dir string, settings storage.
 	if err != nil {
 		return BackupInfo{}, err
 	}
-	kit := backup.Kit{VaultID: rk.VaultID, Key: rk.Key, Slots: rk.Slots}
+	kit := backup.Kit{VaultID: rk.VaultID, Key: rk.Key, Slots: rk.Slots, Secrets: rk.Secrets}
 	defer clear(kit.Key)
 	e, m, err := backup.Write(ctx, abs, backup.Params{
 		Key: key, Extra: settings.BackupRecipients, VaultID: s.vault.ID(), Kit: kit,

@@ -259,7 +259,7 @@ func (s *Session) restoredHolds(ctx context.Context, path string, key backup.Rec
 	}()
 	var found map[string]bool
 	load := func(dir string, kit backup.Kit, streams []io.Reader, seqs []uint64) (backup.Loaded, error) {
-		v, err := storage.Restore(dir, storage.RestoreKit{VaultID: kit.VaultID, Key: kit.Key, Slots: kit.Slots}, s.cfg.storageOptions(), streams...)
+		v, err := storage.Restore(dir, storageKit(kit), s.cfg.storageOptions(), streams...)
 		if err != nil {
 			return backup.Loaded{}, err
 		}

@@ -24,7 +24,7 @@ const restoreActor = "recovery-key"
 // verifies its audit chain and describes it.
 func (c Config) loader() backup.Loader {
 	return func(dir string, kit backup.Kit, streams []io.Reader, seqs []uint64) (backup.Loaded, error) {
-		v, err := storage.Restore(dir, storage.RestoreKit{VaultID: kit.VaultID, Key: kit.Key, Slots: kit.Slots}, c.storageOptions(), streams...)
+		v, err := storage.Restore(dir, storageKit(kit), c.storageOptions(), streams...)
 		if err != nil {
 			return backup.Loaded{}, err
 		}
@@ -37,6 +37,11 @@ func (c Config) loader() backup.Loader {
 }
 
 var errStop = errors.New("stop")
+
+// storageKit is the restore kit of a backup, as storage takes it.
+func storageKit(k backup.Kit) storage.RestoreKit {
+	return storage.RestoreKit{VaultID: k.VaultID, Key: k.Key, Slots: k.Slots, Secrets: k.Secrets}
+}
 
 func describeVault(v *storage.Vault, seqs []uint64) (backup.Loaded, error) {
 	rep, err := v.VerifyAudit()

@@ -483,7 +483,7 @@ func FuzzOpenManifest(f *testing.F) {
 			}
 			return
 		}
-		if m.Format != FormatVersion || m.VaultID == "" {
+		if m.Format < 1 || m.Format > FormatVersion || m.VaultID == "" || m.Kit.VaultID != m.VaultID || m.KitSealed != nil {
 			t.Fatalf("accepted %+v", m)
 		}
 	})

@@ -18,6 +18,10 @@ var (
 	// of another backup, a backup of another vault, or a manifest not made
 	// by a holder of the recovery key.
 	ErrForeign = errors.New("the file belongs to another backup")
+	// ErrExtraRecipient means the key given is one of a backup's extra
+	// recipients (an accountant's), not its recovery key: it reads the
+	// books' data but none of SafeInvoice's keys, so it cannot restore.
+	ErrExtraRecipient = errors.New("this key is one of the backup's extra recipients, not its recovery key: it reads the books' data (age -d, then badger restore) but not SafeInvoice's keys, so it cannot restore the books into SafeInvoice; use the recovery key")
 	// ErrChainGap means an incremental backup cannot be restored because a
 	// backup it builds on is missing, damaged or does not end where it
 	// begins.

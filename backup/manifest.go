@@ -12,14 +12,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"filippo.io/age"
 )
 
-// FormatVersion is the manifest format this package writes and reads.
-const FormatVersion = 1
+// FormatVersion is the manifest format this package writes. It reads
+// format 1 too, whose kit lies in the manifest itself, readable by every
+// recipient; from format 2 on the kit is sealed to the recovery key alone
+// (Manifest.KitSealed).
+const FormatVersion = 2
 
 const (
 	formatName      = "safeinvoice-backup"
@@ -38,10 +42,18 @@ type Checkpoint struct {
 // its id, master key and every user's key slot, so that each user logs in
 // with the password they had at backup time. It is secret; this package
 // stores it only inside encrypted manifests.
+//
+// From format 2 on the kit is encrypted to the recovery key alone, inside
+// the manifest that every recipient of the backup can read: an extra
+// recipient (an accountant's key) reads the books' data and the manifest's
+// other fields, and nothing that opens the live vault. Secrets are the
+// vault's secret records (the recovery key among them), which the data
+// stream leaves out for the same reason.
 type Kit struct {
 	VaultID string            `json:"vault_id"`
-	Key     []byte            `json:"key"`
-	Slots   map[string][]byte `json:"slots"`
+	Key     []byte            `json:"key,omitempty"`
+	Slots   map[string][]byte `json:"slots,omitempty"`
+	Secrets map[string][]byte `json:"secrets,omitempty"`
 }
 
 // Snapshot describes the stream a StreamFunc wrote: the versions it covers,
@@ -84,8 +96,11 @@ type Manifest struct {
 	// Recipients are the public keys the backup is encrypted to, the
 	// recovery key's first.
 	Recipients []string `json:"recipients"`
-	// Kit is the secret restore kit.
-	Kit Kit `json:"kit"`
+	// Kit is the secret restore kit. In a format 2 manifest as stored it
+	// holds only the vault id, and KitSealed the whole kit, age-encrypted
+	// to the recovery key alone; ReadManifest fills Kit from it.
+	Kit       Kit    `json:"kit"`
+	KitSealed []byte `json:"kit_sealed,omitempty"`
 }
 
 // Public returns m without its secret kit, for display and logs.
@@ -123,8 +138,29 @@ func manifestTag(k, body []byte) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// sealManifest encodes, tags and encrypts m.
+// sealManifest encodes, tags and encrypts m, its kit sealed to key alone.
 func sealManifest(m Manifest, key RecoveryKey, recipients []age.Recipient) ([]byte, error) {
+	id, err := identity(key)
+	if err != nil {
+		return nil, err
+	}
+	kit, err := json.Marshal(m.Kit)
+	if err != nil {
+		return nil, fmt.Errorf("encode the restore kit: %w", err)
+	}
+	defer clear(kit)
+	var sealed bytes.Buffer
+	kw, err := age.Encrypt(&sealed, id.Recipient())
+	if err != nil {
+		return nil, fmt.Errorf("encrypt the restore kit: %w", err)
+	}
+	if _, err := kw.Write(kit); err != nil {
+		return nil, fmt.Errorf("encrypt the restore kit: %w", err)
+	}
+	if err := kw.Close(); err != nil {
+		return nil, fmt.Errorf("encrypt the restore kit: %w", err)
+	}
+	m.Kit, m.KitSealed = Kit{VaultID: m.Kit.VaultID}, sealed.Bytes()
 	body, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("encode manifest: %w", err)
@@ -227,6 +263,9 @@ func openManifest(plain []byte, key RecoveryKey) (Manifest, error) {
 		return Manifest{}, err
 	}
 	if !hmac.Equal([]byte(env.Tag), []byte(manifestTag(k, env.Manifest))) {
+		if extraRecipient(env.Manifest, key) {
+			return Manifest{}, ErrExtraRecipient
+		}
 		return Manifest{}, fmt.Errorf("%w (the manifest was not made with this recovery key)", ErrForeign)
 	}
 	var m Manifest
@@ -235,8 +274,15 @@ func openManifest(plain []byte, key RecoveryKey) (Manifest, error) {
 	if err := dec.Decode(&m); err != nil {
 		return Manifest{}, fmt.Errorf("%w (manifest: %v)", ErrCorrupt, err)
 	}
-	if m.Format != FormatVersion {
-		return Manifest{}, fmt.Errorf("%w (manifest format %d; this SafeInvoice reads format %d)", ErrCorrupt, m.Format, FormatVersion)
+	if m.Format < 1 || m.Format > FormatVersion {
+		return Manifest{}, fmt.Errorf("%w (manifest format %d; this SafeInvoice reads formats 1 to %d)", ErrCorrupt, m.Format, FormatVersion)
+	}
+	if m.Format >= 2 {
+		kit, err := openKit(m, key)
+		if err != nil {
+			return Manifest{}, err
+		}
+		m.Kit, m.KitSealed = kit, nil
 	}
 	switch {
 	case m.VaultID == "" || m.Kit.VaultID != m.VaultID:
@@ -251,6 +297,43 @@ func openManifest(plain []byte, key RecoveryKey) (Manifest, error) {
 		return Manifest{}, fmt.Errorf("%w (manifest fields out of range)", ErrCorrupt)
 	}
 	return m, nil
+}
+
+// extraRecipient reports whether key is one of the recipients listed in
+// an (untrusted) manifest body besides its recovery key, the first.
+func extraRecipient(body []byte, key RecoveryKey) bool {
+	var m struct {
+		Recipients []string `json:"recipients"`
+	}
+	if json.Unmarshal(body, &m) != nil || len(m.Recipients) < 2 {
+		return false
+	}
+	return slices.Contains(m.Recipients[1:], key.Recipient)
+}
+
+// openKit decrypts the kit of a format 2 manifest with key.
+func openKit(m Manifest, key RecoveryKey) (Kit, error) {
+	var kit Kit
+	id, err := identity(key)
+	if err != nil {
+		return kit, err
+	}
+	r, err := age.Decrypt(bytes.NewReader(m.KitSealed), id)
+	if err != nil {
+		return kit, fmt.Errorf("%w (the restore kit: %v)", ErrCorrupt, err)
+	}
+	plain, err := io.ReadAll(io.LimitReader(r, maxManifestSize+1))
+	if err != nil || len(plain) > maxManifestSize {
+		return kit, fmt.Errorf("%w (the restore kit is truncated or too large)", ErrCorrupt)
+	}
+	defer clear(plain)
+	if err := json.Unmarshal(plain, &kit); err != nil {
+		return kit, fmt.Errorf("%w (the restore kit: %v)", ErrCorrupt, err)
+	}
+	if kit.VaultID != m.VaultID {
+		return Kit{}, fmt.Errorf("%w (the restore kit is another vault's)", ErrCorrupt)
+	}
+	return kit, nil
 }
 
 // ParseRecipient checks that s is an age X25519 recipient ("age1…") and

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -35,15 +37,27 @@ type Snapshot struct {
 // maps "NAME.slot" and "NAME.key" to their contents), so that each user logs
 // in with the password they had at backup time. It is secret: it must only
 // ever be stored encrypted.
+//
+// Secrets holds the stored values of the vault's secret records (the
+// recovery key, the audit and record MAC secrets), which backup streams
+// leave out: the stream is readable by a backup's extra recipients (an
+// accountant's key), who get the books but nothing that opens the vault.
 type RestoreKit struct {
 	VaultID string            `json:"vault_id"`
 	Key     []byte            `json:"key"`
 	Slots   map[string][]byte `json:"slots"`
+	Secrets map[string][]byte `json:"secrets,omitempty"`
 }
+
+// prefixSecret is the prefix of the secret records.
+const prefixSecret = "secret/"
+
+func isSecret(key []byte) bool { return bytes.HasPrefix(key, []byte(prefixSecret)) }
 
 // Backup writes Badger's backup stream of every version after since to w:
 // the whole vault for since 0, the changes since an earlier backup (pass its
-// Until) otherwise. (Badger's own documentation says "since+1"; its iterator
+// Until) otherwise, without the vault's secrets (secret/…), which the
+// restore kit carries. (Badger's own documentation says "since+1"; its iterator
 // in fact skips versions ≤ since, which a test pins down.)
 // Writers wait while it runs, so the returned Snapshot matches the stream.
 func (v *Vault) Backup(w io.Writer, since uint64) (Snapshot, error) {
@@ -65,7 +79,13 @@ func (v *Vault) Backup(w io.Writer, since uint64) (Snapshot, error) {
 		return Snapshot{}, err
 	}
 	v.dbMu.RLock()
-	until, err := v.db.Backup(w, since)
+	stream := v.db.NewStream()
+	stream.LogPrefix = "backup"
+	stream.SinceTs = since
+	// The vault's secrets travel in the restore kit, not in the stream,
+	// which a backup's extra recipients can read (see RestoreKit).
+	stream.ChooseKey = func(item *badger.Item) bool { return !isSecret(item.Key()) }
+	until, err := stream.Backup(w, since)
 	v.dbMu.RUnlock()
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("backup stream: %w", err)
@@ -136,7 +156,24 @@ func (v *Vault) RestoreKit() (RestoreKit, error) {
 	}
 	v.writeMu.Lock() // no rotation or password change while reading
 	defer v.writeMu.Unlock()
-	kit := RestoreKit{VaultID: v.id, Key: append([]byte(nil), v.key...), Slots: map[string][]byte{}}
+	kit := RestoreKit{VaultID: v.id, Key: append([]byte(nil), v.key...), Slots: map[string][]byte{}, Secrets: map[string][]byte{}}
+	v.dbMu.RLock()
+	err = v.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixSecret), PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			val, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return readError(string(it.Item().Key()), err)
+			}
+			kit.Secrets[string(it.Item().KeyCopy(nil))] = val
+		}
+		return nil
+	})
+	v.dbMu.RUnlock()
+	if err != nil {
+		return RestoreKit{}, fmt.Errorf("read the secrets for the restore kit: %w", err)
+	}
 	for _, u := range users {
 		for _, p := range []string{slotPath(v.dir, u), keyPath(v.dir, u)} {
 			data, err := os.ReadFile(p)
@@ -188,6 +225,27 @@ func Restore(dir string, kit RestoreKit, opts Options, streams ...io.Reader) (*V
 		_ = v.Close()
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	if err := v.checkStreamVault(); err != nil {
+		_ = v.Close()
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	if len(kit.Secrets) > 0 {
+		err := v.db.Update(func(txn *badger.Txn) error {
+			for k, val := range kit.Secrets {
+				if !isSecret([]byte(k)) {
+					return fmt.Errorf("the backup's kit names %q among the secrets", kindOf(k))
+				}
+				if err := txn.Set([]byte(k), val); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			_ = v.Close()
+			return nil, fmt.Errorf("restore: the secrets: %w", err)
+		}
+	}
 	if err := v.loadRecordKey(); err != nil {
 		_ = v.Close()
 		return nil, fmt.Errorf("restore: %w", err)
@@ -220,6 +278,34 @@ func Restore(dir string, kit RestoreKit, opts Options, streams ...io.Reader) (*V
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	return v, nil
+}
+
+// checkStreamVault refuses streams of another vault than the kit's before
+// the kit's secrets are added to them: the record MACs of such a stream
+// do not verify under this vault's key, which would read as damage. The
+// vault record's id is read without its MAC for this comparison only;
+// checkMeta verifies it afterwards.
+func (v *Vault) checkStreamVault() error {
+	var raw []byte
+	err := v.db.View(func(txn *badger.Txn) error {
+		var err error
+		raw, err = getStored(txn, keyMeta)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil // checkMeta says what is missing
+	}
+	if err != nil {
+		return err
+	}
+	var m vaultMeta
+	if json.Unmarshal(raw, &m) != nil && (len(raw) < macSize || json.Unmarshal(raw[:len(raw)-macSize], &m) != nil) {
+		return nil // checkMeta reports the damage
+	}
+	if m.ID != v.id {
+		return fmt.Errorf("the backup stream belongs to vault %s, not %s: %w", m.ID, v.id, ErrWrongKey)
+	}
+	return nil
 }
 
 // ensureEmptyDir creates dir, or accepts it if it exists and is empty.
