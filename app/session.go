@@ -262,6 +262,9 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		j.fail(account, now)
 		return nil, errors.Join(&loginError{user: user, cause: err}, writeJournal(cfg.DataDir, j))
 	}
+	if errors.Is(err, storage.ErrSuspended) {
+		return nil, fmt.Errorf("user %q: %w", user, ErrDisabled)
+	}
 	if err != nil {
 		return nil, err
 	}

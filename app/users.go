@@ -150,7 +150,10 @@ func (s *Session) SetUserDisabled(name string, disabled bool) error {
 	if err := s.require(auth.PermManageUsers); err != nil {
 		return err
 	}
-	return s.update(func(tx *storage.Tx) error {
+	var changed bool
+	var recipient string
+	err := s.update(func(tx *storage.Tx) error {
+		changed = false
 		u, err := s.checkOther(tx, name, disabled)
 		if err != nil {
 			return err
@@ -158,19 +161,74 @@ func (s *Session) SetUserDisabled(name string, disabled bool) error {
 		if u.Disabled == disabled {
 			return nil
 		}
+		changed, recipient = true, u.Recipient
 		u.Disabled = disabled
+		if !disabled {
+			u.Recipient = ""
+		}
 		if err := tx.PutUser(u); err != nil {
 			return err
 		}
-		verb := "enabled"
+		verb, how := "enabled", "their key was granted again"
 		if disabled {
-			verb = "disabled"
+			verb, how = "disabled", "the master key was rotated"
 		}
-		if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s %s the account %s", s.user.Name, verb, name)); err != nil {
+		if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s %s the account %s; %s", s.user.Name, verb, name, how)); err != nil {
 			return err
 		}
 		return tx.Audit("user."+strings.TrimSuffix(verb, "d"), name, "")
 	})
+	if err != nil || !changed {
+		return err
+	}
+	if disabled {
+		return s.withdrawKey(name)
+	}
+	return s.grantKey(name, recipient)
+}
+
+// withdrawKey takes the vault's key from a disabled account: its .key goes
+// (the identity's public key is kept in its user record for grantKey), then
+// the master key is rotated, so its files, even copies kept elsewhere, open
+// nothing (see storage.Vault.RotateKey for the limits).
+func (s *Session) withdrawKey(name string) error {
+	recipient, err := s.vault.SuspendSlot(name)
+	if errors.Is(err, storage.ErrNoSlot) {
+		return nil // no slot, nothing to withdraw
+	}
+	if err != nil {
+		return fmt.Errorf("withdraw the key of %s: %w", name, err)
+	}
+	err = s.update(func(tx *storage.Tx) error {
+		u, err := tx.User(name)
+		if err != nil {
+			return err
+		}
+		u.Recipient = recipient
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		return tx.Audit("user.key_withdrawn", name, "")
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.vault.RotateKey(); err != nil {
+		return fmt.Errorf("the account %s is disabled, but rotating the master key failed (disable it again to retry): %w", name, err)
+	}
+	return nil
+}
+
+// grantKey seals the vault's current key to an enabled account's identity,
+// the public key its user record kept while it was disabled.
+func (s *Session) grantKey(name, recipient string) error {
+	if recipient == "" {
+		return nil // disabled before keys were withdrawn: its .key is there
+	}
+	if err := s.vault.GrantKey(name, recipient); err != nil {
+		return fmt.Errorf("the account %s is enabled, but granting its key failed: %w", name, err)
+	}
+	return nil
 }
 
 // RemoveUser deletes an account and its key slot, then rotates the master
@@ -218,8 +276,10 @@ func (s *Session) ResetPassword(name string) (string, error) {
 	if err := s.require(auth.PermManageUsers); err != nil {
 		return "", err
 	}
+	var disabled bool
 	if err := s.view(func(tx *storage.Tx) error {
-		_, err := s.checkOther(tx, name, false)
+		u, err := s.checkOther(tx, name, false)
+		disabled = u.Disabled
 		return err
 	}); err != nil {
 		return "", err
@@ -234,13 +294,24 @@ func (s *Session) ResetPassword(name string) (string, error) {
 		groups = append(groups, enc[i:i+5])
 	}
 	code := strings.Join(groups, "-")
-	if err := s.vault.AddSlot(name, code); err != nil {
+	// A disabled account gets its new identity without the vault's key,
+	// which enabling it grants (SetUserDisabled).
+	recipient := ""
+	if disabled {
+		var err error
+		if recipient, err = s.vault.AddSuspendedSlot(name, code); err != nil {
+			return "", err
+		}
+	} else if err := s.vault.AddSlot(name, code); err != nil {
 		return "", err
 	}
 	err := s.update(func(tx *storage.Tx) error {
 		u, err := tx.User(name)
 		if err != nil {
 			return err
+		}
+		if disabled {
+			u.Recipient = recipient
 		}
 		u.MustChange = true
 		if err := tx.PutUser(u); err != nil {

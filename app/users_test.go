@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,4 +278,63 @@ func TestPolicyExpiryAndThreshold(t *testing.T) {
 	if _, err := Login(cfg, adminName, adminPassword); !errors.Is(err, auth.ErrLockedOut) {
 		t.Errorf("threshold 3 not applied: %v", err)
 	}
+}
+
+// Disabling an account withdraws the vault's key from it: its own files,
+// or copies of them kept from before, open nothing; enabling grants it
+// again.
+func TestDisablingWithdrawsTheKey(t *testing.T) {
+	cfg := testConfig(t)
+	admin := initVault(t, cfg)
+	addUser(t, admin, "bob", auth.RoleBookkeeper, bobPassword)
+	if err := admin.Close(); err != nil {
+		t.Fatal(err)
+	}
+	slots := filepath.Join(cfg.DataDir, "keyslots")
+	stash := t.TempDir()
+	testkit.CopyTree(t, slots, stash)
+	admin = login(t, cfg)
+	if err := admin.SetUserDisabled("bob", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Login(cfg, "bob", bobPassword); !errors.Is(err, ErrDisabled) {
+		t.Errorf("disabled bob: %v, want ErrDisabled", err)
+	}
+	if _, err := os.Stat(filepath.Join(slots, "bob.key")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the disabled account kept its key file: %v", err)
+	}
+	// Bob's files from before, put back.
+	for _, f := range []string{"bob.slot", "bob.key"} {
+		data, err := os.ReadFile(filepath.Join(stash, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(slots, f), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v, err := storage.Unlock(cfg.DataDir, "bob", auth.NormalizePassword(bobPassword), cfg.storageOptions()); !errors.Is(err, storage.ErrWrongKey) {
+		if err == nil {
+			_ = v.Close()
+		}
+		t.Fatalf("the disabled account's old files: %v, want ErrWrongKey", err)
+	}
+	if err := os.Remove(filepath.Join(slots, "bob.key")); err != nil {
+		t.Fatal(err)
+	}
+	admin = login(t, cfg)
+	if err := admin.SetUserDisabled("bob", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bob, err := Login(cfg, "bob", bobPassword)
+	if err != nil {
+		t.Fatalf("bob enabled again: %v", err)
+	}
+	_ = bob.Close()
 }

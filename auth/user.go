@@ -21,9 +21,12 @@ const (
 // unwraps the user's key slot. PasswordHistory holds salted hashes of earlier
 // passwords for the reuse rule.
 type User struct {
-	Name            string    `json:"name"`
-	Role            Role      `json:"role"`
-	Disabled        bool      `json:"disabled,omitempty"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled,omitempty"`
+	// Recipient is, while the account is disabled, the public key of its
+	// identity, to which enabling it seals the vault's key again.
+	Recipient       string    `json:"recipient,omitempty"`
 	MustChange      bool      `json:"must_change,omitempty"`
 	PasswordChanged time.Time `json:"password_changed"`
 	PasswordHistory []string  `json:"password_history,omitempty"`

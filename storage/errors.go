@@ -11,6 +11,9 @@ var (
 	ErrWrongPassword = errors.New("wrong password")
 	// ErrNoSlot means the user has no key slot in this vault.
 	ErrNoSlot = errors.New("no such user in this vault")
+	// ErrSuspended means the user's key slot opened but holds no key: the
+	// account was disabled (Vault.SuspendSlot).
+	ErrSuspended = errors.New("this account's key was withdrawn")
 	// ErrSlotDamaged means a key slot file exists but cannot be read.
 	ErrSlotDamaged = errors.New("key slot file is damaged")
 	// ErrAlreadyOpen means another process has the data directory open.

@@ -64,7 +64,12 @@ func (v *Vault) prepareRotation(newKey []byte) error {
 	if len(users) == 0 {
 		return errors.New("rotate key: no user has a key slot; the vault would be locked for good")
 	}
+	sealed := 0
 	for _, u := range users {
+		if _, err := os.Stat(keyPath(v.dir, u)); errors.Is(err, fs.ErrNotExist) {
+			continue // suspended (SuspendSlot): the new key is not theirs
+		}
+		sealed++
 		rcpt, err := slotRecipient(v.dir, v.id, u)
 		if err != nil {
 			return fmt.Errorf("rotate key: %w", err)
@@ -73,7 +78,62 @@ func (v *Vault) prepareRotation(newKey []byte) error {
 			return fmt.Errorf("rotate key: %w", err)
 		}
 	}
+	if sealed == 0 {
+		return errors.New("rotate key: no user has a key file; the vault would be locked for good")
+	}
 	return nil
+}
+
+// SuspendSlot deletes user's .key, keeping the .slot (their identity):
+// their files then open nothing once RotateKey has run, which the caller
+// does next, and GrantKey gives them the current key again. It is how an
+// account is disabled. It returns the identity's public key, which the
+// caller keeps inside the vault for GrantKey: the .slot file's copy of it
+// is not authenticated, and a key must never be granted to a recipient
+// planted there.
+func (v *Vault) SuspendSlot(user string) (recipient string, err error) {
+	if err := checkSlotName(user); err != nil {
+		return "", err
+	}
+	v.writeMu.Lock()
+	defer v.writeMu.Unlock()
+	if recipient, err = slotRecipient(v.dir, v.id, user); err != nil {
+		return "", err
+	}
+	for _, p := range []string{keyPath(v.dir, user), keyPath(v.dir, user) + nextKeyExt} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("suspend the key file of %s: %w", user, err)
+		}
+	}
+	return recipient, fsutil.SyncDir(filepath.Join(v.dir, slotDir))
+}
+
+// Suspended reports whether user has a key slot but no key file (see
+// SuspendSlot).
+func (v *Vault) Suspended(user string) (bool, error) {
+	if _, err := os.Stat(slotPath(v.dir, user)); err != nil {
+		return false, nil
+	}
+	_, err := os.Stat(keyPath(v.dir, user))
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	}
+	return false, err
+}
+
+// GrantKey seals the current master key to recipient, the identity
+// SuspendSlot returned for user, as their .key: how a disabled account is
+// enabled again.
+func (v *Vault) GrantKey(user, recipient string) error {
+	if err := checkSlotName(user); err != nil {
+		return err
+	}
+	v.writeMu.Lock()
+	defer v.writeMu.Unlock()
+	if err := writeUserKey(keyPath(v.dir, user), v.id, user, recipient, v.key, v.opts.now()); err != nil {
+		return err
+	}
+	return fsutil.SyncDir(filepath.Join(v.dir, slotDir))
 }
 
 // commitRotation closes the database, re-encrypts the key registry with

@@ -272,6 +272,9 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 			nextOpened = true
 		}
 		if len(keys) == 0 {
+			if errors.Is(err, ErrNoSlot) { // the .slot opened: no .key
+				return nil, fmt.Errorf("user %q: %w", user, ErrSuspended)
+			}
 			return nil, err
 		}
 		return keys, nil
@@ -611,6 +614,30 @@ func (v *Vault) AddSlot(user, password string) error {
 	defer v.writeMu.Unlock()
 	_, err := newUserSlot(v.dir, v.id, user, v.key, password, v.opts.workFactor(), v.opts.now())
 	return err
+}
+
+// AddSuspendedSlot gives user a fresh identity opened by password, as
+// AddSlot does, but no .key: a disabled account's password reset. It
+// returns the identity's public key for GrantKey.
+func (v *Vault) AddSuspendedSlot(user, password string) (string, error) {
+	if err := checkSlotName(user); err != nil {
+		return "", err
+	}
+	v.writeMu.Lock()
+	defer v.writeMu.Unlock()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return "", fmt.Errorf("generate identity for %s: %w", user, err)
+	}
+	for _, p := range []string{keyPath(v.dir, user), keyPath(v.dir, user) + nextKeyExt} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("key file of %s: %w", user, err)
+		}
+	}
+	if err := writeSlot(v.dir, v.id, user, id, password, v.opts.workFactor(), v.opts.now()); err != nil {
+		return "", err
+	}
+	return id.Recipient().String(), nil
 }
 
 // ChangePassword gives user a new identity opened by password: a copy of
