@@ -7,10 +7,12 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"safeinvoice/auth"
 	"safeinvoice/backup"
+	"safeinvoice/internal/fsutil"
 	"safeinvoice/storage"
 )
 
@@ -141,7 +143,19 @@ func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) 
 	if err != nil {
 		return BackupInfo{}, err
 	}
-	info, err := s.writeBackup(ctx, dir, settings, state, key, progress)
+	// A full backup (the first, or a new chain) needs about the stream's
+	// size free in the folder; a failed write of any backup leaves
+	// nothing (see backup.Write) and says the disk is full.
+	if state.Last == "" {
+		if est, eerr := s.fullBackupEstimate(state); eerr == nil {
+			err = fsutil.NeedSpace(dir, uint64(est)+1<<20, "the backup")
+		}
+	}
+	var info BackupInfo
+	if err == nil {
+		info, err = s.writeBackup(ctx, dir, settings, state, key, progress)
+		err = diskFull(dir, err)
+	}
 	now := s.cfg.now().UTC()
 	if err != nil && ctx.Err() != nil {
 		if aerr := s.update(func(tx *storage.Tx) error { return tx.Audit("backup.cancel", "", "cancelled by the user") }); aerr != nil {
@@ -351,4 +365,13 @@ func (s *Session) DueBackup(ev backup.Event) (dir string, due bool, err error) {
 		return "", false, nil
 	}
 	return bs.Dir, true, nil
+}
+
+// diskFull maps a write that failed for want of space in dir to
+// ErrDiskFull, naming the folder.
+func diskFull(dir string, err error) error {
+	if err != nil && errors.Is(err, syscall.ENOSPC) && !errors.Is(err, ErrDiskFull) {
+		return fmt.Errorf("the disk of %s is full: free some space, or choose another folder: %w (%v)", dir, ErrDiskFull, err)
+	}
+	return err
 }

@@ -29,6 +29,18 @@ type ImportResult struct {
 // importChunk is how many invoices one transaction writes.
 const importChunk = 250
 
+// importSpace is the disk space an import may take while it runs: each
+// invoice as a record and a summary with its audit entry and staging log
+// entry, each client likewise, and the value-log garbage not yet
+// collected, about twice the values.
+func importSpace(p *plan) uint64 {
+	var n uint64
+	for _, pi := range p.invoices {
+		n += 4 * (1024 + uint64(len(pi.inv.Notes)+len(pi.inv.Terms)) + 256*uint64(len(pi.inv.Lines)))
+	}
+	return n + 2048*uint64(len(p.newClients))
+}
+
 // The interchange formats' types and errors, for front ends.
 type (
 	ImportFile    = interchange.File
@@ -323,6 +335,9 @@ func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) e
 	total := int64(len(p.newClients) + len(p.invoices))
 	progress.report(0, total)
 	what := fmt.Sprintf("import of %d invoices and %d new clients", len(p.invoices), len(p.newClients))
+	if err := s.vault.NeedSpace(importSpace(p), "the "+what); err != nil {
+		return err
+	}
 	st, err := s.vault.Stage(s.user.Name, "import", what)
 	if err != nil {
 		return s.reportDamage(err)

@@ -147,6 +147,16 @@ func Restore(ctx context.Context, cfg Config, p RestoreParams) (RestoreResult, e
 	if err != nil {
 		return RestoreResult{}, err
 	}
+	// The restored database takes about its streams' size, twice while
+	// the loaded tables are compacted, beside the larger memtables a
+	// restore opens with.
+	var streams uint64
+	for _, b := range chain {
+		streams += uint64(max(b.Manifest.StreamSize, 0))
+	}
+	if err := fsutil.NeedSpace(parent, 2*streams+storage.MinFreeSpace+64<<20, "the restore"); err != nil {
+		return RestoreResult{}, err
+	}
 	if err := os.MkdirAll(parent, 0o700); err != nil {
 		return RestoreResult{}, fmt.Errorf("create %s: %w", parent, err)
 	}

@@ -40,6 +40,9 @@ var (
 	ErrAlreadyOpen   = storage.ErrAlreadyOpen
 	ErrVaultExists   = storage.ErrVaultExists
 	ErrAuditBroken   = storage.ErrAuditBroken
+	// ErrDiskFull means too little free disk space for a write; the error
+	// names the folder. Nothing half-written is left.
+	ErrDiskFull = storage.ErrDiskFull
 )
 
 // Default settings of a new vault.

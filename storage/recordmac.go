@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -242,6 +244,12 @@ func (v *Vault) migrateRecords(actor string) (migrated int, err error) {
 	if v.macs != nil && !v.macs.migrating {
 		return 0, nil
 	}
+	// The migration writes every record again.
+	if size, err := dirSize(filepath.Join(v.dir, dbDir)); err == nil {
+		if err := v.NeedSpace(uint64(size), "authenticating the records"); err != nil {
+			return 0, err
+		}
+	}
 	migrated, err = v.migrateChunks()
 	if err != nil {
 		return migrated, fmt.Errorf("authenticate the records: %w", err)
@@ -357,4 +365,19 @@ func (v *Vault) migrateChunk() (n int, done bool, err error) {
 	}
 	m.cursor = last
 	return len(batch), done, nil
+}
+
+// dirSize is the size of the files in dir.
+func dirSize(dir string) (int64, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+			n += info.Size()
+		}
+	}
+	return n, nil
 }

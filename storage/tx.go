@@ -108,7 +108,7 @@ func (v *Vault) update(actor string, staged *Staged, fn func(tx *Tx) error) (err
 		if errors.Is(err, badger.ErrConflict) {
 			return err
 		}
-		return fmt.Errorf("commit: %w", err)
+		return diskFull(v.dir, fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }

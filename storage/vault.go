@@ -172,6 +172,9 @@ func Create(dir, user, password string, opts Options) (*Vault, error) {
 	if err := checkSlotName(user); err != nil {
 		return nil, err
 	}
+	if err := fsutil.NeedSpace(dir, MinFreeSpace, "creating the books"); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -392,6 +395,33 @@ func open(dir string, opts Options, getKeys func(vaultID string) ([][]byte, erro
 	return v, nil
 }
 
+// MinFreeSpace is the free disk space the data folder's disk must have for
+// the vault to open: Badger writes its memtables (2 × 8 MB) and value log
+// (16 MB files) through memory maps of sparse files, and a write through a
+// map that the disk cannot back kills the process (SIGBUS) instead of
+// failing. With this much free, a full disk shows up as a write error
+// (ErrDiskFull) first; the large writes (imports, restores, migrations,
+// backups) check for their own size on top of it.
+const MinFreeSpace = 64 << 20
+
+// ErrDiskFull is fsutil.ErrDiskFull: too little free space for a write.
+var ErrDiskFull = fsutil.ErrDiskFull
+
+// NeedSpace returns an error wrapping ErrDiskFull, naming the data folder,
+// unless its disk has extra bytes free beyond MinFreeSpace: what a large
+// write (what) checks before it starts.
+func (v *Vault) NeedSpace(extra uint64, what string) error {
+	return fsutil.NeedSpace(v.dir, MinFreeSpace+extra, what)
+}
+
+// diskFull maps a write that failed for want of space to ErrDiskFull.
+func diskFull(dir string, err error) error {
+	if err != nil && errors.Is(err, syscall.ENOSPC) && !errors.Is(err, ErrDiskFull) {
+		return fmt.Errorf("the disk of %s is full: free some space: %w (%v)", dir, ErrDiskFull, err)
+	}
+	return err
+}
+
 func badgerOptions(dir string, key []byte, logf func(string, ...any), sync bool) badger.Options {
 	mem := int64(8 << 20)
 	if !sync {
@@ -425,6 +455,13 @@ func badgerOptions(dir string, key []byte, logf func(string, ...any), sync bool)
 // openBadger opens the database, naming the errors a person can act on.
 func openBadger(dir string, key []byte, logf func(string, ...any), sync bool) (*badger.DB, error) {
 	if err := removeEmptyLogs(filepath.Join(dir, dbDir), logf); err != nil {
+		return nil, err
+	}
+	need := uint64(MinFreeSpace)
+	if !sync {
+		need += 2 * (32 - 8) << 20 // a restore's larger memtables
+	}
+	if err := fsutil.NeedSpace(dir, need, "opening the books"); err != nil {
 		return nil, err
 	}
 	db, err := badger.Open(badgerOptions(dir, key, logf, sync))
