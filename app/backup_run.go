@@ -312,6 +312,13 @@ func (s *Session) chainParent(dir string, st storage.BackupState, key backup.Rec
 	if err != nil || m.VaultID != s.vault.ID() || m.Until != st.LastUntil || m.StreamSHA256 != st.LastSHA256 {
 		return nil
 	}
+	// A chain begun before the restore kit was sealed to the recovery key
+	// alone (manifest format 1) lets extra recipients read the keys: a
+	// new full chain starts, and the old one goes with retention.
+	if m.Format < 2 {
+		clear(m.Kit.Key)
+		return nil
+	}
 	// A vault put back from an old copy is not on the chain it last
 	// backed up: appending to that chain would restore to neither.
 	pos, err := s.vault.CompareAnchor(storage.Anchor{VaultID: m.VaultID, Seq: m.Audit.Seq, Hash: m.Audit.Hash}, false)

@@ -23,7 +23,12 @@ func (s *Session) Clients() ([]invoice.Client, error) {
 	}
 	var cs []invoice.Client
 	err := s.view(func(tx *storage.Tx) error {
-		return tx.EachClient(func(c invoice.Client) error { cs = append(cs, c); return nil })
+		return tx.EachClient(func(c invoice.Client) error {
+			if !s.imports.hidden(c.ID) {
+				cs = append(cs, c)
+			}
+			return nil
+		})
 	})
 	slices.SortFunc(cs, func(a, b invoice.Client) int {
 		return strings.Compare(invoice.Fold(a.Name), invoice.Fold(b.Name))
@@ -35,6 +40,9 @@ func (s *Session) Clients() ([]invoice.Client, error) {
 func (s *Session) Client(id string) (invoice.Client, error) {
 	if err := s.require(auth.PermViewClients); err != nil {
 		return invoice.Client{}, err
+	}
+	if s.imports.hidden(id) {
+		return invoice.Client{}, errHidden(id)
 	}
 	return read(s, func(tx *storage.Tx) (invoice.Client, error) { return tx.Client(id) })
 }
@@ -75,6 +83,9 @@ func (s *Session) SaveClient(c invoice.Client) (invoice.Client, []invoice.Findin
 	c.Updated = now
 	err = s.update(func(tx *storage.Tx) error {
 		if action == "client.update" {
+			if s.imports.hidden(c.ID) {
+				return errHidden(c.ID)
+			}
 			old, err := tx.Client(c.ID)
 			if err != nil {
 				return err
@@ -99,6 +110,9 @@ func (s *Session) DeleteClient(id string) error {
 		return err
 	}
 	err := s.update(func(tx *storage.Tx) error {
+		if s.imports.inUse(id) {
+			return fmt.Errorf("an import in progress uses it: %w", ErrClientInUse)
+		}
 		if _, err := tx.Client(id); err != nil {
 			return err
 		}

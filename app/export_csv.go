@@ -57,6 +57,9 @@ func (s *Session) exportCSV(w io.Writer, where string) (int, error) {
 			return err
 		}
 		return tx.EachInvoice(func(inv invoice.Invoice) error {
+			if s.imports.hidden(inv.ID) {
+				return nil // a running import's, final only at its commit
+			}
 			n++
 			return cw.WriteInvoice(&inv, clients[inv.ClientID])
 		})

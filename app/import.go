@@ -338,6 +338,10 @@ func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) e
 	if err := s.vault.NeedSpace(importSpace(p), "the "+what); err != nil {
 		return err
 	}
+	if err := s.imports.begin(p); err != nil {
+		return err
+	}
+	defer s.imports.end()
 	st, err := s.vault.Stage(s.user.Name, "import", what)
 	if err != nil {
 		return s.reportDamage(err)
@@ -348,6 +352,8 @@ func (s *Session) writeImport(ctx context.Context, p *plan, progress Progress) e
 			why = "the import was cancelled"
 		}
 		d, err := st.Discard(fmt.Sprintf("%s: %v", why, cause))
+		// A list read meanwhile may have loaded the import's summaries.
+		s.dropIndex()
 		if err != nil {
 			return fmt.Errorf("%s (%w) and so did undoing it, which the next login finishes: %v", why, cause, s.reportDamage(err))
 		}

@@ -44,10 +44,21 @@ func (s *Session) index() (*search.Index, error) {
 	}
 	x := search.New()
 	err := s.view(func(tx *storage.Tx) error {
-		if err := tx.EachClient(func(c invoice.Client) error { x.PutClient(c); return nil }); err != nil {
+		// A running import's records join the list at its commit.
+		if err := tx.EachClient(func(c invoice.Client) error {
+			if !s.imports.hidden(c.ID) {
+				x.PutClient(c)
+			}
+			return nil
+		}); err != nil {
 			return err
 		}
-		return tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error { x.Add(sum); return nil })
+		return tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error {
+			if !s.imports.hidden(sum.ID) {
+				x.Add(sum)
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load invoice list: %w", err)
@@ -93,7 +104,7 @@ func (s *Session) Invoice(id string) (invoice.Invoice, error) {
 	if err := s.require(auth.PermViewInvoices); err != nil {
 		return invoice.Invoice{}, err
 	}
-	return read(s, func(tx *storage.Tx) (invoice.Invoice, error) { return tx.Invoice(id) })
+	return read(s, func(tx *storage.Tx) (invoice.Invoice, error) { return s.invoiceIn(tx, id) })
 }
 
 // InvoiceByNumber returns the invoice carrying number.
@@ -107,7 +118,7 @@ func (s *Session) InvoiceByNumber(number string) (invoice.Invoice, error) {
 		if err != nil {
 			return err
 		}
-		inv, err = tx.Invoice(id)
+		inv, err = s.invoiceIn(tx, id)
 		return err
 	})
 	return inv, err
@@ -163,12 +174,15 @@ func (s *Session) SaveDraft(inv invoice.Invoice) (invoice.Invoice, []invoice.Fin
 	}
 	inv.Updated = now
 	err = s.update(func(tx *storage.Tx) error {
+		if s.imports.hidden(inv.ClientID) {
+			return fmt.Errorf("client: %w", errHidden(inv.ClientID))
+		}
 		if _, err := tx.Client(inv.ClientID); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}
 		action := "invoice.create"
 		if !creating {
-			old, err := tx.Invoice(inv.ID)
+			old, err := s.invoiceIn(tx, inv.ID)
 			if err != nil {
 				return err
 			}
@@ -196,7 +210,7 @@ func (s *Session) DeleteDraft(id string) error {
 		return err
 	}
 	err := s.update(func(tx *storage.Tx) error {
-		inv, err := tx.Invoice(id)
+		inv, err := s.invoiceIn(tx, id)
 		if err != nil {
 			return err
 		}
@@ -263,7 +277,7 @@ func (s *Session) IssueInvoice(id string) (invoice.Invoice, error) {
 	now := s.cfg.now()
 	err := s.update(func(tx *storage.Tx) error {
 		var err error
-		if inv, err = tx.Invoice(id); err != nil {
+		if inv, err = s.invoiceIn(tx, id); err != nil {
 			return err
 		}
 		if err := inv.CheckIssuable(); err != nil {
@@ -274,7 +288,7 @@ func (s *Session) IssueInvoice(id string) (invoice.Invoice, error) {
 			if err := s.require(auth.PermCreditNote); err != nil {
 				return err
 			}
-			if orig, err = tx.Invoice(inv.Corrects); err != nil {
+			if orig, err = s.invoiceIn(tx, inv.Corrects); err != nil {
 				return fmt.Errorf("corrected invoice: %w", err)
 			}
 			if err := invoice.CheckCreditNote(&orig, &inv); err != nil {
@@ -323,7 +337,7 @@ func (s *Session) changeIssued(id, action string, change func(inv *invoice.Invoi
 	var inv invoice.Invoice
 	err := s.update(func(tx *storage.Tx) error {
 		var err error
-		if inv, err = tx.Invoice(id); err != nil {
+		if inv, err = s.invoiceIn(tx, id); err != nil {
 			return err
 		}
 		detail, err := change(&inv)
@@ -381,7 +395,7 @@ func (s *Session) CreateCreditNote(origID string, lines []invoice.Line) (invoice
 	}
 	var note *invoice.Invoice
 	err = s.update(func(tx *storage.Tx) error {
-		orig, err := tx.Invoice(origID)
+		orig, err := s.invoiceIn(tx, origID)
 		if err != nil {
 			return err
 		}
@@ -411,7 +425,7 @@ func (s *Session) DuplicateInvoice(id string) (invoice.Invoice, error) {
 	}
 	var dup *invoice.Invoice
 	err = s.update(func(tx *storage.Tx) error {
-		src, err := tx.Invoice(id)
+		src, err := s.invoiceIn(tx, id)
 		if err != nil {
 			return err
 		}

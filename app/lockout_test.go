@@ -211,3 +211,28 @@ func TestEditedJournalIsAlerted(t *testing.T) {
 		t.Error("no alert for the removed journal")
 	}
 }
+
+// The policy's threshold comes back with the next good login after the
+// journal lost it.
+func TestThresholdSurvivesARemovedJournal(t *testing.T) {
+	cfg, _ := clockConfig(t)
+	s := initVault(t, cfg)
+	if err := s.SetPolicy("lockout_threshold", "3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(cfg.DataDir, lockoutFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := login(t, cfg).Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := Login(cfg, adminName, "guess"); !errors.Is(err, ErrBadLogin) {
+			t.Fatal(err)
+		}
+	}
+	wantLocked(t, "after 3 failures with threshold 3", func() error { _, err := Login(cfg, adminName, adminPassword); return err }())
+}

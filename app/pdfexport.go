@@ -62,7 +62,7 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 			return fmt.Errorf("settings: %w", err)
 		}
 		if len(numbers) == 0 {
-			ids, err = issuedDocuments(tx)
+			ids, err = issuedDocuments(tx, s.imports.hidden)
 		} else {
 			ids, err = documentsNumbered(tx, numbers)
 		}
@@ -163,10 +163,10 @@ func (s *Session) alertBulkExport(tx *storage.Tx, n int, how string) error {
 
 // issuedDocuments returns the ids of every invoice and credit note that is
 // not a draft, by issue date and number.
-func issuedDocuments(tx *storage.Tx) ([]string, error) {
+func issuedDocuments(tx *storage.Tx, hidden func(id string) bool) ([]string, error) {
 	var sums []storage.InvoiceSummary
 	err := tx.EachInvoiceSummary(func(s storage.InvoiceSummary) error {
-		if s.Status != invoice.StatusDraft && s.Number != "" {
+		if s.Status != invoice.StatusDraft && s.Number != "" && !hidden(s.ID) {
 			sums = append(sums, s)
 		}
 		return nil
@@ -219,7 +219,7 @@ func (s *Session) loadDocuments(ids []string) ([]pdf.Document, error) {
 	err := s.view(func(tx *storage.Tx) error {
 		clients := map[string]*invoice.Client{}
 		for _, id := range ids {
-			inv, err := tx.Invoice(id)
+			inv, err := s.invoiceIn(tx, id)
 			if err != nil {
 				return err
 			}
@@ -234,7 +234,7 @@ func (s *Session) loadDocuments(ids []string) ([]pdf.Document, error) {
 			}
 			doc := pdf.Document{Invoice: &inv, Client: c}
 			if inv.IsCreditNote() && inv.Corrects != "" {
-				orig, err := tx.Invoice(inv.Corrects)
+				orig, err := s.invoiceIn(tx, inv.Corrects)
 				if err != nil {
 					return fmt.Errorf("invoice corrected by %s: %w", inv.Number, err)
 				}

@@ -72,6 +72,7 @@ type Session struct {
 	// Alerts raised by the transaction in progress, handed to onAlert
 	// after it commits.
 	updateMu sync.Mutex // one session update at a time (see update)
+	imports  importGuard
 	alertMu  sync.Mutex
 	raised   []storage.Alert
 	onAlert  func(storage.Alert)
@@ -298,6 +299,7 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	failures, last := lock.RecordSuccess()
 	s.failed = FailedLogins{Count: failures, Last: last}
 	next := j.settled(user, accounts)
+	next.Base.Threshold = policy.LockoutThreshold // back, should the journal have lost it
 	u.LastLogin = now.UTC()
 	s.user = u
 	seal, _ := v.Seal()

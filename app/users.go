@@ -150,85 +150,109 @@ func (s *Session) SetUserDisabled(name string, disabled bool) error {
 	if err := s.require(auth.PermManageUsers); err != nil {
 		return err
 	}
-	var changed bool
-	var recipient string
-	err := s.update(func(tx *storage.Tx) error {
-		changed = false
-		u, err := s.checkOther(tx, name, disabled)
-		if err != nil {
-			return err
-		}
-		if u.Disabled == disabled {
-			return nil
-		}
-		changed, recipient = true, u.Recipient
-		u.Disabled = disabled
-		if !disabled {
-			u.Recipient = ""
-		}
-		if err := tx.PutUser(u); err != nil {
-			return err
-		}
-		verb, how := "enabled", "their key was granted again"
-		if disabled {
-			verb, how = "disabled", "the master key was rotated"
-		}
-		if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s %s the account %s; %s", s.user.Name, verb, name, how)); err != nil {
-			return err
-		}
-		return tx.Audit("user."+strings.TrimSuffix(verb, "d"), name, "")
-	})
-	if err != nil || !changed {
+	var u auth.User
+	if err := s.view(func(tx *storage.Tx) error {
+		var err error
+		u, err = s.checkOther(tx, name, disabled)
+		return err
+	}); err != nil {
 		return err
 	}
-	if disabled {
-		return s.withdrawKey(name)
+	suspended, err := s.vault.Suspended(name)
+	if err != nil {
+		return err
 	}
-	return s.grantKey(name, recipient)
+	switch {
+	case disabled && u.Disabled && suspended:
+		return nil // done already
+	case disabled:
+		// Also a retry: an account whose disabling stopped before its key
+		// was withdrawn is disabled again.
+		return s.withdrawKey(u, !u.Disabled)
+	case !u.Disabled && !suspended:
+		return nil
+	default:
+		return s.grantKey(u)
+	}
 }
 
-// withdrawKey takes the vault's key from a disabled account: its .key goes
-// (the identity's public key is kept in its user record for grantKey), then
-// the master key is rotated, so its files, even copies kept elsewhere, open
-// nothing (see storage.Vault.RotateKey for the limits).
-func (s *Session) withdrawKey(name string) error {
-	recipient, err := s.vault.SuspendSlot(name)
-	if errors.Is(err, storage.ErrNoSlot) {
-		return nil // no slot, nothing to withdraw
-	}
-	if err != nil {
-		return fmt.Errorf("withdraw the key of %s: %w", name, err)
+// withdrawKey disables account u and takes the vault's key from it: the
+// identity's public key is kept in its user record (for grantKey), then its
+// .key goes, then the master key is rotated, so its files, even copies
+// kept elsewhere, open nothing (see storage.Vault.RotateKey for the
+// limits). Each step may be repeated: disabling again finishes a disable
+// that stopped half-way.
+func (s *Session) withdrawKey(u auth.User, alert bool) error {
+	recipient, err := s.vault.SlotRecipient(u.Name)
+	if err != nil && !errors.Is(err, storage.ErrNoSlot) {
+		return fmt.Errorf("withdraw the key of %s: %w", u.Name, err)
 	}
 	err = s.update(func(tx *storage.Tx) error {
-		u, err := tx.User(name)
+		cur, err := tx.User(u.Name)
 		if err != nil {
 			return err
 		}
-		u.Recipient = recipient
-		if err := tx.PutUser(u); err != nil {
+		cur.Disabled = true
+		if recipient != "" {
+			cur.Recipient = recipient
+		}
+		if err := tx.PutUser(cur); err != nil {
 			return err
 		}
-		return tx.Audit("user.key_withdrawn", name, "")
+		if alert {
+			if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s disabled the account %s; the master key was rotated", s.user.Name, u.Name)); err != nil {
+				return err
+			}
+		}
+		return tx.Audit("user.disable", u.Name, "")
 	})
-	if err != nil {
-		return err
+	if err != nil || recipient == "" {
+		return err // no slot: nothing to withdraw
+	}
+	if _, err := s.vault.SuspendSlot(u.Name); err != nil {
+		return fmt.Errorf("the account %s is disabled, but withdrawing its key failed (disable it again to retry): %w", u.Name, err)
 	}
 	if err := s.vault.RotateKey(); err != nil {
-		return fmt.Errorf("the account %s is disabled, but rotating the master key failed (disable it again to retry): %w", name, err)
+		return fmt.Errorf("the account %s is disabled, but rotating the master key failed (disable it again to retry): %w", u.Name, err)
 	}
 	return nil
 }
 
-// grantKey seals the vault's current key to an enabled account's identity,
-// the public key its user record kept while it was disabled.
-func (s *Session) grantKey(name, recipient string) error {
-	if recipient == "" {
-		return nil // disabled before keys were withdrawn: its .key is there
+// grantKey enables account u: the vault's current key is sealed to its
+// identity, the public key its user record kept while it was disabled (or,
+// should a disable have stopped before keeping it, the one its .slot
+// states, which rotations trust as well), and only then is the record
+// changed, so that a failed grant can be retried.
+func (s *Session) grantKey(u auth.User) error {
+	suspended, err := s.vault.Suspended(u.Name)
+	if err != nil {
+		return err
 	}
-	if err := s.vault.GrantKey(name, recipient); err != nil {
-		return fmt.Errorf("the account %s is enabled, but granting its key failed: %w", name, err)
+	if suspended {
+		recipient := u.Recipient
+		if recipient == "" {
+			if recipient, err = s.vault.SlotRecipient(u.Name); err != nil {
+				return fmt.Errorf("enable %s: %w", u.Name, err)
+			}
+		}
+		if err := s.vault.GrantKey(u.Name, recipient); err != nil {
+			return fmt.Errorf("enable %s: grant its key: %w", u.Name, err)
+		}
 	}
-	return nil
+	return s.update(func(tx *storage.Tx) error {
+		cur, err := tx.User(u.Name)
+		if err != nil {
+			return err
+		}
+		cur.Disabled, cur.Recipient = false, ""
+		if err := tx.PutUser(cur); err != nil {
+			return err
+		}
+		if err := s.raiseAlert(tx, AlertUsers, fmt.Sprintf("%s enabled the account %s; their key was granted again", s.user.Name, u.Name)); err != nil {
+			return err
+		}
+		return tx.Audit("user.enable", u.Name, "")
+	})
 }
 
 // RemoveUser deletes an account and its key slot, then rotates the master

@@ -66,6 +66,13 @@ func (v *Vault) prepareRotation(newKey []byte) error {
 	}
 	sealed := 0
 	for _, u := range users {
+		// A password change that stopped before settling left the key of
+		// its new identity as .key.next: the master key it holds is about
+		// to be replaced, and its identity is the .slot's, which the new
+		// key is sealed to below.
+		if err := os.Remove(keyPath(v.dir, u) + nextKeyExt); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("rotate key: %w", err)
+		}
 		if _, err := os.Stat(keyPath(v.dir, u)); errors.Is(err, fs.ErrNotExist) {
 			continue // suspended (SuspendSlot): the new key is not theirs
 		}
@@ -106,6 +113,16 @@ func (v *Vault) SuspendSlot(user string) (recipient string, err error) {
 		}
 	}
 	return recipient, fsutil.SyncDir(filepath.Join(v.dir, slotDir))
+}
+
+// SlotRecipient returns the public key of user's identity as their .slot
+// file states it (the file is not authenticated: RotateKey trusts it the
+// same way).
+func (v *Vault) SlotRecipient(user string) (string, error) {
+	if err := checkSlotName(user); err != nil {
+		return "", err
+	}
+	return slotRecipient(v.dir, v.id, user)
 }
 
 // Suspended reports whether user has a key slot but no key file (see

@@ -240,3 +240,38 @@ func TestDamagedUserKeyFile(t *testing.T) {
 		t.Fatalf("got %v, want ErrSlotDamaged", err)
 	}
 }
+
+// A password change that stopped after its new slot, then a rotation by
+// someone else: the user still gets in, with the new key.
+func TestInterruptedPasswordChangeThenRotation(t *testing.T) {
+	v, dir := newVault(t)
+	if err := v.AddSlot("bob", "bob's long passphrase"); err != nil {
+		t.Fatal(err)
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const newPassword = "bob's newer passphrase"
+	if err := writeUserKey(keyPath(dir, "bob")+nextKeyExt, v.id, "bob", id.Recipient().String(), v.key, v.opts.now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeSlot(dir, v.id, "bob", id, newPassword, v.opts.workFactor(), v.opts.now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.RotateKey(); err != nil { // the administrator's session
+		t.Fatal(err)
+	}
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		b, err := Unlock(dir, "bob", newPassword, testOptions())
+		if err != nil {
+			t.Fatalf("bob after the rotation: %v", err)
+		}
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -56,7 +56,11 @@ type lineRow struct {
 // defaults read off the UI goroutine.
 func newInvoice(sh *shell) {
 	u := sh.u
+	opened := sh.opened
 	fetch(u, sh.s.Settings, func(st app.Settings, err error) {
+		if sh.u.shell != sh || sh.opened != opened {
+			return
+		}
 		if err != nil {
 			u.showError(err)
 			return
@@ -78,7 +82,11 @@ func newInvoice(sh *shell) {
 // openInvoice loads invoice id off the UI goroutine and opens it in the
 // editor.
 func openInvoice(sh *shell, id string) {
+	opened := sh.opened
 	fetch(sh.u, func() (invoice.Invoice, error) { return sh.s.Invoice(id) }, func(inv invoice.Invoice, err error) {
+		if sh.u.shell != sh || sh.opened != opened {
+			return // locked, or another screen was opened meanwhile
+		}
 		if err != nil {
 			sh.u.showError(err)
 			return
@@ -96,6 +104,7 @@ type editorFacts struct {
 // showEditor opens the editor on inv once the clients and settings are
 // read, off the UI goroutine; what is on screen stays until then.
 func showEditor(sh *shell, inv invoice.Invoice) {
+	opened := sh.opened
 	fetch(sh.u, func() (editorFacts, error) {
 		var f editorFacts
 		var err error
@@ -105,12 +114,12 @@ func showEditor(sh *shell, inv invoice.Invoice) {
 		f.settings, err = sh.s.Settings()
 		return f, err
 	}, func(f editorFacts, err error) {
+		if sh.u.shell != sh || sh.opened != opened {
+			return // locked, or another screen was opened meanwhile
+		}
 		if err != nil {
 			sh.u.showError(err)
 			return
-		}
-		if sh.u.shell != sh {
-			return // locked meanwhile
 		}
 		buildEditor(sh, inv, f)
 	})

@@ -53,6 +53,9 @@ type shell struct {
 	// if one is shown.
 	status *widget.Label
 	editor *editor
+	// opened counts the screens opened from the navigation: what was
+	// fetched for an earlier one is not shown over a later one.
+	opened int
 }
 
 // showMain opens the signed-in window on screen id (the first allowed
@@ -128,6 +131,7 @@ func (sh *shell) open(id string) {
 	}
 	sh.onNew, sh.onSave, sh.onFind, sh.onExport, sh.onAlerts, sh.status, sh.editor = nil, nil, nil, nil, nil, nil, nil
 	sh.current = id
+	sh.opened++
 	sh.u.fyneApp.Preferences().SetString(prefLastScreen, id)
 	sh.show(sh.defs[i].build(sh))
 	sh.nav.Select(i)

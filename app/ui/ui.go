@@ -234,6 +234,7 @@ func (u *UI) onClose() {
 			u.quit()
 			return
 		}
+		u.stopIdle() // the idle lock must not close the session under the backup
 		u.runTask(taskSpec{
 			title:      "Backing up before closing…",
 			intro:      "Your backup schedule asks for a backup when SafeInvoice closes. Cancel closes without it.",

@@ -845,3 +845,30 @@ func testPNG(t *testing.T) []byte {
 	}
 	return b.Bytes()
 }
+
+// An invoice fetched for the editor does not open over a screen chosen
+// while it was on its way.
+func TestEditorDoesNotOpenOverALaterScreen(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	s := u.Session()
+	cs, err := s.Clients()
+	if err != nil || len(cs) == 0 {
+		t.Fatal(cs, err)
+	}
+	d, _, err := s.SaveDraft(invoice.Invoice{ClientID: cs[0].ID, Currency: "EUR", IssueDate: "2026-11-01", DueDate: "2026-12-01",
+		Lines: []invoice.Line{{Description: "Work", Quantity: "1", UnitPrice: "10.00", TaxRate: "19"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onUI(u, func() {
+		openInvoice(u.shell, d.ID)
+		u.shell.open("clients") // before the invoice is back
+	})
+	u.Wait()
+	if u.shell.current != "clients" || u.shell.editor != nil {
+		t.Errorf("the editor opened over the Clients screen: current %q, editor %v", u.shell.current, u.shell.editor != nil)
+	}
+}
