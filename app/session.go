@@ -261,6 +261,15 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	if err := lock.Check(now); err != nil {
 		return nil, err
 	}
+	if account == "" {
+		// Not an account (nor a case variant of one, which a
+		// case-insensitive disk would open as the account's file): no slot
+		// is read under that name, and the attempt costs what a real one
+		// does.
+		storage.SpendSlotTime(cfg.DataDir, auth.NormalizePassword(password))
+		j.fail("", now)
+		return nil, errors.Join(&loginError{user: user, cause: fmt.Errorf("user %q: %w", user, storage.ErrNoSlot)}, writeJournal(cfg.DataDir, j))
+	}
 	v, err := storage.Unlock(cfg.DataDir, user, auth.NormalizePassword(password), cfg.storageOptions())
 	if errors.Is(err, storage.ErrWrongPassword) || errors.Is(err, storage.ErrNoSlot) {
 		j.fail(account, now)

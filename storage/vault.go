@@ -315,10 +315,18 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 	return v, nil
 }
 
-// spendSlotTime spends on a name without a key slot the time that opening
-// one takes, by trying password on another user's slot and forgetting the
-// outcome: how long a failed login takes says nothing about whether the
-// name has an account.
+// SpendSlotTime spends the time that opening a key slot with password
+// takes, for a name that has none, by trying it on another user's slot and
+// forgetting the outcome: how long a failed login takes says nothing about
+// whether the name has an account.
+func SpendSlotTime(dir, password string) {
+	m, err := readMarker(dir)
+	if err != nil {
+		return
+	}
+	spendSlotTime(dir, m.VaultID, password)
+}
+
 func spendSlotTime(dir, vaultID, password string) {
 	users, err := SlotUsers(dir)
 	if err != nil || len(users) == 0 {
