@@ -48,6 +48,10 @@ import (
 // it, and that it withstands.
 const lockoutFile = "lockout.json"
 
+// journalLock is the lock file that logins and policy changes hold while
+// they read and rewrite the journal (storage.LockFile).
+const journalLock = "lockout.lock"
+
 // journalFormat is the format of lockout.json; a journal without one is
 // the first format, a map of names to states, read as a base.
 const journalFormat = "safeinvoice-lockout/2"

@@ -244,6 +244,11 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		_, err := storage.VaultID(cfg.DataDir)
 		return nil, err
 	}
+	release, err := storage.LockFile(cfg.DataDir, journalLock)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = release() }() // nothing was written under it that a failed release could lose
 	now := cfg.now()
 	accounts, err := storage.SlotUsers(cfg.DataDir)
 	if err != nil {

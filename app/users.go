@@ -434,6 +434,11 @@ func (s *Session) SetPolicy(key, value string) error {
 	// The journal is read while the vault is locked, so it carries the
 	// threshold; its new base is anchored in the same transaction (unless
 	// the journal was already edited, which the next login then reports).
+	release, err := storage.LockFile(s.cfg.DataDir, journalLock)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = release() }()
 	accounts, err := storage.SlotUsers(s.cfg.DataDir)
 	if err != nil {
 		return err

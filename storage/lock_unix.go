@@ -39,3 +39,21 @@ func (l *dirLock) unlock() error {
 	l.f = nil
 	return err
 }
+
+// LockFile takes an exclusive advisory lock on the file name in dir
+// (created if need be), waiting for another process to release it, and
+// returns the function that releases it. The failed-login journal is read
+// and rewritten under such a lock, so that two logins at once do not lose
+// each other's failures.
+func LockFile(dir, name string) (release func() error, err error) {
+	p := filepath.Join(dir, name)
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("lock %s: %w", p, err)
+	}
+	return f.Close, nil
+}
