@@ -374,7 +374,7 @@ func (v *Vault) dropStageLogs(actor, id string) error {
 					return err
 				}
 			}
-			return tx.Audit("stage.cleanup", "", fmt.Sprintf("%d logs of a finished change removed", len(keys)))
+			return tx.Audit("stage.cleanup", "", fmt.Sprintf("staging logs of a finished change removed: %d", len(keys)))
 		})
 		if err != nil {
 			return fmt.Errorf("remove the logs of a finished change: %w", err)
