@@ -37,6 +37,11 @@ func (v *Vault) RotateKey() error {
 	if err := v.checkOpen(); err != nil {
 		return err
 	}
+	// The rotation closes and reopens the database: it must not find the
+	// disk too full to reopen once the key registry is rewritten.
+	if err := v.NeedSpace(0, "rotating the master key"); err != nil {
+		return err
+	}
 	v.writeMu.Lock()
 	defer v.writeMu.Unlock()
 	_ = v.FileCheck() // it reads the database that the rotation swaps

@@ -465,13 +465,6 @@ func openBadger(dir string, key []byte, logf func(string, ...any), sync bool) (*
 	if err := removeEmptyLogs(filepath.Join(dir, dbDir), logf); err != nil {
 		return nil, err
 	}
-	need := uint64(MinFreeSpace)
-	if !sync {
-		need += 2 * (32 - 8) << 20 // a restore's larger memtables
-	}
-	if err := fsutil.NeedSpace(dir, need, "opening the books"); err != nil {
-		return nil, err
-	}
 	db, err := badger.Open(badgerOptions(dir, key, logf, sync))
 	if err == nil {
 		err = privateFiles(filepath.Join(dir, dbDir))
@@ -530,6 +523,13 @@ func privateFiles(dbdir string) error {
 }
 
 func openDB(dir, id string, key []byte, lock *dirLock, opts Options) (*Vault, error) {
+	need := uint64(MinFreeSpace)
+	if opts.bulkLoad {
+		need += 2 * (32 - 8) << 20 // a restore's larger memtables
+	}
+	if err := fsutil.NeedSpace(dir, need, "opening the books"); err != nil {
+		return nil, err
+	}
 	db, err := openBadger(dir, key, opts.Logf, !opts.bulkLoad)
 	if err != nil {
 		return nil, err
