@@ -368,9 +368,14 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		_ = v.Close()
 		return nil, fmt.Errorf("record login: %w", err)
 	}
-	if err := writeJournal(cfg.DataDir, next); err != nil {
-		_ = v.Close()
-		return nil, err
+	// The settled journal only with its anchor: when the trail could not
+	// be extended (headErr), the login's transaction, anchor included,
+	// did not commit, and the journal stays as it was.
+	if headErr == nil {
+		if err := writeJournal(cfg.DataDir, next); err != nil {
+			_ = v.Close()
+			return nil, err
+		}
 	}
 	s.startAuditCheck(headErr)
 	return s, nil
