@@ -7,7 +7,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"safeinvoice/auth"
@@ -154,7 +153,7 @@ func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) 
 	var info BackupInfo
 	if err == nil {
 		info, err = s.writeBackup(ctx, dir, settings, state, key, progress)
-		err = diskFull(dir, err)
+		err = fsutil.DiskFull(dir, err)
 	}
 	now := s.cfg.now().UTC()
 	if err != nil && ctx.Err() != nil {
@@ -372,13 +371,4 @@ func (s *Session) DueBackup(ev backup.Event) (dir string, due bool, err error) {
 		return "", false, nil
 	}
 	return bs.Dir, true, nil
-}
-
-// diskFull maps a write that failed for want of space in dir to
-// ErrDiskFull, naming the folder.
-func diskFull(dir string, err error) error {
-	if err != nil && errors.Is(err, syscall.ENOSPC) && !errors.Is(err, ErrDiskFull) {
-		return fmt.Errorf("the disk of %s is full: free some space, or choose another folder: %w (%v)", dir, ErrDiskFull, err)
-	}
-	return err
 }

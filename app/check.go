@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -258,20 +257,10 @@ func (s *Session) restoredHolds(ctx context.Context, path string, key backup.Rec
 		}
 	}()
 	var found map[string]bool
-	load := func(dir string, kit backup.Kit, streams []io.Reader, seqs []uint64) (backup.Loaded, error) {
-		v, err := storage.Restore(dir, storageKit(kit), s.cfg.storageOptions(), streams...)
-		if err != nil {
-			return backup.Loaded{}, err
-		}
-		l, err := describeVault(v, seqs)
-		if err == nil {
-			found, err = v.Holds(keys)
-		}
-		if cerr := v.Close(); err == nil {
-			err = cerr
-		}
-		return l, err
-	}
+	load := s.cfg.loaderThen(func(v *storage.Vault) (err error) {
+		found, err = v.Holds(keys)
+		return err
+	})
 	m, err := backup.RestoreChain(ctx, filepath.Join(scratch, "vault"), chain, key, load, nil)
 	clear(m.Kit.Key)
 	return found, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
@@ -17,6 +18,9 @@ import (
 // that its undo never leaves an invoice without its client. One import
 // runs at a time per session.
 type importGuard struct {
+	// active is running, read without the lock: the index load asks
+	// about every record, and almost always no import runs.
+	active  atomic.Bool
 	mu      sync.Mutex
 	running bool
 	created map[string]bool // clients the running import creates
@@ -35,6 +39,7 @@ func (g *importGuard) begin(p *plan) error {
 		return ErrImportRunning
 	}
 	g.running = true
+	g.active.Store(true)
 	g.created, g.refers, g.writing = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, c := range p.newClients {
 		g.created[c.ID] = true
@@ -50,11 +55,15 @@ func (g *importGuard) end() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.running, g.created, g.refers, g.writing = false, nil, nil, nil
+	g.active.Store(false)
 }
 
 // hidden reports whether client or invoice id is one the running import
 // writes.
 func (g *importGuard) hidden(id string) bool {
+	if !g.active.Load() {
+		return false
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.created[id] || g.writing[id]
@@ -76,6 +85,9 @@ func (s *Session) invoiceIn(tx *storage.Tx, id string) (invoice.Invoice, error) 
 
 // inUse reports whether the running import creates or refers to client id.
 func (g *importGuard) inUse(id string) bool {
+	if !g.active.Load() {
+		return false
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.created[id] || g.refers[id]

@@ -33,6 +33,15 @@ func lockedConfig(t *testing.T) (Config, *testkit.Clock) {
 	return cfg, clk
 }
 
+// loginErr is the error of a login, whose session, if any, is closed.
+func loginErr(cfg Config, user, password string) error {
+	s, err := Login(cfg, user, password)
+	if err == nil {
+		err = s.Close()
+	}
+	return err
+}
+
 func wantLocked(t *testing.T, what string, err error) {
 	t.Helper()
 	var le *auth.LockedOutError
@@ -73,7 +82,7 @@ func TestUnknownNamesCannotFlushTheBackOff(t *testing.T) {
 	if refused < 490 {
 		t.Errorf("only %d of 500 made-up names were held back", refused)
 	}
-	wantLocked(t, "the administrator after 500 made-up names", func() error { _, err := Login(cfg, adminName, adminPassword); return err }())
+	wantLocked(t, "the administrator after 500 made-up names", loginErr(cfg, adminName, adminPassword))
 	clk.Advance(31 * time.Second)
 	s, err := Login(cfg, adminName, adminPassword)
 	if err != nil {
@@ -149,8 +158,8 @@ func TestDamagedJournalFailsClosed(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(cfg.DataDir, lockoutFile), []byte("{garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	wantLocked(t, "the right password after the journal was damaged", func() error { _, err := Login(cfg, adminName, adminPassword); return err }())
-	wantLocked(t, "a made-up name after the journal was damaged", func() error { _, err := Login(cfg, "nobody", "x"); return err }())
+	wantLocked(t, "the right password after the journal was damaged", loginErr(cfg, adminName, adminPassword))
+	wantLocked(t, "a made-up name after the journal was damaged", loginErr(cfg, "nobody", "x"))
 	clk.Advance(31 * time.Second)
 	s := login(t, cfg)
 	defer s.Close()
@@ -180,7 +189,7 @@ func TestEditedJournalIsAlerted(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	wantLocked(t, "bob after five guesses and the administrator's login", func() error { _, err := Login(cfg, "bob", bobPassword); return err }())
+	wantLocked(t, "bob after five guesses and the administrator's login", loginErr(cfg, "bob", bobPassword))
 	path := filepath.Join(cfg.DataDir, lockoutFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -234,5 +243,5 @@ func TestThresholdSurvivesARemovedJournal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wantLocked(t, "after 3 failures with threshold 3", func() error { _, err := Login(cfg, adminName, adminPassword); return err }())
+	wantLocked(t, "after 3 failures with threshold 3", loginErr(cfg, adminName, adminPassword))
 }

@@ -22,13 +22,20 @@ const restoreActor = "recovery-key"
 
 // loader adapts storage.Restore to backup.Loader: it rebuilds the vault,
 // verifies its audit chain and describes it.
-func (c Config) loader() backup.Loader {
+func (c Config) loader() backup.Loader { return c.loaderThen(nil) }
+
+// loaderThen is loader, which also runs inspect (if not nil) on the
+// restored vault before closing it.
+func (c Config) loaderThen(inspect func(v *storage.Vault) error) backup.Loader {
 	return func(dir string, kit backup.Kit, streams []io.Reader, seqs []uint64) (backup.Loaded, error) {
 		v, err := storage.Restore(dir, storageKit(kit), c.storageOptions(), streams...)
 		if err != nil {
 			return backup.Loaded{}, err
 		}
 		l, err := describeVault(v, seqs)
+		if err == nil && inspect != nil {
+			err = inspect(v)
+		}
 		if cerr := v.Close(); err == nil && cerr != nil {
 			err = cerr
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"safeinvoice/internal/fsutil"
+
 	"github.com/dgraph-io/badger/v4"
 )
 
@@ -108,7 +110,7 @@ func (v *Vault) update(actor string, staged *Staged, fn func(tx *Tx) error) (err
 		if errors.Is(err, badger.ErrConflict) {
 			return err
 		}
-		return diskFull(v.dir, fmt.Errorf("commit: %w", err))
+		return fsutil.DiskFull(v.dir, fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }

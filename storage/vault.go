@@ -422,14 +422,6 @@ func (v *Vault) NeedSpace(extra uint64, what string) error {
 	return fsutil.NeedSpace(v.dir, MinFreeSpace+extra, what)
 }
 
-// diskFull maps a write that failed for want of space to ErrDiskFull.
-func diskFull(dir string, err error) error {
-	if err != nil && errors.Is(err, syscall.ENOSPC) && !errors.Is(err, ErrDiskFull) {
-		return fmt.Errorf("the disk of %s is full: free some space: %w (%v)", dir, ErrDiskFull, err)
-	}
-	return err
-}
-
 func badgerOptions(dir string, key []byte, logf func(string, ...any), sync bool) badger.Options {
 	mem := int64(8 << 20)
 	if !sync {

@@ -58,7 +58,7 @@ func newInvoice(sh *shell) {
 	u := sh.u
 	opened := sh.opened
 	fetch(u, sh.s.Settings, func(st app.Settings, err error) {
-		if sh.u.shell != sh || sh.opened != opened {
+		if !sh.still(opened) {
 			return
 		}
 		if err != nil {
@@ -84,7 +84,7 @@ func newInvoice(sh *shell) {
 func openInvoice(sh *shell, id string) {
 	opened := sh.opened
 	fetch(sh.u, func() (invoice.Invoice, error) { return sh.s.Invoice(id) }, func(inv invoice.Invoice, err error) {
-		if sh.u.shell != sh || sh.opened != opened {
+		if !sh.still(opened) {
 			return // locked, or another screen was opened meanwhile
 		}
 		if err != nil {
@@ -114,7 +114,7 @@ func showEditor(sh *shell, inv invoice.Invoice) {
 		f.settings, err = sh.s.Settings()
 		return f, err
 	}, func(f editorFacts, err error) {
-		if sh.u.shell != sh || sh.opened != opened {
+		if !sh.still(opened) {
 			return // locked, or another screen was opened meanwhile
 		}
 		if err != nil {

@@ -223,6 +223,11 @@ func loaded[T any](sh *shell, get func() (T, error), build func(T, error) fyne.C
 	return box
 }
 
+// still reports whether the window shows sh, and no screen was opened
+// since opened was read from sh.opened: whether what was fetched then may
+// still be shown.
+func (sh *shell) still(opened int) bool { return sh.u.shell == sh && sh.opened == opened }
+
 // showing reports whether o is part of what the right-hand side shows.
 func (sh *shell) showing(o fyne.CanvasObject) bool {
 	var in func(c fyne.CanvasObject) bool
