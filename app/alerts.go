@@ -119,11 +119,17 @@ func (s *Session) AckAlert(seq uint64) error {
 		}
 		return tx.Audit("alert.ack", "", a.Kind)
 	})
-	if err != nil || kind != AlertRolledBack {
+	if err != nil || (kind != AlertRolledBack && kind != AlertSigning) {
 		return err
 	}
 	// The administrator carries on from these books: they are the
-	// anchor from now on.
+	// anchor from now on, and signed heads they no longer hold are
+	// dropped.
 	s.rolledBack = false
-	return s.writeAnchor()
+	if kind == AlertSigning {
+		if err := s.dropOffChainHeads(); err != nil {
+			return err
+		}
+	}
+	return writeAnchorOf(s.cfg, s.vault, s.cfg.DataDir, false)
 }

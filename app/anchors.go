@@ -64,6 +64,11 @@ func (c Config) readAnchor(vaultID string) (storage.Anchor, bool, error) {
 		// says nothing about the books.
 		return storage.Anchor{}, false, nil
 	}
+	return c.readAnchorAt(path)
+}
+
+// readAnchorAt reads the anchor file at path.
+func (c Config) readAnchorAt(path string) (storage.Anchor, bool, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return storage.Anchor{}, false, nil
@@ -85,11 +90,14 @@ func (s *Session) writeAnchor() error {
 	if s.rolledBack {
 		return nil
 	}
-	return writeAnchorOf(s.cfg, s.vault, s.cfg.DataDir)
+	return writeAnchorOf(s.cfg, s.vault, s.cfg.DataDir, true)
 }
 
-// writeAnchorOf writes the anchor of the open vault v for dataDir.
-func writeAnchorOf(cfg Config, v *storage.Vault, dataDir string) error {
+// writeAnchorOf writes the anchor of the open vault v for dataDir. With
+// carry, a signed head the old anchor has that is newer than the books'
+// stays in it; without (after a restore or an acknowledged alert, which
+// make these books the reference on purpose), the books' own is taken.
+func writeAnchorOf(cfg Config, v *storage.Vault, dataDir string, carry bool) error {
 	a, err := v.NewAnchor()
 	if err != nil {
 		return err
@@ -97,6 +105,21 @@ func writeAnchorOf(cfg Config, v *storage.Vault, dataDir string) error {
 	path, err := cfg.anchorPath(a.VaultID, dataDir)
 	if err != nil {
 		return err
+	}
+	// The newest head an administrator signed travels with the anchor:
+	// the books' newest, or the one the anchor had, if that is newer (a
+	// trail cut off in the books must not take it along).
+	if err := v.View(func(tx *storage.Tx) error {
+		h, ok, err := tx.NewestSignedHead()
+		if ok {
+			a.Signed = &h
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	if old, ok, err := cfg.readAnchorAt(path); carry && err == nil && ok && old.Signed != nil && (a.Signed == nil || old.Signed.Seq > a.Signed.Seq) {
+		a.Signed = old.Signed
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("anchors: %w", err)

@@ -192,10 +192,38 @@ func (s *Session) AuditChecked() bool {
 	}
 }
 
-// VerifyAudit verifies the whole audit chain now.
+// VerifyAudit verifies the whole audit chain now, then holds it against
+// every head administrators signed (SignedHeadProblems): a chain that is
+// consistent in itself but shorter than, or off, a signed head fails with
+// a *SignedHeadError.
 func (s *Session) VerifyAudit() (storage.AuditReport, error) {
 	if err := s.require(auth.PermVerifyAudit); err != nil {
 		return storage.AuditReport{}, err
 	}
-	return s.vault.VerifyAudit()
+	rep, err := s.vault.VerifyAudit()
+	if err != nil {
+		return rep, err
+	}
+	problems, err := s.signedHeadProblems(true)
+	if err != nil {
+		return rep, err
+	}
+	if len(problems) > 0 {
+		return rep, &SignedHeadError{Problems: problems}
+	}
+	return rep, nil
 }
+
+// SignedHeadError is an audit chain that verifies in itself but does not
+// hold what administrators signed: it was cut or rewritten by someone
+// with the vault's keys but not the administrators'.
+type SignedHeadError struct {
+	Problems []string
+}
+
+func (e *SignedHeadError) Error() string {
+	return "the audit trail does not match what administrators signed: " + strings.Join(e.Problems, "; ")
+}
+
+// Unwrap makes errors.Is(err, storage.ErrAuditBroken) true.
+func (e *SignedHeadError) Unwrap() error { return storage.ErrAuditBroken }

@@ -226,6 +226,11 @@ func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) 
 		if m.Kind == backup.Incremental {
 			kind = "incremental"
 		}
+		if m.Signed != nil && s.signer != nil {
+			if err := tx.PutSignedHead(fromBackupHead(*m.Signed)); err != nil {
+				return err
+			}
+		}
 		return tx.Audit("backup.create", m.Data, fmt.Sprintf("%s backup, %d records, %d bytes, audit entry %d", kind, m.Records(), m.StreamSize, m.Audit.Seq))
 	})
 	if err != nil {
@@ -293,8 +298,24 @@ func (s *Session) stream(w io.Writer, since uint64) (backup.Snapshot, error) {
 	if err != nil {
 		return backup.Snapshot{}, err
 	}
-	return backup.Snapshot{Since: snap.Since, Until: snap.Until, Counts: snap.Counts,
-		Audit: backup.Checkpoint{Seq: snap.Audit.Seq, Hash: snap.Audit.Hash}}, nil
+	out := backup.Snapshot{Since: snap.Since, Until: snap.Until, Counts: snap.Counts,
+		Audit: backup.Checkpoint{Seq: snap.Audit.Seq, Hash: snap.Audit.Hash}}
+	// An administrator signs the head the backup holds; anyone else's
+	// backup carries the newest head an administrator signed.
+	if s.signer != nil {
+		out.Signed = toBackupHead(s.vault.SignCheckpoint(snap.Audit, s.user.Name, s.signer))
+	} else {
+		var h storage.SignedHead
+		ok := false
+		if err := s.view(func(tx *storage.Tx) error {
+			var err error
+			h, ok, err = tx.NewestSignedHead()
+			return err
+		}); err == nil && ok {
+			out.Signed = toBackupHead(h)
+		}
+	}
+	return out, nil
 }
 
 // chainParent returns the manifest the next backup in dir can follow, or

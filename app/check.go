@@ -63,6 +63,11 @@ func (s *Session) CheckBooks(ctx context.Context, progress Progress) (CheckResul
 		return CheckResult{}, fmt.Errorf("check the numbering: %w", err)
 	}
 	rep.Problems = append(rep.Problems, gaps...)
+	signing, err := s.signingProblems()
+	if err != nil && !errors.Is(err, storage.ErrDamaged) {
+		return CheckResult{}, fmt.Errorf("check the signatures: %w", err)
+	}
+	rep.Problems = append(rep.Problems, signing...)
 	res := CheckResult{CheckReport: rep}
 	if res.OK() {
 		return res, s.update(func(tx *storage.Tx) error {

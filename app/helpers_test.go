@@ -25,7 +25,11 @@ func TestMain(m *testing.M) {
 func addUser(t *testing.T, s *Session, name string, role auth.Role, password string) {
 	t.Helper()
 	err := s.vault.Update(s.user.Name, func(tx *storage.Tx) error {
-		if err := tx.PutUser(auth.User{Name: name, Role: role, Created: s.cfg.now().UTC(), PasswordChanged: s.cfg.now().UTC()}); err != nil {
+		u, err := s.signUser(auth.User{Name: name, Role: role, Created: s.cfg.now().UTC(), PasswordChanged: s.cfg.now().UTC()})
+		if err != nil {
+			return err
+		}
+		if err := tx.PutUser(u); err != nil {
 			return err
 		}
 		return tx.Audit("user.add", name, string(role))
@@ -33,7 +37,11 @@ func addUser(t *testing.T, s *Session, name string, role auth.Role, password str
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.vault.AddSlot(name, auth.NormalizePassword(password)); err != nil {
+	signer, err := s.signerFor(role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.vault.AddSlot(name, auth.NormalizePassword(password), signer); err != nil {
 		t.Fatal(err)
 	}
 }

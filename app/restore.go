@@ -256,7 +256,7 @@ func continueRestoredChain(cfg Config, dir, target string, m backup.Manifest, la
 	if err == nil {
 		// A safeguard on top of the books: a configuration folder that
 		// cannot be written does not fail the restore.
-		if aerr := writeAnchorOf(cfg, v, target); aerr != nil {
+		if aerr := writeAnchorOf(cfg, v, target, false); aerr != nil {
 			cfg.logf("app: %v", aerr)
 		}
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -81,6 +82,9 @@ type Session struct {
 	// rolledBack is set at login when the vault is older than its anchors
 	// (see anchors.go), until an administrator acknowledges the alert.
 	rolledBack bool
+	// signer is the administrators' signing key, for an administrator
+	// whose key slot holds it (see signing.go).
+	signer ed25519.PrivateKey
 
 	// idx is the invoice list's index, loaded at the first list; idxMu
 	// orders its loading with the updates that writes make to it.
@@ -127,11 +131,15 @@ func Init(cfg Config, p InitParams) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	signer, err := storage.NewSigningKey()
+	if err != nil {
+		return nil, err
+	}
 	undo, err := prepareDir(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	v, err := storage.Create(cfg.DataDir, p.User, password, cfg.storageOptions())
+	v, err := storage.Create(cfg.DataDir, p.User, password, signer, cfg.storageOptions())
 	if err != nil {
 		undo()
 		return nil, fmt.Errorf("create vault: %w", err)
@@ -157,8 +165,10 @@ func Init(cfg Config, p InitParams) (*Session, error) {
 		CreditNotePattern: DefaultCreditNotePattern,
 		PaymentDays:       DefaultPaymentDays,
 	}
+	admin = v.SignUser(admin, signer)
 	err = v.Update(p.User, func(tx *storage.Tx) error {
 		for _, err := range []error{
+			tx.PutSigningPublicKey(signer.Public().(ed25519.PublicKey)),
 			tx.PutUser(admin), tx.PutSettings(settings), tx.PutPolicy(policy),
 			tx.PutRecoveryIdentity(rk.Identity),
 		} {
@@ -166,7 +176,11 @@ func Init(cfg Config, p InitParams) (*Session, error) {
 				return err
 			}
 		}
-		return tx.Audit("vault.init", p.User, "administrator account, settings and recovery key created")
+		if err := tx.Audit("vault.init", p.User, "administrator account, signing key, settings and recovery key created"); err != nil {
+			return err
+		}
+		_, err := tx.SignHead(p.User, signer)
+		return err
 	})
 	if err != nil {
 		return fail(fmt.Errorf("set up vault: %w", err))
@@ -177,7 +191,7 @@ func Init(cfg Config, p InitParams) (*Session, error) {
 			return fail(fmt.Errorf("write recovery key: %w", err))
 		}
 	}
-	return &Session{cfg: cfg, vault: v, user: admin}, nil
+	return &Session{cfg: cfg, vault: v, user: admin, signer: v.Signer()}, nil
 }
 
 // checkNewFile makes sure a file can be created at path without replacing
@@ -303,6 +317,21 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	if errors.Is(err, storage.ErrNotFound) {
 		err = fmt.Errorf("user %q: %w", user, ErrNoAccount)
 	}
+	var signing signingState
+	if err == nil {
+		s.user = u
+		signing, err = s.checkSigning(auth.NormalizePassword(password), u)
+	}
+	if err == nil && signing.own {
+		if s.signer == nil {
+			// A record no administrator signed grants nothing.
+			err = s.refuseUnsigned(signing)
+		} else {
+			// Only administrators' slots hold the key, and a disabled or
+			// removed one opens no vault: the record was forged.
+			u.Role, u.Disabled, u.Recipient = auth.RoleAdministrator, false, ""
+		}
+	}
 	if err == nil && u.Disabled {
 		err = fmt.Errorf("user %q: %w", user, ErrDisabled)
 	}
@@ -319,8 +348,20 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	seal, _ := v.Seal()
 	rollback := s.rollbackProblem()
 	s.rolledBack = rollback != ""
+	headProblems, err := s.signedHeadProblems(false)
+	if err != nil {
+		_ = v.Close()
+		return nil, err
+	}
 	err = s.update(func(tx *storage.Tx) error {
-		if err := tx.PutUser(u); err != nil {
+		if err := s.recordSigning(tx, signing); err != nil {
+			return err
+		}
+		own := u
+		if s.signer != nil && (signing.create || signing.own) {
+			own = s.vault.SignUser(u, s.signer)
+		}
+		if err := tx.PutUser(own); err != nil {
 			return err
 		}
 		if failures > 0 {
@@ -357,7 +398,19 @@ func Login(cfg Config, user, password string) (*Session, error) {
 		if err := s.anchorJournal(tx, j, next); err != nil {
 			return err
 		}
-		return tx.Audit("user.login", user, "")
+		if len(headProblems) > 0 {
+			if err := s.raiseAlert(tx, AlertSigning, "The audit trail does not match what administrators signed: "+strings.Join(headProblems, "; ")+"."); err != nil {
+				return err
+			}
+		}
+		if err := tx.Audit("user.login", user, ""); err != nil {
+			return err
+		}
+		if s.signer != nil {
+			_, err := tx.SignHead(user, s.signer)
+			return err
+		}
+		return nil
 	})
 	var headErr error
 	switch {

@@ -98,7 +98,14 @@ func (s *Session) AddUser(name string, role auth.Role, password string) error {
 		return err
 	}
 	u.MustChange = true
-	if err := s.vault.AddSlot(name, password); err != nil {
+	if u, err = s.signUser(u); err != nil {
+		return err
+	}
+	signer, err := s.signerFor(role)
+	if err != nil {
+		return err
+	}
+	if err := s.vault.AddSlot(name, password, signer); err != nil {
 		return err
 	}
 	err = s.update(func(tx *storage.Tx) error {
@@ -196,6 +203,9 @@ func (s *Session) withdrawKey(u auth.User, alert bool) error {
 		if recipient != "" {
 			cur.Recipient = recipient
 		}
+		if cur, err = s.signUser(cur); err != nil {
+			return err
+		}
 		if err := tx.PutUser(cur); err != nil {
 			return err
 		}
@@ -245,6 +255,9 @@ func (s *Session) grantKey(u auth.User) error {
 			return err
 		}
 		cur.Disabled, cur.Recipient = false, ""
+		if cur, err = s.signUser(cur); err != nil {
+			return err
+		}
 		if err := tx.PutUser(cur); err != nil {
 			return err
 		}
@@ -301,12 +314,22 @@ func (s *Session) ResetPassword(name string) (string, error) {
 		return "", err
 	}
 	var disabled bool
+	var role auth.Role
 	if err := s.view(func(tx *storage.Tx) error {
 		u, err := s.checkOther(tx, name, false)
-		disabled = u.Disabled
+		disabled, role = u.Disabled, u.Role
 		return err
 	}); err != nil {
 		return "", err
+	}
+	// The new slot of an administrator holds the signing key; the record
+	// is signed again (its recipient may change).
+	signer, err := s.signerFor(role)
+	if err != nil {
+		return "", err
+	}
+	if s.signer == nil {
+		return "", ErrNoSigningKey
 	}
 	raw := make([]byte, resetCodeGroups*5*5/8)
 	if _, err := rand.Read(raw); err != nil {
@@ -323,13 +346,13 @@ func (s *Session) ResetPassword(name string) (string, error) {
 	recipient := ""
 	if disabled {
 		var err error
-		if recipient, err = s.vault.AddSuspendedSlot(name, code); err != nil {
+		if recipient, err = s.vault.AddSuspendedSlot(name, code, signer); err != nil {
 			return "", err
 		}
-	} else if err := s.vault.AddSlot(name, code); err != nil {
+	} else if err := s.vault.AddSlot(name, code, signer); err != nil {
 		return "", err
 	}
-	err := s.update(func(tx *storage.Tx) error {
+	err = s.update(func(tx *storage.Tx) error {
 		u, err := tx.User(name)
 		if err != nil {
 			return err
@@ -338,6 +361,9 @@ func (s *Session) ResetPassword(name string) (string, error) {
 			u.Recipient = recipient
 		}
 		u.MustChange = true
+		if u, err = s.signUser(u); err != nil {
+			return err
+		}
 		if err := tx.PutUser(u); err != nil {
 			return err
 		}

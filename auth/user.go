@@ -32,4 +32,9 @@ type User struct {
 	PasswordHistory []string  `json:"password_history,omitempty"`
 	Created         time.Time `json:"created"`
 	LastLogin       time.Time `json:"last_login,omitempty"`
+	// Signature is the administrators' signature over the name, role,
+	// disabled flag and recipient (storage.Vault.SignUser): a record
+	// changed outside SafeInvoice, by someone without that key, no longer
+	// carries a valid one.
+	Signature []byte `json:"signature,omitempty"`
 }

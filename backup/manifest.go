@@ -63,6 +63,19 @@ type Snapshot struct {
 	Until  uint64
 	Counts map[string]int
 	Audit  Checkpoint
+	// Signed is the newest audit head an administrator signed, if any.
+	Signed *SignedHead
+}
+
+// SignedHead is an audit head with an administrators' signature (see the
+// app's signing.go), which the manifest carries so that a trail cut off in
+// the books can be told even when its other records were rewritten.
+type SignedHead struct {
+	Seq       uint64    `json:"seq"`
+	Hash      string    `json:"hash"`
+	User      string    `json:"user"`
+	Time      time.Time `json:"time"`
+	Signature []byte    `json:"signature"`
 }
 
 // Manifest describes one backup. It is stored age-encrypted beside the data
@@ -86,6 +99,9 @@ type Manifest struct {
 	StreamSize   int64  `json:"stream_size"`
 	// Audit is the audit chain's head at backup time.
 	Audit Checkpoint `json:"audit"`
+	// Signed is the newest audit head an administrator had signed at
+	// backup time: the head itself when an administrator made the backup.
+	Signed *SignedHead `json:"signed_head,omitempty"`
 	// Data is the name of the data file this manifest describes.
 	Data string `json:"data"`
 	// Parent and ParentSHA256 name, for an incremental backup, the backup

@@ -166,7 +166,7 @@ func Write(ctx context.Context, dir string, p Params, stream StreamFunc) (Entry,
 		if snap.Since != m.Since || snap.Until < snap.Since {
 			return fmt.Errorf("backup: the stream covers versions %d..%d, expected after %d", snap.Since, snap.Until, m.Since)
 		}
-		m.Until, m.Counts, m.Audit = snap.Until, snap.Counts, snap.Audit
+		m.Until, m.Counts, m.Audit, m.Signed = snap.Until, snap.Counts, snap.Audit, snap.Signed
 		m.StreamSHA256, m.StreamSize = hex.EncodeToString(hw.h.Sum(nil)), hw.n
 		return nil
 	})

@@ -23,6 +23,9 @@ type Anchor struct {
 	Hash    string    `json:"hash"`
 	Time    time.Time `json:"time"`
 	Tag     string    `json:"tag"`
+	// Signed is the newest audit head an administrator signed, carried
+	// outside the books; its own signature authenticates it.
+	Signed *SignedHead `json:"signed,omitempty"`
 }
 
 func (v *Vault) anchorTag(a Anchor) string {

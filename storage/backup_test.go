@@ -24,7 +24,7 @@ func putClient(t *testing.T, v *Vault, id string) {
 
 func TestBackupFullAndIncrementalRestore(t *testing.T) {
 	v, _ := newVault(t)
-	if err := v.AddSlot("bob", "bob's long password"); err != nil {
+	if err := v.AddSlot("bob", "bob's long password", nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"a", "b", "c"} {

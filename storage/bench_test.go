@@ -39,7 +39,7 @@ func reportPercentiles(b *testing.B, d []time.Duration) {
 // record (target p95 ≤ 5 ms).
 func BenchmarkDurableSave(b *testing.B) {
 	dir := b.TempDir()
-	v, err := Create(dir, testUser, testPassword, testOptions())
+	v, err := Create(dir, testUser, testPassword, nil, testOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func BenchmarkDurableSave(b *testing.B) {
 // with its master key: unlock time without the key derivation.
 func BenchmarkOpenWithKey(b *testing.B) {
 	dir := b.TempDir()
-	v, err := Create(dir, testUser, testPassword, testOptions())
+	v, err := Create(dir, testUser, testPassword, nil, testOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func BenchmarkKDF(b *testing.B) {
 	dir := b.TempDir()
 	opts := testOptions()
 	opts.WorkFactor = ProductWorkFactor
-	v, err := Create(dir, testUser, testPassword, opts)
+	v, err := Create(dir, testUser, testPassword, nil, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func BenchmarkKDF(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := readSlot(dir, id, testUser, testPassword); err != nil {
+		if _, _, err := readSlot(dir, id, testUser, testPassword); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -123,7 +123,7 @@ func BenchmarkKDF(b *testing.B) {
 // BenchmarkVerifyAudit walks a chain of 10,000 entries.
 func BenchmarkVerifyAudit(b *testing.B) {
 	dir := b.TempDir()
-	v, err := Create(dir, testUser, testPassword, testOptions())
+	v, err := Create(dir, testUser, testPassword, nil, testOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func BenchmarkVerifyAudit(b *testing.B) {
 // product's work factor.
 func BenchmarkSlotRewrite(b *testing.B) {
 	dir := b.TempDir()
-	v, err := Create(dir, testUser, testPassword, testOptions())
+	v, err := Create(dir, testUser, testPassword, nil, testOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -176,13 +176,13 @@ func BenchmarkRotateKey(b *testing.B) {
 		n = v
 	}
 	dir := b.TempDir()
-	v, err := Create(dir, testUser, testPassword, testOptions())
+	v, err := Create(dir, testUser, testPassword, nil, testOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer v.Close()
 	for i := range 4 {
-		if err := v.AddSlot(fmt.Sprintf("user%d", i), testPassword); err != nil {
+		if err := v.AddSlot(fmt.Sprintf("user%d", i), testPassword, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -22,7 +22,7 @@ func testOptions() Options {
 func newVault(t *testing.T) (*Vault, string) {
 	t.Helper()
 	dir := t.TempDir()
-	v, err := Create(dir, testUser, testPassword, testOptions())
+	v, err := Create(dir, testUser, testPassword, nil, testOptions())
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}

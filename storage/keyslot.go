@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -67,7 +68,11 @@ type sealedSecret struct {
 	Vault    string `json:"vault"`
 	User     string `json:"user"`
 	Identity string `json:"identity,omitempty"` // in a .slot
-	Key      []byte `json:"key,omitempty"`      // in a .key
+	// Signing is, in an administrator's .slot, the seed of the
+	// administrators' signing key (see signer.go): only a password opens
+	// it, and only one who knows it can write a .slot that holds it.
+	Signing []byte `json:"signing,omitempty"`
+	Key     []byte `json:"key,omitempty"` // in a .key
 }
 
 func slotPath(dir, user string) string { return filepath.Join(dir, slotDir, user+slotExt) }
@@ -170,8 +175,9 @@ func openSealed(path, vaultID, user string, ct []byte, id age.Identity) (sealedS
 	return sec, nil
 }
 
-// writeSlot seals identity for user under password (the .slot file).
-func writeSlot(dir, vaultID, user string, id *age.X25519Identity, password string, workFactor int, now time.Time) error {
+// writeSlot seals identity, and an administrator's signing key, for user
+// under password (the .slot file).
+func writeSlot(dir, vaultID, user string, id *age.X25519Identity, signer ed25519.PrivateKey, password string, workFactor int, now time.Time) error {
 	if err := checkSlotName(user); err != nil {
 		return err
 	}
@@ -180,8 +186,12 @@ func writeSlot(dir, vaultID, user string, id *age.X25519Identity, password strin
 		return fmt.Errorf("key slot for %s: %w", user, err)
 	}
 	r.SetWorkFactor(workFactor)
-	return seal(slotPath(dir, user), slotFormat, vaultID, user, id.Recipient().String(),
-		sealedSecret{Vault: vaultID, User: user, Identity: id.String()}, r, now)
+	sec := sealedSecret{Vault: vaultID, User: user, Identity: id.String()}
+	if signer != nil {
+		sec.Signing = signer.Seed()
+		defer clear(sec.Signing)
+	}
+	return seal(slotPath(dir, user), slotFormat, vaultID, user, id.Recipient().String(), sec, r, now)
 }
 
 // writeUserKey seals the master key to a user's recipient at path.
@@ -195,7 +205,7 @@ func writeUserKey(path, vaultID, user, recipient string, key []byte, now time.Ti
 
 // newUserSlot gives user a fresh identity: the .key with the master key,
 // then the .slot under password.
-func newUserSlot(dir, vaultID, user string, key []byte, password string, workFactor int, now time.Time) (*age.X25519Identity, error) {
+func newUserSlot(dir, vaultID, user string, key []byte, signer ed25519.PrivateKey, password string, workFactor int, now time.Time) (*age.X25519Identity, error) {
 	if err := checkSlotName(user); err != nil {
 		return nil, err
 	}
@@ -206,36 +216,47 @@ func newUserSlot(dir, vaultID, user string, key []byte, password string, workFac
 	if err := writeUserKey(keyPath(dir, user), vaultID, user, id.Recipient().String(), key, now); err != nil {
 		return nil, err
 	}
-	if err := writeSlot(dir, vaultID, user, id, password, workFactor, now); err != nil {
+	if err := writeSlot(dir, vaultID, user, id, signer, password, workFactor, now); err != nil {
 		return nil, err
 	}
 	return id, nil
 }
 
-// readSlot unseals user's identity with password. It returns ErrNoSlot,
-// ErrWrongPassword or ErrSlotDamaged (wrapped) when it cannot.
-func readSlot(dir, vaultID, user, password string) (*age.X25519Identity, error) {
+// readSlot unseals user's identity, and the signing key an
+// administrator's slot holds (nil in other slots), with password. It
+// returns ErrNoSlot, ErrWrongPassword or ErrSlotDamaged (wrapped) when it
+// cannot.
+func readSlot(dir, vaultID, user, password string) (*age.X25519Identity, ed25519.PrivateKey, error) {
 	if err := checkSlotName(user); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	path := slotPath(dir, user)
 	_, ct, err := readSealed(path, slotFormat, vaultID, user)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sid, err := age.NewScryptIdentity(password)
 	if err != nil {
-		return nil, fmt.Errorf("key slot of %s: %w", user, err)
+		return nil, nil, fmt.Errorf("key slot of %s: %w", user, err)
 	}
 	sec, err := openSealed(path, vaultID, user, ct, sid)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	defer clear(sec.Signing)
 	id, err := age.ParseX25519Identity(sec.Identity)
 	if err != nil {
-		return nil, damaged(path, user, "bad identity")
+		return nil, nil, damaged(path, user, "bad identity")
 	}
-	return id, nil
+	var signer ed25519.PrivateKey
+	switch len(sec.Signing) {
+	case 0:
+	case ed25519.SeedSize:
+		signer = ed25519.NewKeyFromSeed(sec.Signing)
+	default:
+		return nil, nil, damaged(path, user, "bad signing key")
+	}
+	return id, signer, nil
 }
 
 // readUserKey unseals the master key at path with user's identity.

@@ -280,7 +280,7 @@ func legacyVault(t *testing.T, n int) (dir string, before map[string]string) {
 	dir = t.TempDir()
 	opts := testOptions()
 	opts.legacyRecords = true
-	v, err := Create(dir, testUser, testPassword, opts)
+	v, err := Create(dir, testUser, testPassword, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestLegacyVaultIsAuthenticatedAtFirstUnlock(t *testing.T) {
 	}
 	// Half done: Open reads both halves right.
 	key := func() []byte {
-		ident, err := readSlot(dir, mustVaultID(t, dir), testUser, testPassword)
+		ident, _, err := readSlot(dir, mustVaultID(t, dir), testUser, testPassword)
 		if err != nil {
 			t.Fatal(err)
 		}

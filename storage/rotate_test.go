@@ -25,7 +25,7 @@ func copyFile(t *testing.T, from, to string) {
 func TestRemovedUserCannotOpenAfterRotation(t *testing.T) {
 	v, dir := newVault(t)
 	for _, u := range []string{"bob", "carol"} {
-		if err := v.AddSlot(u, u+"'s long password"); err != nil {
+		if err := v.AddSlot(u, u+"'s long password", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -86,7 +86,7 @@ func TestInterruptedRotationIsSettledAtUnlock(t *testing.T) {
 	for _, stop := range []string{"after new key files", "after registry rewrite", "after commit mark"} {
 		t.Run(stop, func(t *testing.T) {
 			v, dir := newVault(t)
-			if err := v.AddSlot("carol", "carol's long password"); err != nil {
+			if err := v.AddSlot("carol", "carol's long password", nil); err != nil {
 				t.Fatal(err)
 			}
 			putClient(t, v, "x")
@@ -201,7 +201,7 @@ func TestInterruptedPasswordChange(t *testing.T) {
 			}
 			opens := testPassword
 			if step == "after the slot" {
-				if err := writeSlot(dir, v.id, testUser, id, newPassword, v.opts.workFactor(), v.opts.now()); err != nil {
+				if err := writeSlot(dir, v.id, testUser, id, nil, newPassword, v.opts.workFactor(), v.opts.now()); err != nil {
 					t.Fatal(err)
 				}
 				opens = newPassword
@@ -245,7 +245,7 @@ func TestDamagedUserKeyFile(t *testing.T) {
 // someone else: the user still gets in, with the new key.
 func TestInterruptedPasswordChangeThenRotation(t *testing.T) {
 	v, dir := newVault(t)
-	if err := v.AddSlot("bob", "bob's long passphrase"); err != nil {
+	if err := v.AddSlot("bob", "bob's long passphrase", nil); err != nil {
 		t.Fatal(err)
 	}
 	id, err := age.GenerateX25519Identity()
@@ -256,7 +256,7 @@ func TestInterruptedPasswordChangeThenRotation(t *testing.T) {
 	if err := writeUserKey(keyPath(dir, "bob")+nextKeyExt, v.id, "bob", id.Recipient().String(), v.key, v.opts.now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeSlot(dir, v.id, "bob", id, newPassword, v.opts.workFactor(), v.opts.now()); err != nil {
+	if err := writeSlot(dir, v.id, "bob", id, nil, newPassword, v.opts.workFactor(), v.opts.now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := v.RotateKey(); err != nil { // the administrator's session

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -106,6 +107,9 @@ type Vault struct {
 	// a key), so that a password change rewrites just their .slot.
 	user     string
 	identity *age.X25519Identity
+	// signer is the administrators' signing key, when the .slot that
+	// unlocked the vault holds it.
+	signer ed25519.PrivateKey
 	// sealStatus is how the last session left the vault (Unlock only);
 	// sealHead the audit head it left when that was SealOK.
 	sealStatus SealStatus
@@ -168,7 +172,7 @@ func NewMasterKey() ([]byte, error) {
 // hold no vault) with a fresh random master key and a first key slot for
 // user, unlocked by password. The vault is returned open; the caller must
 // Close it.
-func Create(dir, user, password string, opts Options) (*Vault, error) {
+func Create(dir, user, password string, signer ed25519.PrivateKey, opts Options) (*Vault, error) {
 	if err := checkSlotName(user); err != nil {
 		return nil, err
 	}
@@ -211,12 +215,12 @@ func Create(dir, user, password string, opts Options) (*Vault, error) {
 		_ = v.Close()
 		return nil, err
 	}
-	ident, err := newUserSlot(dir, id, user, key, password, opts.workFactor(), opts.now())
+	ident, err := newUserSlot(dir, id, user, key, signer, password, opts.workFactor(), opts.now())
 	if err != nil {
 		_ = v.Close()
 		return nil, err
 	}
-	v.user, v.identity = user, ident
+	v.user, v.identity, v.signer = user, ident, cloneKey(signer)
 	if err := v.writeSeal(sealState{State: "open"}); err != nil {
 		_ = v.Close()
 		return nil, err
@@ -249,10 +253,11 @@ func writeMarker(dir, id string, opts Options) error {
 // rotation is finished here. The caller must Close the vault.
 func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 	var ident *age.X25519Identity
+	var signer ed25519.PrivateKey
 	nextOpened := false
 	v, err := open(dir, opts, func(vaultID string) ([][]byte, error) {
 		var err error
-		if ident, err = readSlot(dir, vaultID, user, password); err != nil {
+		if ident, signer, err = readSlot(dir, vaultID, user, password); err != nil {
 			if errors.Is(err, ErrNoSlot) {
 				spendSlotTime(dir, vaultID, password)
 			}
@@ -289,7 +294,7 @@ func Unlock(dir, user, password string, opts Options) (*Vault, error) {
 		_ = v.Close()
 		return nil, err
 	}
-	v.user, v.identity = user, ident
+	v.user, v.identity, v.signer = user, ident, signer
 	if v.sealStatus, err = v.checkSeal(); err != nil {
 		_ = v.Close()
 		return nil, err
@@ -332,7 +337,7 @@ func spendSlotTime(dir, vaultID, password string) {
 	if err != nil || len(users) == 0 {
 		return
 	}
-	_, _ = readSlot(dir, vaultID, users[0], password) // only the time counts
+	_, _, _ = readSlot(dir, vaultID, users[0], password) // only the time counts
 }
 
 // Open opens the vault in dir with its master key, as a restore or a
@@ -636,6 +641,7 @@ func (v *Vault) Close() error {
 		err = lerr
 	}
 	clear(v.key)
+	clear(v.signer)
 	clear(v.auditKey)
 	if err = errors.Join(err, sealErr); err != nil {
 		return fmt.Errorf("close vault: %w", err)
@@ -645,18 +651,19 @@ func (v *Vault) Close() error {
 
 // AddSlot gives user a fresh key slot (a new identity, its .key and its
 // .slot) opened by password, replacing any earlier one. It is how users are
-// added and how an administrator resets a password.
-func (v *Vault) AddSlot(user, password string) error {
+// added and how an administrator resets a password. signer is the
+// administrators' signing key for an administrator's slot, nil for others.
+func (v *Vault) AddSlot(user, password string, signer ed25519.PrivateKey) error {
 	v.writeMu.Lock()
 	defer v.writeMu.Unlock()
-	_, err := newUserSlot(v.dir, v.id, user, v.key, password, v.opts.workFactor(), v.opts.now())
+	_, err := newUserSlot(v.dir, v.id, user, v.key, signer, password, v.opts.workFactor(), v.opts.now())
 	return err
 }
 
 // AddSuspendedSlot gives user a fresh identity opened by password, as
 // AddSlot does, but no .key: a disabled account's password reset. It
 // returns the identity's public key for GrantKey.
-func (v *Vault) AddSuspendedSlot(user, password string) (string, error) {
+func (v *Vault) AddSuspendedSlot(user, password string, signer ed25519.PrivateKey) (string, error) {
 	if err := checkSlotName(user); err != nil {
 		return "", err
 	}
@@ -671,7 +678,7 @@ func (v *Vault) AddSuspendedSlot(user, password string) (string, error) {
 			return "", fmt.Errorf("key file of %s: %w", user, err)
 		}
 	}
-	if err := writeSlot(v.dir, v.id, user, id, password, v.opts.workFactor(), v.opts.now()); err != nil {
+	if err := writeSlot(v.dir, v.id, user, id, signer, password, v.opts.workFactor(), v.opts.now()); err != nil {
 		return "", err
 	}
 	return id.Recipient().String(), nil
@@ -685,7 +692,7 @@ func (v *Vault) AddSuspendedSlot(user, password string) (string, error) {
 // replaces the .key; Unlock settles a change that stopped in between.
 func (v *Vault) ChangePassword(user, password string) error {
 	if user != v.user || v.identity == nil {
-		return v.AddSlot(user, password)
+		return v.AddSlot(user, password, nil)
 	}
 	v.writeMu.Lock()
 	defer v.writeMu.Unlock()
@@ -700,7 +707,7 @@ func (v *Vault) ChangePassword(user, password string) error {
 	if err := writeUserKey(next, v.id, user, id.Recipient().String(), v.key, v.opts.now()); err != nil {
 		return err
 	}
-	if err := writeSlot(v.dir, v.id, user, id, password, v.opts.workFactor(), v.opts.now()); err != nil {
+	if err := writeSlot(v.dir, v.id, user, id, v.signer, password, v.opts.workFactor(), v.opts.now()); err != nil {
 		_ = os.Remove(next)
 		return err
 	}
@@ -800,6 +807,6 @@ func (badgerLogger) Debugf(string, ...any) {}
 // CheckPassword returns nil if password opens user's key slot, and
 // ErrWrongPassword (wrapped) if not. It costs one key derivation.
 func (v *Vault) CheckPassword(user, password string) error {
-	_, err := readSlot(v.dir, v.id, user, password)
+	_, _, err := readSlot(v.dir, v.id, user, password)
 	return err
 }

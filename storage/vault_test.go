@@ -295,7 +295,7 @@ func scanForMarker(t *testing.T, dir, marker string) {
 
 func TestUnlockErrors(t *testing.T) {
 	v, dir := newVault(t)
-	if err := v.AddSlot("bob", "another long password"); err != nil {
+	if err := v.AddSlot("bob", "another long password", nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := v.Close(); err != nil {
@@ -354,7 +354,7 @@ func TestDamagedSlots(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The vault from newVault is still open; close it first.
-			_, err := readSlot(dir, sf.Vault, testUser, testPassword)
+			_, _, err := readSlot(dir, sf.Vault, testUser, testPassword)
 			if !errors.Is(err, ErrSlotDamaged) {
 				t.Fatalf("got %v, want ErrSlotDamaged", err)
 			}
@@ -368,7 +368,7 @@ func TestDamagedSlots(t *testing.T) {
 // A slot file copied over another user's name must not open.
 func TestSlotCopiedToAnotherUserIsRefused(t *testing.T) {
 	v, dir := newVault(t)
-	if err := v.AddSlot("bob", "bob's own password"); err != nil {
+	if err := v.AddSlot("bob", "bob's own password", nil); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(slotPath(dir, testUser))
@@ -378,7 +378,7 @@ func TestSlotCopiedToAnotherUserIsRefused(t *testing.T) {
 	if err := os.WriteFile(slotPath(dir, "bob"), data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readSlot(dir, v.ID(), "bob", testPassword); !errors.Is(err, ErrSlotDamaged) {
+	if _, _, err := readSlot(dir, v.ID(), "bob", testPassword); !errors.Is(err, ErrSlotDamaged) {
 		t.Fatalf("got %v, want ErrSlotDamaged", err)
 	}
 }
@@ -408,7 +408,7 @@ func TestCreateRefusesExistingVault(t *testing.T) {
 	if err := v.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Create(dir, "bob", testPassword, testOptions()); !errors.Is(err, ErrVaultExists) {
+	if _, err := Create(dir, "bob", testPassword, nil, testOptions()); !errors.Is(err, ErrVaultExists) {
 		t.Fatalf("got %v, want ErrVaultExists", err)
 	}
 	if _, err := os.Stat(slotPath(dir, "bob")); !errors.Is(err, fs.ErrNotExist) {
