@@ -476,7 +476,7 @@ func FuzzOpenManifest(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"format":"safeinvoice-backup","manifest":{},"tag":""}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := openManifest(data, key)
+		m, err := openManifest(data, key, false)
 		if err != nil {
 			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrForeign) {
 				t.Fatalf("unclassified error %v", err)

@@ -21,7 +21,7 @@ var (
 	// ErrExtraRecipient means the key given is one of a backup's extra
 	// recipients (an accountant's), not its recovery key: it reads the
 	// books' data but none of SafeInvoice's keys, so it cannot restore.
-	ErrExtraRecipient = errors.New("this key is one of the backup's extra recipients, not its recovery key: it reads the books' data (age -d, then badger restore) but not SafeInvoice's keys, so it cannot restore the books into SafeInvoice; use the recovery key")
+	ErrExtraRecipient = errors.New("this key is one of the backup's extra recipients, not its recovery key: it reads the books' data (age -d, then badger restore) but not SafeInvoice's keys, so it cannot restore the books into SafeInvoice; use the recovery key, or have the books' data written as a plain folder (restore --plain DIR)")
 	// ErrChainGap means an incremental backup cannot be restored because a
 	// backup it builds on is missing, damaged or does not end where it
 	// begins.

@@ -232,6 +232,18 @@ func identity(key RecoveryKey) (*age.X25519Identity, error) {
 // open with key, carry a tag made with key, and describe e's data file.
 // It does not read the data file; Verify does.
 func ReadManifest(e Entry, key RecoveryKey) (Manifest, error) {
+	return readManifest(e, key, false)
+}
+
+// ReadManifestAsRecipient decrypts the manifest of e with the key of one
+// of the backup's extra recipients. Its tag needs the recovery key, so the
+// manifest is not authenticated: it is only as good as the folder it came
+// from. It carries no kit.
+func ReadManifestAsRecipient(e Entry, key RecoveryKey) (Manifest, error) {
+	return readManifest(e, key, true)
+}
+
+func readManifest(e Entry, key RecoveryKey, asRecipient bool) (Manifest, error) {
 	id, err := identity(key)
 	if err != nil {
 		return Manifest{}, err
@@ -254,7 +266,7 @@ func ReadManifest(e Entry, key RecoveryKey) (Manifest, error) {
 	if len(plain) > maxManifestSize {
 		return Manifest{}, errorf(name, ErrCorrupt, nil, "manifest larger than %d bytes", maxManifestSize)
 	}
-	m, err := openManifest(plain, key)
+	m, err := openManifest(plain, key, asRecipient)
 	if err != nil {
 		return Manifest{}, &fileError{name: name, sentinel: err}
 	}
@@ -268,8 +280,10 @@ func ReadManifest(e Entry, key RecoveryKey) (Manifest, error) {
 }
 
 // openManifest checks the envelope's tag and decodes the manifest. Errors
-// wrap ErrCorrupt or ErrForeign.
-func openManifest(plain []byte, key RecoveryKey) (Manifest, error) {
+// wrap ErrCorrupt or ErrForeign. asRecipient, for a key that is one of the
+// manifest's extra recipients, skips the tag and the kit, which need the
+// recovery key.
+func openManifest(plain []byte, key RecoveryKey, asRecipient bool) (Manifest, error) {
 	var env envelope
 	if err := json.Unmarshal(plain, &env); err != nil || env.Format != formatName {
 		return Manifest{}, fmt.Errorf("%w (not a manifest)", ErrCorrupt)
@@ -278,7 +292,11 @@ func openManifest(plain []byte, key RecoveryKey) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, err
 	}
-	if !hmac.Equal([]byte(env.Tag), []byte(manifestTag(k, env.Manifest))) {
+	switch {
+	case asRecipient && !extraRecipient(env.Manifest, key):
+		return Manifest{}, fmt.Errorf("%w (this key is not one of the backup's extra recipients)", ErrForeign)
+	case asRecipient:
+	case !hmac.Equal([]byte(env.Tag), []byte(manifestTag(k, env.Manifest))):
 		if extraRecipient(env.Manifest, key) {
 			return Manifest{}, ErrExtraRecipient
 		}
@@ -293,7 +311,9 @@ func openManifest(plain []byte, key RecoveryKey) (Manifest, error) {
 	if m.Format < 1 || m.Format > FormatVersion {
 		return Manifest{}, fmt.Errorf("%w (manifest format %d; this SafeInvoice reads formats 1 to %d)", ErrCorrupt, m.Format, FormatVersion)
 	}
-	if m.Format >= 2 {
+	if asRecipient {
+		m.Kit, m.KitSealed = Kit{VaultID: m.VaultID}, nil
+	} else if m.Format >= 2 {
 		kit, err := openKit(m, key)
 		if err != nil {
 			return Manifest{}, err

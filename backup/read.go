@@ -133,6 +133,17 @@ func checkLink(child, parent *Backup) error {
 // links between them are checked (no missing backup, no gap); the data
 // files are checked by RestoreChain as they are read.
 func Resolve(from string, key RecoveryKey) ([]Backup, error) {
+	return resolve(from, func(e Entry) (Manifest, error) { return ReadManifest(e, key) })
+}
+
+// ResolveAsRecipient is Resolve for the key of one of the backups' extra
+// recipients: the manifests are decrypted (ReadManifestAsRecipient), not
+// authenticated, and carry no kit. ReadChain reads the chain's data.
+func ResolveAsRecipient(from string, key RecoveryKey) ([]Backup, error) {
+	return resolve(from, func(e Entry) (Manifest, error) { return ReadManifestAsRecipient(e, key) })
+}
+
+func resolve(from string, read func(Entry) (Manifest, error)) ([]Backup, error) {
 	st, err := os.Stat(from)
 	if err != nil {
 		return nil, fmt.Errorf("backup %s: %w", from, err)
@@ -157,7 +168,7 @@ func Resolve(from string, key RecoveryKey) ([]Backup, error) {
 	} else if e, err = EntryFor(from); err != nil {
 		return nil, err
 	}
-	m, err := ReadManifest(e, key)
+	m, err := read(e)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +183,10 @@ func Resolve(from string, key RecoveryKey) ([]Backup, error) {
 		if err != nil {
 			return nil, errorf(child.Name, ErrChainGap, err, "the backup it builds on is missing")
 		}
-		pm, err := ReadManifest(pe, key)
+		pm, err := read(pe)
+		if errors.Is(err, ErrWrongKey) {
+			return nil, errorf(child.Name, ErrWrongKey, nil, "it builds on %s, which this key does not open: was the key added after that backup?", pe.Name)
+		}
 		if err != nil {
 			return nil, errorf(child.Name, ErrChainGap, err, "the backup it builds on is unreadable")
 		}
@@ -229,60 +243,20 @@ func streamSize(chain []Backup) int64 {
 }
 
 func restoreChain(target string, chain []Backup, key RecoveryKey, load Loader, meter *meter) (Manifest, error) {
-	if err := meter.err(); err != nil {
-		return Manifest{}, fmt.Errorf("the restore was cancelled: %w", err)
-	}
-	if len(chain) == 0 {
-		return Manifest{}, ErrNoBackup
-	}
-	if chain[0].Kind != Full {
-		return Manifest{}, errorf(chain[0].Name, ErrChainGap, nil, "the chain does not start with a full backup")
-	}
-	for i := 1; i < len(chain); i++ {
-		if err := checkLink(&chain[i], &chain[i-1]); err != nil {
-			return Manifest{}, err
+	var loaded Loaded
+	err := readChain(chain, key, meter, func(streams []io.Reader) error {
+		seqs := make([]uint64, 0, len(chain))
+		for _, b := range chain {
+			seqs = append(seqs, b.Manifest.Audit.Seq)
 		}
-	}
-	id, err := identity(key)
+		var err error
+		loaded, err = load(target, chain[len(chain)-1].Manifest.Kit, streams, seqs)
+		return err
+	})
 	if err != nil {
 		return Manifest{}, err
 	}
-	readers := make([]*dataReader, 0, len(chain))
-	defer func() {
-		for _, r := range readers {
-			_ = r.Close()
-		}
-	}()
-	streams := make([]io.Reader, 0, len(chain))
-	seqs := make([]uint64, 0, len(chain))
-	for i := range chain {
-		d, err := openData(&chain[i], id, meter)
-		if err != nil {
-			return Manifest{}, err
-		}
-		readers = append(readers, d)
-		streams = append(streams, d)
-		seqs = append(seqs, chain[i].Manifest.Audit.Seq)
-	}
 	last := chain[len(chain)-1]
-	loaded, lerr := load(target, last.Manifest.Kit, streams, seqs)
-	if err := meter.err(); err != nil {
-		return Manifest{}, fmt.Errorf("the restore was cancelled: %w", err)
-	}
-	// A damaged stream explains a failed load better than the loader can.
-	for _, d := range readers {
-		if lerr != nil && d.err != nil {
-			return Manifest{}, d.err
-		}
-	}
-	if lerr != nil {
-		return Manifest{}, fmt.Errorf("restore %s: %w", last.Name, lerr)
-	}
-	for _, d := range readers {
-		if err := d.finish(); err != nil {
-			return Manifest{}, err
-		}
-	}
 	lm := &last.Manifest
 	if !maps.Equal(loaded.Counts, lm.Counts) {
 		return Manifest{}, errorf(last.Name, ErrCorrupt, nil, "the restored vault holds %s; the manifest says %s", countsString(loaded.Counts), countsString(lm.Counts))
@@ -296,6 +270,73 @@ func restoreChain(target string, chain []Backup, key RecoveryKey, load Loader, m
 		}
 	}
 	return last.Manifest, nil
+}
+
+// ReadChain decrypts the data files of chain (as Resolve or
+// ResolveAsRecipient return it), full backup first, and hands their
+// streams to use, which must read each to its end, in order. It checks the
+// links between the backups and that every stream has the size and
+// SHA-256 its manifest records: a stream that does not is the error, even
+// when use failed because of it. Progress and ctx work as in RestoreChain.
+func ReadChain(ctx context.Context, chain []Backup, key RecoveryKey, use func(streams []io.Reader) error, progress Progress) error {
+	m := newMeter(ctx, progress)
+	m.setTotal(streamSize(chain))
+	return readChain(chain, key, m, use)
+}
+
+func readChain(chain []Backup, key RecoveryKey, meter *meter, use func(streams []io.Reader) error) error {
+	if err := meter.err(); err != nil {
+		return fmt.Errorf("the restore was cancelled: %w", err)
+	}
+	if len(chain) == 0 {
+		return ErrNoBackup
+	}
+	if chain[0].Kind != Full {
+		return errorf(chain[0].Name, ErrChainGap, nil, "the chain does not start with a full backup")
+	}
+	for i := 1; i < len(chain); i++ {
+		if err := checkLink(&chain[i], &chain[i-1]); err != nil {
+			return err
+		}
+	}
+	id, err := identity(key)
+	if err != nil {
+		return err
+	}
+	readers := make([]*dataReader, 0, len(chain))
+	defer func() {
+		for _, r := range readers {
+			_ = r.Close()
+		}
+	}()
+	streams := make([]io.Reader, 0, len(chain))
+	for i := range chain {
+		d, err := openData(&chain[i], id, meter)
+		if err != nil {
+			return err
+		}
+		readers = append(readers, d)
+		streams = append(streams, d)
+	}
+	lerr := use(streams)
+	if err := meter.err(); err != nil {
+		return fmt.Errorf("the restore was cancelled: %w", err)
+	}
+	// A damaged stream explains a failed load better than the loader can.
+	for _, d := range readers {
+		if lerr != nil && d.err != nil {
+			return d.err
+		}
+	}
+	if lerr != nil {
+		return fmt.Errorf("restore %s: %w", chain[len(chain)-1].Name, lerr)
+	}
+	for _, d := range readers {
+		if err := d.finish(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func countsString(c map[string]int) string {

@@ -43,8 +43,13 @@ func (tx *Tx) markGone(key string) error {
 func (v *Vault) applyGone() (int, error) {
 	v.dbMu.RLock()
 	defer v.dbMu.RUnlock()
+	return applyGone(v.db)
+}
+
+// applyGone is Vault.applyGone on a database of its own.
+func applyGone(db *badger.DB) (int, error) {
 	var stale [][]byte
-	err := v.db.View(func(txn *badger.Txn) error {
+	err := db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixGone)})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -66,7 +71,7 @@ func (v *Vault) applyGone() (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("read the delete marks: %w", err)
 	}
-	wb := v.db.NewWriteBatch()
+	wb := db.NewWriteBatch()
 	defer wb.Cancel()
 	for _, k := range stale {
 		if err := wb.Delete(k); err != nil {

@@ -114,26 +114,52 @@ func printReport(c *ctx, rep app.BackupReport) {
 	}
 }
 
+// restorePlain writes the books of a backup as a plain data folder.
+func restorePlain(c *ctx, from string, key []byte, dir string) error {
+	work, stop := c.longWork("Restoring", byteSize)
+	defer stop()
+	res, err := app.RestorePlain(work.ctx, app.PlainRestoreParams{From: from, Key: key, Target: dir, Progress: work.progress})
+	work.end()
+	if err != nil {
+		return err
+	}
+	w := c.env.Stdout
+	fmt.Fprintf(w, "Wrote the books of the backup of %s (%d records, from %d files) as a plain data folder in %s.\n",
+		res.Created.UTC().Format(time.RFC3339), res.Records, res.Files, res.Dir)
+	fmt.Fprintln(w, "It is not a SafeInvoice data folder: no accounts, no keys, and SafeInvoice cannot open it. Its database is not encrypted; README.txt in it says how to read it. Keep it as safe as the books, and delete it when done.")
+	if res.AsRecipient {
+		fmt.Fprintln(w, "This key is one of the backup's extra recipients: the data matches its manifests, but only the recovery key can prove the manifests are the books' own.")
+	}
+	return nil
+}
+
 func runRestore(c *ctx, args []string) error {
 	fs := c.flags("restore")
 	from := fs.String("from", "", "the backup `file` to restore, or a folder (its newest backup)")
 	keyPath := fs.String("recovery-key", "", "the recovery key `file`")
 	replace := fs.Bool("replace", false, "replace the data directory's books; the current ones are kept beside it")
+	plain := fs.String("plain", "", "write the books' data as a plain, unencrypted data `folder` (not a vault), with an extra recipient's key or the recovery key")
 	if err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
 	if *from == "" || *keyPath == "" {
 		return usagef("restore: --from FILE|FOLDER and --recovery-key FILE are required")
 	}
-	cfg, err := c.config()
-	if err != nil {
-		return err
+	if *plain != "" && *replace {
+		return usagef("restore: --plain writes a new folder; --replace is for the data directory")
 	}
 	key, err := os.ReadFile(*keyPath)
 	if err != nil {
 		return fmt.Errorf("recovery key: %w", err)
 	}
 	defer clear(key)
+	if *plain != "" {
+		return restorePlain(c, *from, key, *plain)
+	}
+	cfg, err := c.config()
+	if err != nil {
+		return err
+	}
 	work, stop := c.longWork("Restoring", byteSize)
 	defer stop()
 	res, err := app.Restore(work.ctx, cfg, app.RestoreParams{From: *from, RecoveryKey: key, Replace: *replace, Progress: work.progress})
