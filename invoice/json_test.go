@@ -100,7 +100,7 @@ func TestTotalsJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = `{"currency":"EUR","line_nets":["270.00","0.01"],"rates":[{"rate":"7","net":"0.01","tax":"0.00"},{"rate":"19","net":"270.00","tax":"51.30"}],"net":"270.01","tax":"51.30","total":"321.31","credited":"0.00","paid":"21.30","balance":"300.01"}`
+	const want = `{"currency":"EUR","line_nets":["270.00","0.01"],"rates":[{"category":"S","rate":"7","net":"0.01","tax":"0.00"},{"category":"S","rate":"19","net":"270.00","tax":"51.30"}],"net":"270.01","tax":"51.30","total":"321.31","credited":"0.00","paid":"21.30","balance":"300.01"}`
 	if string(b) != want {
 		t.Fatalf("JSON\n got %s\nwant %s", b, want)
 	}

@@ -6,13 +6,23 @@ import "time"
 // client may be email-only, with no postal address and no tax id, which is
 // the minimal-information default.
 type Client struct {
-	ID      string    `json:"id"`
-	Name    string    `json:"name"`
-	Email   string    `json:"email"`
-	Address string    `json:"address,omitempty"`
-	TaxID   string    `json:"tax_id,omitempty"`
-	Created time.Time `json:"created"`
-	Updated time.Time `json:"updated"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Address string `json:"address,omitempty"`
+	TaxID   string `json:"tax_id,omitempty"`
+	// The rest is asked for only when the client receives e-invoices
+	// (EInvoice): the structured address, the VAT id and the electronic
+	// address (with its EAS scheme) the e-invoice is delivered to.
+	City           string    `json:"city,omitempty"`
+	PostalCode     string    `json:"postal_code,omitempty"`
+	Country        string    `json:"country,omitempty"`
+	VATID          string    `json:"vat_id,omitempty"`
+	EAddress       string    `json:"electronic_address,omitempty"`
+	EAddressScheme string    `json:"electronic_address_scheme,omitempty"`
+	EInvoice       string    `json:"einvoice,omitempty"`
+	Created        time.Time `json:"created"`
+	Updated        time.Time `json:"updated"`
 }
 
 // Status is the stored lifecycle state of an invoice. Overdue is not a stored
@@ -61,6 +71,11 @@ type Invoice struct {
 	Credits []Credit `json:"credits,omitempty"`
 	// Corrects is, on a credit note, the ID of the invoice it corrects.
 	Corrects string `json:"corrects,omitempty"`
+	// BuyerReference is the buyer's reference for the invoice (EN 16931
+	// BT-10; the Leitweg-ID of a German public buyer); OrderReference the
+	// buyer's purchase order (BT-13).
+	BuyerReference string `json:"buyer_reference,omitempty"`
+	OrderReference string `json:"order_reference,omitempty"`
 	// VoidReason is set when an issued invoice is voided.
 	VoidReason string    `json:"void_reason,omitempty"`
 	Created    time.Time `json:"created"`
@@ -76,6 +91,14 @@ type Line struct {
 	UnitPrice   string `json:"unit_price"`
 	TaxRate     string `json:"tax_rate"`
 	Discount    string `json:"discount,omitempty"`
+	// Unit is a UN/ECE Rec. 20 code ("" means DefaultUnit, C62);
+	// TaxCategory a UNTDID 5305 VAT category ("" means S above a zero
+	// rate, see VATCategory); a line without tax says why in
+	// ExemptionReason and/or ExemptionCode (VATEX).
+	Unit            string `json:"unit,omitempty"`
+	TaxCategory     string `json:"tax_category,omitempty"`
+	ExemptionReason string `json:"exemption_reason,omitempty"`
+	ExemptionCode   string `json:"exemption_code,omitempty"`
 }
 
 // Payment is money received against an invoice, in the invoice's currency.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/bojanz/currency"
 	"github.com/cockroachdb/apd/v3"
@@ -105,8 +106,13 @@ func LineNet(l Line, code string) (currency.Amount, error) {
 	return amountOf(net, code)
 }
 
-// RateTotal is the part of an invoice taxed at one rate.
+// RateTotal is the part of an invoice taxed at one rate in one VAT
+// category.
 type RateTotal struct {
+	// Category is the lines' VAT category (Line.VATCategory): S for a
+	// rate above zero unless a line names another, "" for a zero rate
+	// without one.
+	Category string
 	// Rate is the tax rate in percent in its shortest form ("19", "7.7",
 	// "0"); lines whose rates are numerically equal ("19" and "19.00")
 	// share one RateTotal.
@@ -155,7 +161,10 @@ func (inv *Invoice) Totals() (Totals, error) {
 	}
 	var ps problems
 	c := exactContext()
-	type bucket struct{ rate, net *apd.Decimal }
+	type bucket struct {
+		category  string
+		rate, net *apd.Decimal
+	}
 	var buckets []*bucket
 	nets := make([]*apd.Decimal, len(inv.Lines))
 	for i, l := range inv.Lines {
@@ -165,9 +174,10 @@ func (inv *Invoice) Totals() (Totals, error) {
 			continue
 		}
 		nets[i] = net
-		idx := slices.IndexFunc(buckets, func(b *bucket) bool { return b.rate.Cmp(rate) == 0 })
+		cat := l.VATCategory()
+		idx := slices.IndexFunc(buckets, func(b *bucket) bool { return b.rate.Cmp(rate) == 0 && b.category == cat })
 		if idx < 0 {
-			buckets = append(buckets, &bucket{rate: rate, net: new(apd.Decimal)})
+			buckets = append(buckets, &bucket{category: cat, rate: rate, net: new(apd.Decimal)})
 			idx = len(buckets) - 1
 		}
 		if _, err := c.Add(buckets[idx].net, buckets[idx].net, net); err != nil {
@@ -199,7 +209,12 @@ func (inv *Invoice) Totals() (Totals, error) {
 	if err := ps.err(); err != nil {
 		return Totals{}, err
 	}
-	slices.SortFunc(buckets, func(a, b *bucket) int { return a.rate.Cmp(b.rate) })
+	slices.SortFunc(buckets, func(a, b *bucket) int {
+		if c := a.rate.Cmp(b.rate); c != 0 {
+			return c
+		}
+		return strings.Compare(a.category, b.category)
+	})
 
 	t := Totals{Currency: code, LineNets: make([]currency.Amount, 0, len(nets)), Rates: make([]RateTotal, 0, len(buckets))}
 	amt := func(d *apd.Decimal) currency.Amount {
@@ -233,7 +248,7 @@ func (inv *Invoice) Totals() (Totals, error) {
 		ps.add("totals", "", err)
 		rate := new(apd.Decimal)
 		rate.Reduce(b.rate)
-		t.Rates = append(t.Rates, RateTotal{Rate: rate.Text('f'), Net: amt(b.net), Tax: amt(bt)})
+		t.Rates = append(t.Rates, RateTotal{Category: b.category, Rate: rate.Text('f'), Net: amt(b.net), Tax: amt(bt)})
 	}
 	total, balance := new(apd.Decimal), new(apd.Decimal)
 	_, err = c.Add(total, net, tax)
@@ -274,13 +289,14 @@ type totalsJSON struct {
 }
 
 type rateTotalJSON struct {
-	Rate string `json:"rate"`
-	Net  string `json:"net"`
-	Tax  string `json:"tax"`
+	Category string `json:"category,omitempty"`
+	Rate     string `json:"rate"`
+	Net      string `json:"net"`
+	Tax      string `json:"tax"`
 }
 
 // MarshalJSON encodes t with every amount as a decimal string, such as
-// {"currency":"EUR","line_nets":["100.00"],"rates":[{"rate":"19","net":
+// {"currency":"EUR","line_nets":["100.00"],"rates":[{"category":"S","rate":"19","net":
 // "100.00","tax":"19.00"}],"net":"100.00","tax":"19.00","total":"119.00",
 // "credited":"0.00","paid":"0.00","balance":"119.00"}.
 func (t Totals) MarshalJSON() ([]byte, error) {
@@ -295,7 +311,7 @@ func (t Totals) MarshalJSON() ([]byte, error) {
 		j.LineNets[i] = a.Number()
 	}
 	for i, r := range t.Rates {
-		j.Rates[i] = rateTotalJSON{Rate: r.Rate, Net: r.Net.Number(), Tax: r.Tax.Number()}
+		j.Rates[i] = rateTotalJSON{Category: r.Category, Rate: r.Rate, Net: r.Net.Number(), Tax: r.Tax.Number()}
 	}
 	return json.Marshal(j)
 }
@@ -327,7 +343,7 @@ func (t *Totals) UnmarshalJSON(data []byte) error {
 		if _, err := ParseRate(r.Rate); err != nil {
 			ps.add(fmt.Sprintf("rates %d rate", i+1), r.Rate, err)
 		}
-		out.Rates[i] = RateTotal{Rate: r.Rate, Net: parse(fmt.Sprintf("rates %d net", i+1), r.Net), Tax: parse(fmt.Sprintf("rates %d tax", i+1), r.Tax)}
+		out.Rates[i] = RateTotal{Category: r.Category, Rate: r.Rate, Net: parse(fmt.Sprintf("rates %d net", i+1), r.Net), Tax: parse(fmt.Sprintf("rates %d tax", i+1), r.Tax)}
 	}
 	out.Net, out.Tax, out.Total = parse("net", j.Net), parse("tax", j.Tax), parse("total", j.Total)
 	out.Credited, out.Paid, out.Balance = parse("credited", j.Credited), parse("paid", j.Paid), parse("balance", j.Balance)

@@ -116,6 +116,19 @@ func (c *Client) Validate() error {
 	ps.add("email", "", CheckEmail(c.Email))
 	ps.add("address", "", checkText(c.Address, MaxAddressLen, true))
 	ps.add("tax_id", "", checkText(c.TaxID, MaxTaxIDLen, false))
+	ps.add("city", "", checkText(c.City, MaxNameLen, false))
+	ps.add("postal_code", "", checkText(c.PostalCode, MaxTaxIDLen, false))
+	ps.add("country", c.Country, CheckCountry(c.Country))
+	ps.add("vat_id", "", CheckVATID(c.VATID))
+	ps.add("electronic_address", "", checkText(c.EAddress, MaxEmailLen, false))
+	ps.add("electronic_address_scheme", c.EAddressScheme, CheckScheme(c.EAddressScheme))
+	if (c.EAddress == "") != (c.EAddressScheme == "") {
+		ps.add("electronic_address_scheme", "", fmt.Errorf("%w: an electronic address and its scheme go together", ErrRequired))
+	}
+	if c.EAddressScheme == "EM" && c.EAddress != "" {
+		ps.add("electronic_address", "", CheckEmail(c.EAddress))
+	}
+	ps.add("einvoice", c.EInvoice, CheckEInvoiceFormat(c.EInvoice))
 	return ps.err()
 }
 
@@ -185,6 +198,8 @@ func (inv *Invoice) Validate() error {
 	ps.add("notes", "", checkText(inv.Notes, MaxNotesLen, true))
 	ps.add("terms", "", checkText(inv.Terms, MaxNotesLen, true))
 	ps.add("void_reason", "", checkText(inv.VoidReason, MaxShortTextLen, true))
+	ps.add("buyer_reference", "", checkText(inv.BuyerReference, MaxShortTextLen, false))
+	ps.add("order_reference", "", checkText(inv.OrderReference, MaxShortTextLen, false))
 	if len(inv.Lines) == 0 {
 		ps.add("lines", "", ErrNoLines)
 	}
@@ -196,6 +211,10 @@ func (inv *Invoice) Validate() error {
 				appendProblems(&ps, err, fmt.Sprintf("line %d", i+1))
 			}
 		}
+		ps.add(p+"unit", l.Unit, CheckUnit(l.Unit))
+		ps.add(p+"tax_category", l.TaxCategory, checkCategoryRate(l))
+		ps.add(p+"exemption_reason", "", checkText(l.ExemptionReason, MaxShortTextLen, false))
+		ps.add(p+"exemption_code", l.ExemptionCode, CheckExemptionCode(l.ExemptionCode))
 	}
 	for i, p := range inv.Payments {
 		f := fmt.Sprintf("payment %d ", i+1)
@@ -217,6 +236,25 @@ func (inv *Invoice) Validate() error {
 		}
 	}
 	return ps.err()
+}
+
+// checkCategoryRate checks a line's VAT category and that it agrees with
+// its rate: S needs a rate above zero; Z, E, AE, K, G and O a zero rate.
+func checkCategoryRate(l Line) error {
+	if err := CheckVATCategory(l.TaxCategory); err != nil || l.TaxCategory == "" {
+		return err
+	}
+	r, err := ParseRate(l.TaxRate)
+	if err != nil {
+		return nil // reported with the rate
+	}
+	switch {
+	case l.TaxCategory == VATStandard && r.Sign() == 0:
+		return fmt.Errorf("%w: the standard rate category S needs a rate above zero; a 0%% line is Z, E, AE, K, G or O", ErrInvalid)
+	case l.TaxCategory != VATStandard && l.TaxCategory != VATCanary && l.TaxCategory != VATCeutaMelilla && r.Sign() != 0:
+		return fmt.Errorf("%w: category %s charges no tax, so its rate must be 0", ErrInvalid, l.TaxCategory)
+	}
+	return nil
 }
 
 // checkPositive checks that s is a money amount in code greater than zero.

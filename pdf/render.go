@@ -672,11 +672,25 @@ type totalsRow struct {
 
 // totals adds the net, the tax per rate, the total, credits, payments and
 // the balance, right-aligned and kept together on one page.
+// categoryWords names a VAT category that is not the standard rate, for a
+// tax row ("" for S and for none).
+func categoryWords(c string) string {
+	words := map[string]string{
+		invoice.VATZero: "zero-rated", invoice.VATExempt: "exempt", invoice.VATReverseCharge: "reverse charge",
+		invoice.VATIntraCommunity: "intra-community supply", invoice.VATExport: "export", invoice.VATOutOfScope: "outside the scope of VAT",
+		invoice.VATCanary: "IGIC", invoice.VATCeutaMelilla: "IPSI",
+	}
+	if w, ok := words[c]; ok {
+		return " (" + w + ")"
+	}
+	return ""
+}
+
 func (b *builder) totals() {
 	t := b.t
 	rs := []totalsRow{{label: "Subtotal (net)", value: b.n.amount(t.Net)}}
 	for _, r := range t.Rates {
-		rs = append(rs, totalsRow{label: "Tax " + b.n.percent(r.Rate) + " on " + b.n.amount(r.Net), value: b.n.amount(r.Tax)})
+		rs = append(rs, totalsRow{label: "Tax " + b.n.percent(r.Rate) + categoryWords(r.Category) + " on " + b.n.amount(r.Net), value: b.n.amount(r.Tax)})
 	}
 	totalLabel := "Total"
 	if b.inv.IsCreditNote() {

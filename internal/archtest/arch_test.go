@@ -85,8 +85,9 @@ var allowed = map[string][]string{
 	// Documents and file formats read invoices; they know no users.
 	"pdf":         {"invoice", "internal/fsutil", "assets"},
 	"interchange": {"invoice"},
+	"einvoice":    {"invoice"},
 	// The use cases tie everything together; the index is theirs alone.
-	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "internal/fsutil", "app/internal/search"},
+	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "einvoice", "internal/fsutil", "app/internal/search"},
 	"app/internal/search": {"invoice", "storage"},
 	// Front ends go through app, never to storage, backup or pdf.
 	"app/ui":  {"app", "invoice", "auth", "assets"},
