@@ -53,6 +53,12 @@ func normalizeClient(c *invoice.Client) {
 	c.Email = strings.TrimSpace(c.Email)
 	c.Address = strings.TrimSpace(c.Address)
 	c.TaxID = strings.TrimSpace(c.TaxID)
+	c.City, c.PostalCode, c.EAddress = strings.TrimSpace(c.City), strings.TrimSpace(c.PostalCode), strings.TrimSpace(c.EAddress)
+	c.Country, c.EAddressScheme = strings.ToUpper(strings.TrimSpace(c.Country)), strings.ToUpper(strings.TrimSpace(c.EAddressScheme))
+	c.VATID = strings.ToUpper(strings.Join(strings.Fields(c.VATID), ""))
+	if c.EInvoice = strings.ToLower(strings.TrimSpace(c.EInvoice)); c.EInvoice == "none" {
+		c.EInvoice = ""
+	}
 }
 
 // SaveClient creates a client (empty ID) or updates one. Only a name and an

@@ -156,7 +156,9 @@ func (s *Session) planImport(f *ImportFile) (*plan, error) {
 		if _, dup := fileClients[ic.ID]; dup {
 			return nil, &ImportError{Record: rec, Field: "id", Value: ic.ID, Err: errors.New("the same id is used by an earlier client of the file")}
 		}
-		c := invoice.Client{Name: ic.Name, Email: ic.Email, Address: ic.Address, TaxID: ic.TaxID, Created: now, Updated: now}
+		c := invoice.Client{Name: ic.Name, Email: ic.Email, Address: ic.Address, TaxID: ic.TaxID,
+			City: ic.City, PostalCode: ic.PostalCode, Country: ic.Country, VATID: ic.VATID,
+			EAddress: ic.EAddress, EAddressScheme: ic.EAddressScheme, EInvoice: ic.EInvoice, Created: now, Updated: now}
 		normalizeClient(&c)
 		if err := c.Validate(); err != nil {
 			return nil, interchange.RecordError(rec, err)
@@ -231,6 +233,7 @@ func (s *Session) planInvoice(rec string, ii ImportInvoice, fileClients map[stri
 		Kind: invoice.KindInvoice, Status: invoice.StatusDraft, ClientID: clientID,
 		Currency: ii.Currency, IssueDate: ii.IssueDate, DueDate: ii.DueDate,
 		Notes: strings.TrimSpace(ii.Notes), Terms: strings.TrimSpace(ii.Terms),
+		BuyerReference: strings.TrimSpace(ii.BuyerReference), OrderReference: strings.TrimSpace(ii.OrderReference),
 		Lines: ii.Lines, Created: now, Updated: now,
 	}
 	normalizeInvoice(&inv)

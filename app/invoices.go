@@ -135,7 +135,10 @@ func normalizeInvoice(inv *invoice.Invoice) {
 		l.UnitPrice = strings.TrimSpace(l.UnitPrice)
 		l.TaxRate = strings.TrimSpace(l.TaxRate)
 		l.Discount = strings.TrimSpace(l.Discount)
+		l.Unit, l.TaxCategory = strings.ToUpper(strings.TrimSpace(l.Unit)), strings.ToUpper(strings.TrimSpace(l.TaxCategory))
+		l.ExemptionReason, l.ExemptionCode = strings.TrimSpace(l.ExemptionReason), strings.ToUpper(strings.TrimSpace(l.ExemptionCode))
 	}
+	inv.BuyerReference, inv.OrderReference = strings.TrimSpace(inv.BuyerReference), strings.TrimSpace(inv.OrderReference)
 }
 
 // SaveDraft creates a draft (empty ID) or replaces an existing draft. Issued

@@ -54,20 +54,7 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 	if err := s.require(auth.PermExportPDF); err != nil {
 		return nil, err
 	}
-	var ids []string
-	var settings storage.Settings
-	err := s.view(func(tx *storage.Tx) error {
-		var err error
-		if settings, err = tx.Settings(); err != nil {
-			return fmt.Errorf("settings: %w", err)
-		}
-		if len(numbers) == 0 {
-			ids, err = issuedDocuments(tx, s.imports.hidden)
-		} else {
-			ids, err = documentsNumbered(tx, numbers)
-		}
-		return err
-	})
+	ids, settings, err := s.exportSelection(numbers)
 	if err != nil {
 		return nil, fmt.Errorf("export PDF: %w", err)
 	}
@@ -115,6 +102,27 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 		return tx.Audit("export.pdf", dir, detail)
 	})
 	return written, errors.Join(exportErr, err)
+}
+
+// exportSelection returns the documents an export of numbers writes (every
+// issued one when there are none, see issuedDocuments and
+// documentsNumbered) and the settings.
+func (s *Session) exportSelection(numbers []string) ([]string, storage.Settings, error) {
+	var ids []string
+	var settings storage.Settings
+	err := s.view(func(tx *storage.Tx) error {
+		var err error
+		if settings, err = tx.Settings(); err != nil {
+			return fmt.Errorf("settings: %w", err)
+		}
+		if len(numbers) == 0 {
+			ids, err = issuedDocuments(tx, s.imports.hidden)
+		} else {
+			ids, err = documentsNumbered(tx, numbers)
+		}
+		return err
+	})
+	return ids, settings, err
 }
 
 // exportStarted writes, before the first byte of an export leaves the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/bojanz/currency"
@@ -44,6 +45,10 @@ func CheckLogo(data []byte) error {
 // and payment terms (administrators). Backup settings have their own use
 // case (SetBackupSettings) and are kept as they are.
 func (s *Session) SaveSettings(next Settings) error {
+	return s.saveSettings(next, "business profile, numbering, currency, terms")
+}
+
+func (s *Session) saveSettings(next Settings, detail string) error {
 	if err := s.require(auth.PermEditSettings); err != nil {
 		return err
 	}
@@ -83,6 +88,9 @@ func (s *Session) SaveSettings(next Settings) error {
 	if n := len(next.PDFNote); n > maxPDFNote {
 		return fmt.Errorf("PDF note: %d bytes, at most %d", n, maxPDFNote)
 	}
+	if err := checkSeller(&next); err != nil {
+		return err
+	}
 	findings := invoice.Scan(next.BusinessAddress + "\n" + next.PaymentTerms + "\n" + next.PDFNote)
 	if _, err := s.screen(findings); err != nil {
 		return err
@@ -98,8 +106,49 @@ func (s *Session) SaveSettings(next Settings) error {
 		if err := tx.PutSettings(next); err != nil {
 			return err
 		}
-		return tx.Audit("settings.update", "", "business profile, numbering, currency, terms")
+		return tx.Audit("settings.update", "", detail)
 	})
+}
+
+// checkSeller tidies and checks what e-invoices need of the seller: codes
+// upper-cased, spaces taken out of the VAT id, IBAN and BIC, each checked
+// (the IBAN by its mod-97 digits). The IBAN and BIC have fields of their
+// own, which the minimal-information scan leaves alone; typed into free
+// text they are still flagged.
+func checkSeller(st *Settings) error {
+	squeeze := func(v string) string { return strings.ToUpper(strings.Join(strings.Fields(v), "")) }
+	st.BusinessCountry = strings.ToUpper(strings.TrimSpace(st.BusinessCountry))
+	st.BusinessVATID, st.PaymentIBAN, st.PaymentBIC = squeeze(st.BusinessVATID), invoice.NormalizeIBAN(st.PaymentIBAN), squeeze(st.PaymentBIC)
+	st.BusinessEAddressScheme = strings.ToUpper(strings.TrimSpace(st.BusinessEAddressScheme))
+	for _, p := range []*string{&st.BusinessCity, &st.BusinessPostalCode, &st.BusinessPhone, &st.BusinessContact, &st.BusinessEAddress} {
+		*p = strings.TrimSpace(*p)
+	}
+	var errs []error
+	for name, err := range map[string]error{
+		"country": invoice.CheckCountry(st.BusinessCountry), "VAT id": invoice.CheckVATID(st.BusinessVATID),
+		"IBAN": invoice.CheckIBAN(st.PaymentIBAN), "BIC": invoice.CheckBIC(st.PaymentBIC),
+		"electronic address scheme": invoice.CheckScheme(st.BusinessEAddressScheme),
+	} {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("business %s: %w", name, err))
+		}
+	}
+	for name, v := range map[string]string{"city": st.BusinessCity, "postal code": st.BusinessPostalCode, "phone": st.BusinessPhone,
+		"contact": st.BusinessContact, "electronic address": st.BusinessEAddress} {
+		if len(v) > 200 || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			errs = append(errs, fmt.Errorf("business %s: one line of at most 200 characters", name))
+		}
+	}
+	if st.BusinessEAddress != "" && st.BusinessEAddressScheme == "" {
+		errs = append(errs, errors.New("business electronic address: set its scheme first (business.electronic_address_scheme: EM for an e-mail address, 0088 for a GLN…)"))
+	}
+	if st.BusinessEAddressScheme == "EM" {
+		if err := invoice.CheckEmail(st.BusinessEAddress); err != nil {
+			errs = append(errs, fmt.Errorf("business electronic address: %w", err))
+		}
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
 }
 
 // Settings is the business profile and the administrator's choices.

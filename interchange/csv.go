@@ -23,13 +23,23 @@ var Columns = []string{
 	"currency", "issue_date", "due_date", "notes", "terms",
 	"description", "quantity", "unit_price", "tax_rate", "discount",
 	"payment_date", "payment_amount",
+	// For e-invoices: the client's structured address, VAT id, electronic
+	// address and format, the buyer's references, each line's unit, VAT
+	// category and exemption.
+	"client_city", "client_postal_code", "client_country", "client_vat_id",
+	"client_electronic_address", "client_electronic_address_scheme", "client_einvoice",
+	"buyer_reference", "order_reference",
+	"unit", "tax_category", "exemption_reason", "exemption_code",
 }
 
 var ComputedColumns = []string{"kind", "line_net", "invoice_total", "invoice_balance"}
 
 // invoiceLevel are the columns that describe the invoice, not the row.
 var invoiceLevel = []string{"number", "status", "client", "client_name", "client_email", "client_address",
-	"client_tax_id", "currency", "issue_date", "due_date", "notes", "terms"}
+	"client_tax_id", "currency", "issue_date", "due_date", "notes", "terms",
+	"client_city", "client_postal_code", "client_country", "client_vat_id",
+	"client_electronic_address", "client_electronic_address_scheme", "client_einvoice",
+	"buyer_reference", "order_reference"}
 
 // ParseCSV reads the CSV format into an File. The header row is
 // required; columns may come in any order; unknown columns are an error
@@ -111,7 +121,10 @@ func ParseCSV(data []byte) (*File, error) {
 					clientRef = fmt.Sprintf("csv-client-%d", len(f.Clients)+1)
 					clientByKey[key] = clientRef
 					f.Clients = append(f.Clients, Client{ID: clientRef, Name: get("client_name"),
-						Email: get("client_email"), Address: get("client_address"), TaxID: get("client_tax_id")})
+						Email: get("client_email"), Address: get("client_address"), TaxID: get("client_tax_id"),
+						City: get("client_city"), PostalCode: get("client_postal_code"), Country: get("client_country"),
+						VATID: get("client_vat_id"), EAddress: get("client_electronic_address"),
+						EAddressScheme: get("client_electronic_address_scheme"), EInvoice: get("client_einvoice")})
 				}
 			}
 			idx = len(f.Invoices)
@@ -121,6 +134,7 @@ func ParseCSV(data []byte) (*File, error) {
 				Number: get("number"), Client: clientRef, Currency: get("currency"),
 				IssueDate: get("issue_date"), DueDate: get("due_date"), Status: get("status"),
 				Notes: get("notes"), Terms: get("terms"),
+				BuyerReference: get("buyer_reference"), OrderReference: get("order_reference"),
 			})
 		} else {
 			first := levels[ref]
@@ -133,7 +147,8 @@ func ParseCSV(data []byte) (*File, error) {
 		}
 		inv := &f.Invoices[idx]
 		line := invoice.Line{Description: get("description"), Quantity: get("quantity"),
-			UnitPrice: get("unit_price"), TaxRate: get("tax_rate"), Discount: get("discount")}
+			UnitPrice: get("unit_price"), TaxRate: get("tax_rate"), Discount: get("discount"),
+			Unit: get("unit"), TaxCategory: get("tax_category"), ExemptionReason: get("exemption_reason"), ExemptionCode: get("exemption_code")}
 		if line != (invoice.Line{}) {
 			inv.Lines = append(inv.Lines, line)
 		}
@@ -237,6 +252,9 @@ func (w *CSVWriter) WriteInvoice(inv *invoice.Invoice, c invoice.Client) error {
 		"client_name": c.Name, "client_email": c.Email, "client_address": c.Address, "client_tax_id": c.TaxID,
 		"currency": inv.Currency, "issue_date": inv.IssueDate, "due_date": inv.DueDate,
 		"notes": inv.Notes, "terms": inv.Terms, "kind": string(inv.Kind),
+		"client_city": c.City, "client_postal_code": c.PostalCode, "client_country": c.Country, "client_vat_id": c.VATID,
+		"client_electronic_address": c.EAddress, "client_electronic_address_scheme": c.EAddressScheme, "client_einvoice": c.EInvoice,
+		"buyer_reference": inv.BuyerReference, "order_reference": inv.OrderReference,
 		"invoice_total": t.Total.Number(), "invoice_balance": t.Balance.Number(),
 	}
 	row := func(extra map[string]string) []string {
@@ -252,7 +270,8 @@ func (w *CSVWriter) WriteInvoice(inv *invoice.Invoice, c invoice.Client) error {
 	}
 	for i, l := range inv.Lines {
 		err := cw.Write(row(map[string]string{"description": l.Description, "quantity": l.Quantity,
-			"unit_price": l.UnitPrice, "tax_rate": l.TaxRate, "discount": l.Discount, "line_net": t.LineNets[i].Number()}))
+			"unit_price": l.UnitPrice, "tax_rate": l.TaxRate, "discount": l.Discount, "line_net": t.LineNets[i].Number(),
+			"unit": l.Unit, "tax_category": l.TaxCategory, "exemption_reason": l.ExemptionReason, "exemption_code": l.ExemptionCode}))
 		if err != nil {
 			return err
 		}

@@ -24,22 +24,34 @@ type Client struct {
 	Email   string `json:"email"`
 	Address string `json:"address,omitempty"`
 	TaxID   string `json:"tax_id,omitempty"`
+	// For clients who receive e-invoices (see invoice.Client).
+	City           string `json:"city,omitempty"`
+	PostalCode     string `json:"postal_code,omitempty"`
+	Country        string `json:"country,omitempty"`
+	VATID          string `json:"vat_id,omitempty"`
+	EAddress       string `json:"electronic_address,omitempty"`
+	EAddressScheme string `json:"electronic_address_scheme,omitempty"`
+	EInvoice       string `json:"einvoice,omitempty"`
 }
 
 // Invoice is an invoice of an import file. Client is an id from the
 // file's clients (or of a client already in the vault). Number is optional:
 // issued invoices without one get the next number of the sequence.
 type Invoice struct {
-	Number    string            `json:"number,omitempty"`
-	Client    string            `json:"client"`
-	Currency  string            `json:"currency"`
-	IssueDate string            `json:"issue_date"`
-	DueDate   string            `json:"due_date"`
-	Status    string            `json:"status"`
-	Notes     string            `json:"notes,omitempty"`
-	Terms     string            `json:"terms,omitempty"`
-	Lines     []invoice.Line    `json:"lines"`
-	Payments  []invoice.Payment `json:"payments,omitempty"`
+	Number    string `json:"number,omitempty"`
+	Client    string `json:"client"`
+	Currency  string `json:"currency"`
+	IssueDate string `json:"issue_date"`
+	DueDate   string `json:"due_date"`
+	Status    string `json:"status"`
+	Notes     string `json:"notes,omitempty"`
+	Terms     string `json:"terms,omitempty"`
+	// BuyerReference and OrderReference are the buyer's references
+	// (EN 16931 BT-10, BT-13).
+	BuyerReference string            `json:"buyer_reference,omitempty"`
+	OrderReference string            `json:"order_reference,omitempty"`
+	Lines          []invoice.Line    `json:"lines"`
+	Payments       []invoice.Payment `json:"payments,omitempty"`
 }
 
 // BOM is the UTF-8 byte-order mark. Exports start with it; parsers skip it.

@@ -80,3 +80,27 @@ func TestTaxIsBrokenDownByCategoryAndRate(t *testing.T) {
 		t.Errorf("breakdown %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+func TestIBANAndBIC(t *testing.T) {
+	for _, good := range []string{"DE02120300000000202051", "GB33BUKB20201555555555", "BE71096123456769"} {
+		if err := CheckIBAN(NormalizeIBAN(good)); err != nil {
+			t.Errorf("%s: %v", good, err)
+		}
+	}
+	if got := NormalizeIBAN("de02 1203 0000 0000 2020 51"); got != "DE02120300000000202051" {
+		t.Errorf("NormalizeIBAN: %q", got)
+	}
+	for _, bad := range []string{"DE02120300000000202052", "XX02120300000000202051", "DE0212030000", "DE02-1203-0000-0000-2020-51"} {
+		if err := CheckIBAN(bad); !errors.Is(err, ErrCode) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+	if err := CheckBIC("BYLADEM1001"); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range []string{"BYLADEM", "BYLAXXM1001", "1YLADEM1"} {
+		if err := CheckBIC(bad); !errors.Is(err, ErrCode) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

@@ -30,6 +30,20 @@ type Settings struct {
 	BusinessAddress string `json:"business_address,omitempty"`
 	BusinessEmail   string `json:"business_email,omitempty"`
 	BusinessTaxID   string `json:"business_tax_id,omitempty"`
+	// What e-invoices need of the seller besides: the structured address,
+	// the VAT id (BusinessTaxID is the tax number), a contact, the
+	// electronic address and its EAS scheme, and the account credit
+	// transfers go to.
+	BusinessCity           string `json:"business_city,omitempty"`
+	BusinessPostalCode     string `json:"business_postal_code,omitempty"`
+	BusinessCountry        string `json:"business_country,omitempty"`
+	BusinessVATID          string `json:"business_vat_id,omitempty"`
+	BusinessPhone          string `json:"business_phone,omitempty"`
+	BusinessContact        string `json:"business_contact,omitempty"`
+	BusinessEAddress       string `json:"business_electronic_address,omitempty"`
+	BusinessEAddressScheme string `json:"business_electronic_address_scheme,omitempty"`
+	PaymentIBAN            string `json:"payment_iban,omitempty"`
+	PaymentBIC             string `json:"payment_bic,omitempty"`
 	// Logo is a PNG or JPEG image for the PDF header, if any.
 	Logo []byte `json:"logo,omitempty"`
 	// Currency is the default ISO 4217 code of new invoices.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -13,11 +14,10 @@ import (
 // per line and nothing else, also for the files written before an error;
 // a progress line goes to standard error when it is a terminal. Ctrl-C
 // stops the export, leaving only complete files.
-func runExportPDF(c *ctx, args []string) error {
-	fs := c.flags("export-pdf")
-	out := fs.String("out", "", "write the PDFs into `folder` (existing files are never replaced)")
-	// Flags may come before or after the numbers; after "--" everything is
-	// a number.
+// parseExport parses an export's flags and the numbers among them: flags
+// may come before or after the numbers, and after "--" everything is a
+// number. The folder *out must be given and exist.
+func (c *ctx) parseExport(fs *flag.FlagSet, name string, args []string, out *string) ([]string, error) {
 	var numbers []string
 	rest, tail := args, []string(nil)
 	if i := slices.Index(args, "--"); i >= 0 {
@@ -25,7 +25,7 @@ func runExportPDF(c *ctx, args []string) error {
 	}
 	for {
 		if err := c.parse(fs, rest, math.MaxInt); err != nil {
-			return err
+			return nil, err
 		}
 		if fs.NArg() == 0 {
 			break
@@ -35,12 +35,22 @@ func runExportPDF(c *ctx, args []string) error {
 	}
 	numbers = append(numbers, tail...)
 	if *out == "" {
-		return usagef("export-pdf: --out DIR is required")
+		return nil, usagef("%s: --out DIR is required", name)
 	}
 	if st, err := os.Stat(*out); err != nil {
-		return fmt.Errorf("export folder: %w", err)
+		return nil, fmt.Errorf("export folder: %w", err)
 	} else if !st.IsDir() {
-		return fmt.Errorf("export folder %s: not a folder", *out)
+		return nil, fmt.Errorf("export folder %s: not a folder", *out)
+	}
+	return numbers, nil
+}
+
+func runExportPDF(c *ctx, args []string) error {
+	fs := c.flags("export-pdf")
+	out := fs.String("out", "", "write the PDFs into `folder` (existing files are never replaced)")
+	numbers, err := c.parseExport(fs, "export-pdf", args, out)
+	if err != nil {
+		return err
 	}
 	s, err := c.session()
 	if err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,7 +82,20 @@ func TestScripts(t *testing.T) {
 			if os.Getenv("GORACE") == "" {
 				e.Setenv("GORACE", "atexit_sleep_ms=10")
 			}
+			if v := einvoiceValidator(); v != "" {
+				e.Setenv("EINVOICE_VALIDATE", v)
+			} else if os.Getenv("SAFEINVOICE_REQUIRE_EINVOICE") != "" {
+				return errors.New("the official e-invoice rules (../shared/tools/einvoice-validate, java) are missing")
+			}
 			return nil
+		},
+		// [einvoice]: the official e-invoice rules can be run, as
+		// $EINVOICE_VALIDATE.
+		Condition: func(cond string) (bool, error) {
+			if cond != "einvoice" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return einvoiceValidator() != "", nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"fails":    cmdFails,
@@ -89,6 +103,22 @@ func TestScripts(t *testing.T) {
 			"flipbit":  cmdFlipBit,
 		},
 	})
+}
+
+// einvoiceValidator is the path of the official e-invoice rules' runner
+// beside the repository, "" when it or java is missing.
+func einvoiceValidator() string {
+	path, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "tools", "einvoice-validate"))
+	if err != nil {
+		return ""
+	}
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	if _, err := exec.LookPath("java"); err != nil {
+		return ""
+	}
+	return path
 }
 
 func cmdFails(ts *testscript.TestScript, neg bool, args []string) {

@@ -1,0 +1,192 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"safeinvoice/auth"
+	"safeinvoice/einvoice"
+	"safeinvoice/internal/fsutil"
+	"safeinvoice/invoice"
+	"safeinvoice/pdf"
+	"safeinvoice/storage"
+)
+
+// ErrNoEInvoiceFormat means a document was to be exported in its client's
+// e-invoice format, and the client has none.
+var ErrNoEInvoiceFormat = errors.New("the client receives no e-invoices")
+
+// ErrFacturXPDF means a Factur-X export was asked for: its PDF/A-3 with
+// the embedded XML is not written by this version.
+var ErrFacturXPDF = errors.New("Factur-X PDFs (PDF/A-3 with the embedded XML) are not written by this version of SafeInvoice; xrechnung-cii writes the same EN 16931 CII as XML")
+
+// sellerOf is the seller of e-invoices, from the settings.
+func sellerOf(st storage.Settings) einvoice.Seller {
+	return einvoice.Seller{Party: einvoice.Party{Name: st.BusinessName, Street: st.BusinessAddress, City: st.BusinessCity,
+		PostalCode: st.BusinessPostalCode, Country: st.BusinessCountry, VATID: st.BusinessVATID, TaxID: st.BusinessTaxID,
+		Endpoint: st.BusinessEAddress, EndpointScheme: st.BusinessEAddressScheme,
+		Contact: st.BusinessContact, Phone: st.BusinessPhone, Email: st.BusinessEmail},
+		IBAN: st.PaymentIBAN, BIC: st.PaymentBIC}
+}
+
+// eDocument is one document to write.
+type eDocument struct {
+	doc    einvoice.Document
+	format einvoice.Format
+	name   string
+}
+
+// ExportEInvoices writes issued invoices and credit notes as e-invoices
+// into the existing folder dir and returns the paths written, in order:
+// each in format, or, when format is "", in its client's format. The
+// documents are those numbered (all issued ones when none are), as
+// ExportPDFs chooses them, drafts never; without numbers and format, the
+// documents of clients who receive no e-invoices are left out, while a
+// named one is an error.
+//
+// Every document is built and checked before anything is written: when
+// any lacks what its format needs, or its client has no format, nothing is
+// written and the error lists every problem (errors.Is
+// einvoice.ErrIncomplete or ErrNoEInvoiceFormat). Files are written
+// atomically, mode 0600, named like the PDFs with ".xml", never over an
+// existing file ("NAME (2).xml"…). It needs auth.PermExportPDF and is
+// audited as the PDF export is: "export.einvoice.start" before the first
+// file (raising AlertBulkExport for a large export by a non-administrator),
+// "export.einvoice" after it.
+func (s *Session) ExportEInvoices(ctx context.Context, dir string, format einvoice.Format, numbers []string, progress Progress) ([]string, error) {
+	if err := s.require(auth.PermExportPDF); err != nil {
+		return nil, err
+	}
+	if format == einvoice.FacturX {
+		return nil, ErrFacturXPDF
+	}
+	ids, settings, err := s.exportSelection(numbers)
+	if err != nil {
+		return nil, fmt.Errorf("export e-invoices: %w", err)
+	}
+	docs, err := s.buildEInvoices(ids, format, sellerOf(settings), len(numbers) == 0)
+	if err != nil {
+		return nil, fmt.Errorf("export e-invoices: %w", err)
+	}
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	if err := s.exportStarted("export.einvoice", dir, len(docs), "documents", "as e-invoices"); err != nil {
+		return nil, fmt.Errorf("export e-invoices: %w", err)
+	}
+	var written []string
+	var exportErr error
+	for i, d := range docs {
+		if err := ctx.Err(); err != nil {
+			exportErr = err
+			break
+		}
+		var buf bytes.Buffer
+		if err := einvoice.Write(&buf, d.doc, d.format); err != nil {
+			exportErr = fmt.Errorf("export e-invoices: %s: %w", d.doc.Number, err)
+			break
+		}
+		path, err := writeNew(dir, d.name, ".xml", buf.Bytes())
+		if err != nil {
+			exportErr = fmt.Errorf("export e-invoices: %s: %w", d.doc.Number, fsutil.DiskFull(dir, err))
+			break
+		}
+		written = append(written, path)
+		if progress != nil {
+			progress(int64(i+1), int64(len(docs)))
+		}
+	}
+	detail := fmt.Sprintf("%d documents", len(written))
+	if exportErr != nil {
+		detail = fmt.Sprintf("%d of %d documents, stopped: %v", len(written), len(docs), exportErr)
+	}
+	err = s.update(func(tx *storage.Tx) error { return tx.Audit("export.einvoice", dir, detail) })
+	return written, errors.Join(exportErr, err)
+}
+
+// buildEInvoices loads and builds every document, and checks each against
+// its format; the error lists every problem of every document.
+func (s *Session) buildEInvoices(ids []string, format einvoice.Format, seller einvoice.Seller, skipNoFormat bool) ([]eDocument, error) {
+	var out []eDocument
+	var problems []error
+	err := s.view(func(tx *storage.Tx) error {
+		for _, id := range ids {
+			inv, err := s.invoiceIn(tx, id)
+			if err != nil {
+				return err
+			}
+			client, err := tx.Client(inv.ClientID)
+			if err != nil {
+				return fmt.Errorf("client of %s: %w", inv.Number, err)
+			}
+			f := format
+			if f == "" {
+				if client.EInvoice == "" && skipNoFormat {
+					continue // a client invoiced on paper or by PDF
+				}
+				if client.EInvoice == "" {
+					problems = append(problems, fmt.Errorf("%s: client %s: %w (choose their format, or give --format)", inv.Number, client.Name, ErrNoEInvoiceFormat))
+					continue
+				}
+				if f, err = einvoice.ParseFormat(client.EInvoice); err != nil {
+					return err
+				}
+				if f == einvoice.FacturX {
+					problems = append(problems, fmt.Errorf("%s: client %s receives Factur-X: %w", inv.Number, client.Name, ErrFacturXPDF))
+					continue
+				}
+			}
+			var corrected *invoice.Invoice
+			if inv.IsCreditNote() && inv.Corrects != "" {
+				orig, err := s.invoiceIn(tx, inv.Corrects)
+				if err != nil {
+					return fmt.Errorf("invoice corrected by %s: %w", inv.Number, err)
+				}
+				corrected = &orig
+			}
+			d, err := einvoice.Build(&inv, corrected, client, seller)
+			if err != nil {
+				return fmt.Errorf("%s: %w", inv.Number, err)
+			}
+			if err := einvoice.Check(d, f); err != nil {
+				problems = append(problems, err)
+				continue
+			}
+			out = append(out, eDocument{doc: d, format: f, name: strings.TrimSuffix(pdf.SafeFileName(inv.Number, client.Name), ".pdf")})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, errors.Join(problems...)
+}
+
+// writeNew writes data atomically into dir under name+ext, or the first
+// free "name (N)ext", never over an existing file.
+func writeNew(dir, name, ext string, data []byte) (string, error) {
+	for n := 1; n <= 1000; n++ {
+		file := name + ext
+		if n > 1 {
+			file = fmt.Sprintf("%s (%d)%s", name, n, ext)
+		}
+		path := filepath.Join(dir, file)
+		err := fsutil.WriteBytes(path, data, 0o600, true)
+		if errors.Is(err, fsutil.ErrExists) {
+			continue
+		}
+		return path, err
+	}
+	return "", fmt.Errorf("no free file name for %s%s in %s", name, ext, dir)
+}
+
+// EInvoiceFormat is an e-invoice format (see einvoice.Format).
+type EInvoiceFormat = einvoice.Format
+
+// ParseEInvoiceFormat checks a format's name: facturx, xrechnung-cii,
+// xrechnung-ubl or peppol.
+func ParseEInvoiceFormat(s string) (EInvoiceFormat, error) { return einvoice.ParseFormat(s) }
