@@ -20,10 +20,6 @@ import (
 // e-invoice format, and the client has none.
 var ErrNoEInvoiceFormat = errors.New("the client receives no e-invoices")
 
-// ErrFacturXPDF means a Factur-X export was asked for: its PDF/A-3 with
-// the embedded XML is not written by this version.
-var ErrFacturXPDF = errors.New("Factur-X PDFs (PDF/A-3 with the embedded XML) are not written by this version of SafeInvoice; xrechnung-cii writes the same EN 16931 CII as XML")
-
 // sellerOf is the seller of e-invoices, from the settings.
 func sellerOf(st storage.Settings) einvoice.Seller {
 	return einvoice.Seller{Party: einvoice.Party{Name: st.BusinessName, Street: st.BusinessAddress, City: st.BusinessCity,
@@ -38,6 +34,8 @@ type eDocument struct {
 	doc    einvoice.Document
 	format einvoice.Format
 	name   string
+	// pdf is, for Factur-X, the document the PDF is rendered from.
+	pdf pdf.Document
 }
 
 // ExportEInvoices writes issued invoices and credit notes as e-invoices
@@ -52,17 +50,15 @@ type eDocument struct {
 // any lacks what its format needs, or its client has no format, nothing is
 // written and the error lists every problem (errors.Is
 // einvoice.ErrIncomplete or ErrNoEInvoiceFormat). Files are written
-// atomically, mode 0600, named like the PDFs with ".xml", never over an
-// existing file ("NAME (2).xml"…). It needs auth.PermExportPDF and is
+// atomically, mode 0600, named like the PDFs, with ".xml" or, for
+// Factur-X, ".pdf" (the invoice's PDF as PDF/A-3 with the XML embedded,
+// see pdf.FacturX), never over an existing file ("NAME (2).xml"…). It needs auth.PermExportPDF and is
 // audited as the PDF export is: "export.einvoice.start" before the first
 // file (raising AlertBulkExport for a large export by a non-administrator),
 // "export.einvoice" after it.
 func (s *Session) ExportEInvoices(ctx context.Context, dir string, format einvoice.Format, numbers []string, progress Progress) ([]string, error) {
 	if err := s.require(auth.PermExportPDF); err != nil {
 		return nil, err
-	}
-	if format == einvoice.FacturX {
-		return nil, ErrFacturXPDF
 	}
 	ids, settings, err := s.exportSelection(numbers)
 	if err != nil {
@@ -78,6 +74,7 @@ func (s *Session) ExportEInvoices(ctx context.Context, dir string, format einvoi
 	if err := s.exportStarted("export.einvoice", dir, len(docs), "documents", "as e-invoices"); err != nil {
 		return nil, fmt.Errorf("export e-invoices: %w", err)
 	}
+	var renderer *pdf.Renderer
 	var written []string
 	var exportErr error
 	for i, d := range docs {
@@ -90,7 +87,21 @@ func (s *Session) ExportEInvoices(ctx context.Context, dir string, format einvoi
 			exportErr = fmt.Errorf("export e-invoices: %s: %w", d.doc.Number, err)
 			break
 		}
-		path, err := writeNew(dir, d.name, ".xml", buf.Bytes())
+		data := buf.Bytes()
+		if d.format == einvoice.FacturX {
+			if renderer == nil {
+				seller, opts := pdfSetup(settings, s.cfg.now())
+				if renderer, err = pdf.NewRenderer(seller, opts); err != nil {
+					exportErr = fmt.Errorf("export e-invoices: %w", err)
+					break
+				}
+			}
+			if data, err = s.facturX(renderer, d, data); err != nil {
+				exportErr = fmt.Errorf("export e-invoices: %s: %w", d.doc.Number, err)
+				break
+			}
+		}
+		path, err := writeNew(dir, d.name, d.format.Ext(), data)
 		if err != nil {
 			exportErr = fmt.Errorf("export e-invoices: %s: %w", d.doc.Number, fsutil.DiskFull(dir, err))
 			break
@@ -135,10 +146,6 @@ func (s *Session) buildEInvoices(ids []string, format einvoice.Format, seller ei
 				if f, err = einvoice.ParseFormat(client.EInvoice); err != nil {
 					return err
 				}
-				if f == einvoice.FacturX {
-					problems = append(problems, fmt.Errorf("%s: client %s receives Factur-X: %w", inv.Number, client.Name, ErrFacturXPDF))
-					continue
-				}
 			}
 			var corrected *invoice.Invoice
 			if inv.IsCreditNote() && inv.Corrects != "" {
@@ -156,7 +163,14 @@ func (s *Session) buildEInvoices(ids []string, format einvoice.Format, seller ei
 				problems = append(problems, err)
 				continue
 			}
-			out = append(out, eDocument{doc: d, format: f, name: strings.TrimSuffix(pdf.SafeFileName(inv.Number, client.Name), ".pdf")})
+			e := eDocument{doc: d, format: f, name: strings.TrimSuffix(pdf.SafeFileName(inv.Number, client.Name), ".pdf")}
+			if f == einvoice.FacturX {
+				e.pdf = pdf.Document{Invoice: &inv, Client: &client}
+				if corrected != nil {
+					e.pdf.CorrectsNumber = corrected.Number
+				}
+			}
+			out = append(out, e)
 		}
 		return nil
 	})
@@ -164,6 +178,15 @@ func (s *Session) buildEInvoices(ids []string, format einvoice.Format, seller ei
 		return nil, err
 	}
 	return out, errors.Join(problems...)
+}
+
+// facturX renders d's PDF and makes it a Factur-X PDF/A-3 carrying xml.
+func (s *Session) facturX(r *pdf.Renderer, d eDocument, xml []byte) ([]byte, error) {
+	plain, err := r.Render(d.pdf)
+	if err != nil {
+		return nil, err
+	}
+	return pdf.FacturX(plain, xml, pdf.FacturXMeta{Title: d.pdf.Title(), Created: s.cfg.now()})
 }
 
 // writeNew writes data atomically into dir under name+ext, or the first

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -17,13 +18,13 @@ import (
 func eInvoiceBooks(t *testing.T) (*Session, invoice.Invoice) {
 	t.Helper()
 	s := initVault(t, testConfig(t))
-	for k, v := range map[string]string{
-		"business.address": "Hauptstraße 1", "business.city": "Berlin", "business.postal_code": "10115", "business.country": "DE",
-		"business.vat_id": "DE123456789", "business.electronic_address_scheme": "0088", "business.electronic_address": "4012345000009",
-		"payment.iban": "DE02120300000000202051",
+	for _, kv := range [][2]string{
+		{"business.address", "Hauptstraße 1"}, {"business.city", "Berlin"}, {"business.postal_code", "10115"}, {"business.country", "DE"},
+		{"business.vat_id", "DE123456789"}, {"business.electronic_address_scheme", "0088"}, {"business.electronic_address", "4012345000009"},
+		{"payment.iban", "DE02120300000000202051"},
 	} {
-		if err := s.SetSetting(k, v); err != nil {
-			t.Fatalf("%s: %v", k, err)
+		if err := s.SetSetting(kv[0], kv[1]); err != nil {
+			t.Fatalf("%s: %v", kv[0], err)
 		}
 	}
 	c, _, err := s.SaveClient(invoice.Client{Name: "Brouwerij De Ster BV", Email: "factuur@ster.example", Address: "Grote Markt 1",
@@ -97,5 +98,25 @@ func TestAClerkMayNotExportEInvoices(t *testing.T) {
 	}
 	if err := c.SetSetting("payment.iban", "DE02120300000000202051"); !errors.Is(err, auth.ErrPermission) {
 		t.Errorf("a clerk's settings set: %v", err)
+	}
+}
+
+func TestFacturXExportsThePDFWithItsXML(t *testing.T) {
+	s, inv := eInvoiceBooks(t)
+	paths, err := s.ExportEInvoices(t.Context(), t.TempDir(), einvoice.FacturX, []string{inv.Number}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 1 || filepath.Ext(paths[0]) != ".pdf" {
+		t.Fatalf("paths %v", paths)
+	}
+	data, err := os.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"%PDF-1.7", "/AFRelationship /Alternative", "(factur-x.xml)", "<pdfaid:part>3</pdfaid:part>"} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("the Factur-X file lacks %s", want)
+		}
 	}
 }

@@ -24,3 +24,16 @@ var FontRegular []byte
 //
 //go:embed fonts/OFL.txt
 var FontLicense string
+
+// SRGBProfile is the sRGB ICC colour profile (version 2) of Debian's
+// icc-profiles-free, unmodified: the output intent of Factur-X PDF/A-3
+// files. Its zlib licence is SRGBProfileLicense. The slice is shared and
+// must not be modified.
+//
+//go:embed icc/sRGB.icc
+var SRGBProfile []byte
+
+// SRGBProfileLicense is the licence of SRGBProfile with its copyright.
+//
+//go:embed icc/LICENSE.txt
+var SRGBProfileLicense string
