@@ -392,6 +392,11 @@ func (s *Session) CreateCreditNote(origID string, lines []invoice.Line) (invoice
 	if err := s.require(auth.PermCreditNote); err != nil {
 		return invoice.Invoice{}, err
 	}
+	return s.createCreditNote(origID, lines, "")
+}
+
+// createCreditNote is CreateCreditNote with the note's notes (the reason).
+func (s *Session) createCreditNote(origID string, lines []invoice.Line, notes string) (invoice.Invoice, error) {
 	id, err := newID()
 	if err != nil {
 		return invoice.Invoice{}, err
@@ -405,6 +410,7 @@ func (s *Session) CreateCreditNote(origID string, lines []invoice.Line) (invoice
 		if note, err = invoice.NewCreditNote(&orig, id, s.today(), lines, s.cfg.now()); err != nil {
 			return err
 		}
+		note.Notes = notes
 		if err := tx.PutInvoice(*note); err != nil {
 			return err
 		}
@@ -415,6 +421,33 @@ func (s *Session) CreateCreditNote(origID string, lines []invoice.Line) (invoice
 	}
 	s.indexInvoice(note)
 	return *note, nil
+}
+
+// CreditInFull issues a credit note for the whole of the issued invoice
+// numbered number: the same lines, reason (required) as its note, dated
+// today, applied at once. An invoice already credited in part is refused
+// (invoice.ErrCreditExceedsTotal): credit the rest line by line. The
+// issued credit note is returned.
+func (s *Session) CreditInFull(number, reason string) (invoice.Invoice, error) {
+	if err := s.require(auth.PermCreditNote); err != nil {
+		return invoice.Invoice{}, err
+	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return invoice.Invoice{}, fmt.Errorf("reason: %w", invoice.ErrRequired)
+	}
+	orig, err := s.InvoiceByNumber(number)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	note, err := s.createCreditNote(orig.ID, orig.Lines, reason)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	issued, err := s.IssueInvoice(note.ID)
+	if err != nil {
+		return invoice.Invoice{}, fmt.Errorf("the credit note draft was made but not issued: %w", err)
+	}
+	return issued, nil
 }
 
 // DuplicateInvoice copies any invoice into a new draft dated today.

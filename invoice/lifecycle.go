@@ -230,8 +230,11 @@ func NewCreditNote(orig *Invoice, id, issueDate string, lines []Line, now time.T
 		DueDate:   issueDate,
 		Lines:     slices.Clone(lines),
 		Corrects:  orig.ID,
-		Created:   now.UTC(),
-		Updated:   now.UTC(),
+		// The buyer's references stay with the correction.
+		BuyerReference: orig.BuyerReference,
+		OrderReference: orig.OrderReference,
+		Created:        now.UTC(),
+		Updated:        now.UTC(),
 	}
 	if err := requiredText(id, MaxIDLen, false); err != nil {
 		return nil, &FieldError{Field: "id", Err: err}

@@ -144,6 +144,7 @@ func commands() map[string]command {
 		"list":            {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
 		"export-csv":      {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
 		"export-pdf":      {"export-pdf --out DIR [NUMBER...]  export invoices as PDF (every issued one when none named); one path per line", runExportPDF},
+		"credit":          {"credit NUMBER --reason TEXT         issue a credit note for the whole of an issued invoice", runCredit},
 		"export-einvoice": {"export-einvoice --out DIR [--format F] [NUMBER...]   export issued invoices as e-invoices (EN 16931); one path per line", runExportEInvoice},
 		"settings":        {"settings show | settings set KEY VALUE   the business profile and payment details (administrators)", runSettings},
 		"recovery-kit":    {"recovery-kit --out FILE.pdf [--key-out FILE.txt]   write the recovery kit (administrators)", runRecoveryKit},

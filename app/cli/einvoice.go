@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 
 	"safeinvoice/app"
 )
@@ -33,4 +35,40 @@ func runExportEInvoice(c *ctx, args []string) error {
 		fmt.Fprintln(c.env.Stdout, p)
 	}
 	return errors.Join(xerr, s.Close())
+}
+
+// runCredit is `credit NUMBER --reason TEXT`: a full credit note of an
+// issued invoice, issued and applied.
+func runCredit(c *ctx, args []string) error {
+	fs := c.flags("credit")
+	reason := fs.String("reason", "", "why the invoice is credited, printed on the credit note (required)")
+	var number string
+	rest := args
+	for {
+		if err := c.parse(fs, rest, math.MaxInt); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		if number != "" {
+			return usagef("credit: one invoice NUMBER at a time")
+		}
+		number, rest = fs.Arg(0), fs.Args()[1:]
+	}
+	if number == "" || strings.TrimSpace(*reason) == "" {
+		return usagef("credit: NUMBER and --reason TEXT are required")
+	}
+	return c.withSession(func(s *app.Session) error {
+		note, err := s.CreditInFull(number, *reason)
+		if err != nil {
+			return err
+		}
+		t, err := note.Totals()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.env.Stdout, "Issued credit note %s for %s: %s %s.\n", note.Number, number, t.Total.Number(), note.Currency)
+		return nil
+	})
 }
