@@ -96,20 +96,73 @@ func showClientForm(sh *shell, c invoice.Client, saved func(invoice.Client)) {
 	address.SetPlaceHolder("Optional: only if the invoice must show it")
 	tax.SetText(c.TaxID)
 	tax.SetPlaceHolder("Optional")
+	// E-invoices need more of the client; only then is it asked for.
+	city, postal, country, vat, eaddr := u.newEntry(), u.newEntry(), u.newEntry(), u.newEntry(), u.newEntry()
+	city.SetText(c.City)
+	postal.SetText(c.PostalCode)
+	country.SetText(c.Country)
+	country.SetPlaceHolder("DE, FR, BE…")
+	vat.SetText(c.VATID)
+	vat.SetPlaceHolder("DE123456789")
+	eaddr.SetText(c.EAddress)
+	eaddr.SetPlaceHolder("Where e-invoices are delivered")
+	var schemeNames []string
+	schemeCode := map[string]string{}
+	chosenScheme := ""
+	for _, sc := range invoice.Schemes() {
+		label := sc[0] + " — " + sc[1]
+		schemeNames = append(schemeNames, label)
+		schemeCode[label] = sc[0]
+		if sc[0] == c.EAddressScheme {
+			chosenScheme = label
+		}
+	}
+	scheme := widget.NewSelect(schemeNames, nil)
+	scheme.SetSelected(chosenScheme)
+	einvoiceForm := widget.NewForm(
+		widget.NewFormItem("City", city),
+		widget.NewFormItem("Postal code", postal),
+		widget.NewFormItem("Country", country),
+		widget.NewFormItem("VAT id", vat),
+		widget.NewFormItem("Electronic address", eaddr),
+		widget.NewFormItem("Address scheme", scheme),
+	)
+	formats := []string{"None (PDF only)", "Factur-X / ZUGFeRD", "XRechnung (CII)", "XRechnung (UBL)", "Peppol BIS 3.0"}
+	formatCode := map[string]string{formats[0]: "", formats[1]: invoice.EInvoiceFacturX, formats[2]: invoice.EInvoiceXRechnungCII,
+		formats[3]: invoice.EInvoiceXRechnungUBL, formats[4]: invoice.EInvoicePeppol}
+	format := widget.NewSelect(formats, nil)
+	var d dialog.Dialog
+	format.OnChanged = func(v string) {
+		if formatCode[v] == "" {
+			einvoiceForm.Hide()
+		} else {
+			einvoiceForm.Show()
+		}
+		if d != nil {
+			d.Resize(fyne.NewSize(520, d.MinSize().Height))
+		}
+	}
+	format.SetSelected(formats[0])
+	for label, code := range formatCode {
+		if code == c.EInvoice && code != "" {
+			format.SetSelected(label)
+		}
+	}
 	items := []*widget.FormItem{
 		widget.NewFormItem("Name", name),
 		widget.NewFormItem("Email", email),
 		widget.NewFormItem("Address", address),
 		widget.NewFormItem("Tax id", tax),
+		widget.NewFormItem("E-invoices", format),
 	}
 	title := "New client"
 	if c.ID != "" {
 		title = "Client " + c.Name
 	}
-	var d dialog.Dialog
+	var deleteRow fyne.CanvasObject = layoutSpacer()
 	if c.ID != "" && u.can(auth.PermManageClients) {
 		// Deleting is offered in a separate confirmation.
-		items = append(items, widget.NewFormItem("", u.button("Delete client…", theme.DeleteIcon(), func() {
+		deleteRow = container.NewHBox(layoutSpacer(), u.button("Delete client…", theme.DeleteIcon(), func() {
 			dialog.ShowConfirm("Delete "+c.Name+"?", "A client with invoices cannot be deleted.", func(ok bool) {
 				if !ok {
 					return
@@ -123,14 +176,20 @@ func showClientForm(sh *shell, c invoice.Client, saved func(invoice.Client)) {
 					saved(invoice.Client{})
 				})
 			}, u.win)
-		})))
+		}))
 	}
-	d = dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	// The e-invoice fields sit below the form, where hiding them takes
+	// their room away too.
+	content := container.NewVBox(widget.NewForm(items...), einvoiceForm, deleteRow)
+	d = dialog.NewCustomConfirm(title, "Save", "Cancel", content, func(ok bool) {
 		if !ok {
 			return
 		}
 		next := c
 		next.Name, next.Email, next.Address, next.TaxID = name.Text, email.Text, address.Text, tax.Text
+		next.EInvoice = formatCode[format.Selected]
+		next.City, next.PostalCode, next.Country, next.VATID = city.Text, postal.Text, country.Text, vat.Text
+		next.EAddress, next.EAddressScheme = eaddr.Text, schemeCode[scheme.Selected]
 		var stored invoice.Client
 		var warnings []invoice.Finding
 		u.background(func() error {
@@ -152,7 +211,7 @@ func showClientForm(sh *shell, c invoice.Client, saved func(invoice.Client)) {
 			}
 		})
 	}, u.win)
-	d.Resize(fyne.NewSize(480, d.MinSize().Height))
+	d.Resize(fyne.NewSize(520, d.MinSize().Height))
 	d.Show()
 	u.win.Canvas().Focus(name)
 }

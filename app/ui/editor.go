@@ -38,6 +38,10 @@ type editor struct {
 	currency *entry
 	notes    *entry
 	terms    *entry
+	// buyerRef and orderRef, and each line's e-invoice row, are shown
+	// only while the chosen client receives e-invoices (einvoice).
+	buyerRef, orderRef *entry
+	einvoice           []fyne.CanvasObject
 
 	lines    []*lineRow
 	linesBox *fyne.Container
@@ -50,6 +54,33 @@ type lineRow struct {
 	desc, qty, price, tax, disc *entry
 	net                         *widget.Label
 	row                         fyne.CanvasObject
+	// What e-invoices need of a line: its unit, VAT category and, for a
+	// category without tax, why.
+	unit, reason, code *entry
+	category           *widget.Select
+	einvoice           fyne.CanvasObject
+}
+
+// categoryChoices are the VAT categories a line may name, with words.
+var categoryChoices = []string{"By the rate (S above 0%)", "S — standard rate", "Z — zero-rated", "E — exempt",
+	"AE — reverse charge", "K — intra-community supply", "G — export outside the EU", "O — outside the scope of VAT",
+	"L — Canary Islands (IGIC)", "M — Ceuta and Melilla (IPSI)"}
+
+func categoryLabel(code string) string {
+	for _, c := range categoryChoices[1:] {
+		if strings.HasPrefix(c, code+" ") {
+			return c
+		}
+	}
+	return categoryChoices[0]
+}
+
+func categoryCode(label string) string {
+	if label == categoryChoices[0] {
+		return ""
+	}
+	code, _, _ := strings.Cut(label, " ")
+	return code
 }
 
 // newInvoice opens the editor on a new draft, with the business's
@@ -141,6 +172,8 @@ func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 	e.notes.SetMinRowsVisible(2)
 	e.notes.OnChanged = func(string) { e.changed() }
 	e.terms = e.field(inv.Terms, "e.g. Payable within 30 days")
+	e.buyerRef = e.field(inv.BuyerReference, "The buyer's reference (Leitweg-ID)")
+	e.orderRef = e.field(inv.OrderReference, "The buyer's purchase order")
 	e.warnings = wrapLabel("")
 	e.warnings.Importance = widget.WarningImportance
 	e.warnings.Hide()
@@ -185,10 +218,20 @@ func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 		widget.NewFormItem("Due date", e.due),
 		widget.NewFormItem("Currency", e.currency),
 	)
+	refs := widget.NewForm(
+		widget.NewFormItem("Buyer reference", e.buyerRef),
+		widget.NewFormItem("Order reference", e.orderRef),
+	)
 	form2 := widget.NewForm(
 		widget.NewFormItem("Notes", e.notes),
 		widget.NewFormItem("Terms", e.terms),
 	)
+	if !e.editable {
+		refs = widget.NewForm(
+			widget.NewFormItem("Buyer reference", widget.NewLabel(inv.BuyerReference)),
+			widget.NewFormItem("Order reference", widget.NewLabel(inv.OrderReference)),
+		)
+	}
 	if !e.editable {
 		client := ""
 		if i := e.client.SelectedIndex(); i >= 0 {
@@ -205,7 +248,9 @@ func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 			widget.NewFormItem("Terms", wrapLabel(inv.Terms)),
 		)
 	}
-	details := container.NewGridWithColumns(2, form, form2)
+	refsRow := container.NewGridWithColumns(2, layoutSpacer(), refs)
+	e.einvoice = append(e.einvoice, refsRow)
+	details := container.NewVBox(container.NewGridWithColumns(2, form, form2), refsRow)
 	totalsRow := container.NewBorder(nil, nil, nil, e.totals)
 	body := container.NewVBox(
 		details,
@@ -316,13 +361,21 @@ func (e *editor) addLine(l invoice.Line) {
 		rb.Importance = widget.LowImportance
 		remove = rb
 	}
-	r.row = container.New(lineColumns, r.desc, r.qty, r.price, r.tax, r.disc, r.net, remove)
+	r.unit, r.reason, r.code = e.field(l.Unit, invoice.DefaultUnit), e.field(l.ExemptionReason, "Why no VAT is charged"), e.field(l.ExemptionCode, "VATEX-EU-…")
+	r.category = widget.NewSelect(categoryChoices, func(string) { e.changed() })
+	r.category.SetSelected(categoryLabel(l.TaxCategory))
+	main := container.New(lineColumns, r.desc, r.qty, r.price, r.tax, r.disc, r.net, remove)
+	r.einvoice = container.New(columns{70, 250, 0, 150},
+		r.unit, r.category, r.reason, r.code)
 	if !e.editable {
 		desc := widget.NewLabel(l.Description)
 		desc.Wrapping = fyne.TextWrapWord
-		r.row = container.New(lineColumns, desc, rightLabel(l.Quantity, false), rightLabel(l.UnitPrice, false),
+		main = container.New(lineColumns, desc, rightLabel(l.Quantity, false), rightLabel(l.UnitPrice, false),
 			rightLabel(l.TaxRate, false), rightLabel(l.Discount, false), r.net, remove)
+		r.einvoice = widget.NewLabel(lineFacts(l))
 	}
+	r.row = container.NewVBox(main, r.einvoice)
+	e.einvoice = append(e.einvoice, r.einvoice)
 	e.lines = append(e.lines, r)
 	e.linesBox.Add(r.row)
 }
@@ -338,7 +391,33 @@ func (e *editor) removeLine(r *lineRow) {
 		}
 	}
 	e.linesBox.Remove(r.row)
+	e.einvoice = slices.DeleteFunc(e.einvoice, func(o fyne.CanvasObject) bool { return o == r.einvoice })
 	e.changed()
+}
+
+// lineFacts says a line's unit, VAT category and exemption, read-only.
+func lineFacts(l invoice.Line) string {
+	parts := []string{"Unit " + cmp.Or(l.Unit, invoice.DefaultUnit), categoryLabel(l.VATCategory())}
+	if l.ExemptionReason != "" || l.ExemptionCode != "" {
+		parts = append(parts, strings.TrimSpace(l.ExemptionReason+" "+l.ExemptionCode))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// showEInvoiceFields shows the e-invoice fields while the chosen client
+// receives e-invoices, and hides them otherwise.
+func (e *editor) showEInvoiceFields() {
+	show := false
+	if i := e.client.SelectedIndex(); i >= 0 && i < len(e.clients) {
+		show = e.clients[i].EInvoice != ""
+	}
+	for _, o := range e.einvoice {
+		if show {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
 }
 
 // collect returns the invoice as the form shows it.
@@ -352,14 +431,19 @@ func (e *editor) collect() invoice.Invoice {
 	inv.Currency = strings.ToUpper(strings.TrimSpace(e.currency.Text))
 	inv.Notes = e.notes.Text
 	inv.Terms = e.terms.Text
+	inv.BuyerReference, inv.OrderReference = strings.TrimSpace(e.buyerRef.Text), strings.TrimSpace(e.orderRef.Text)
 	inv.Lines = make([]invoice.Line, len(e.lines))
 	for i, r := range e.lines {
 		inv.Lines[i] = invoice.Line{
-			Description: r.desc.Text,
-			Quantity:    strings.TrimSpace(r.qty.Text),
-			UnitPrice:   strings.TrimSpace(r.price.Text),
-			TaxRate:     strings.TrimSpace(r.tax.Text),
-			Discount:    strings.TrimSpace(r.disc.Text),
+			Description:     r.desc.Text,
+			Quantity:        strings.TrimSpace(r.qty.Text),
+			UnitPrice:       strings.TrimSpace(r.price.Text),
+			TaxRate:         strings.TrimSpace(r.tax.Text),
+			Discount:        strings.TrimSpace(r.disc.Text),
+			Unit:            strings.ToUpper(strings.TrimSpace(r.unit.Text)),
+			TaxCategory:     categoryCode(r.category.Selected),
+			ExemptionReason: strings.TrimSpace(r.reason.Text),
+			ExemptionCode:   strings.ToUpper(strings.TrimSpace(r.code.Text)),
 		}
 	}
 	return inv
@@ -371,6 +455,7 @@ func (e *editor) changed() {
 	if e.totals == nil {
 		return
 	}
+	e.showEInvoiceFields()
 	inv := e.collect()
 	t, err := inv.Totals()
 	e.totals.RemoveAll()
@@ -393,7 +478,11 @@ func (e *editor) changed() {
 		}
 		row("Net", formatMoney(t.Net), false)
 		for _, rt := range t.Rates {
-			row(fmt.Sprintf("Tax %s%% on %s", rt.Rate, formatMoney(rt.Net)), formatMoney(rt.Tax), false)
+			label := fmt.Sprintf("Tax %s%% on %s", rt.Rate, formatMoney(rt.Net))
+			if rt.Category != "" && rt.Category != invoice.VATStandard {
+				label = fmt.Sprintf("Tax %s%% (%s) on %s", rt.Rate, rt.Category, formatMoney(rt.Net))
+			}
+			row(label, formatMoney(rt.Tax), false)
 		}
 		row("Total", formatMoney(t.Total), true)
 		if len(inv.Credits) > 0 {
