@@ -574,7 +574,19 @@ func (e *editor) actions() []fyne.CanvasObject {
 				add("Credit note", theme.ContentUndoIcon(), auth.PermCreditNote, e.creditNote)
 			}
 		}
-		add("Export PDF", theme.DocumentPrintIcon(), auth.PermExportPDF, e.exportPDF)
+		if e.clientEInvoice() != "" && st != invoice.StatusVoid && u.can(auth.PermExportPDF) {
+			// One button for both, so the toolbar keeps its width.
+			var export *widget.Button
+			export = u.button("Export…", theme.DocumentPrintIcon(), func() {
+				menu := fyne.NewMenu("",
+					fyne.NewMenuItem("PDF", e.exportPDF),
+					fyne.NewMenuItem("E-invoice ("+e.clientEInvoice()+")", e.exportEInvoice))
+				widget.ShowPopUpMenuAtRelativePosition(menu, u.win.Canvas(), fyne.NewPos(0, export.Size().Height), export)
+			})
+			out = append(out, export)
+		} else {
+			add("Export PDF", theme.DocumentPrintIcon(), auth.PermExportPDF, e.exportPDF)
+		}
 	}
 	if e.inv.ID != "" && e.inv.Kind == invoice.KindInvoice {
 		add("Duplicate", theme.ContentCopyIcon(), auth.PermCreateDraft, e.duplicate)
@@ -767,6 +779,40 @@ func (e *editor) duplicate() {
 			return
 		}
 		showEditor(e.sh, dup)
+	})
+}
+
+// clientEInvoice is the e-invoice format of the invoice's client ("" for
+// none).
+func (e *editor) clientEInvoice() string {
+	for _, c := range e.clients {
+		if c.ID == e.inv.ClientID {
+			return c.EInvoice
+		}
+	}
+	return ""
+}
+
+// exportEInvoice asks for a folder and writes the invoice there as its
+// client's e-invoice; what is missing for it is said in words.
+func (e *editor) exportEInvoice() {
+	u, s := e.sh.u, e.sh.s
+	number := e.inv.Number
+	u.folderDialog(func(dir string) {
+		var paths []string
+		u.background(func() error {
+			var err error
+			paths, err = s.ExportEInvoices(context.Background(), dir, "", []string{number}, nil)
+			return err
+		}, func(err error) {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			if len(paths) > 0 {
+				e.sh.setStatus("Saved " + paths[0])
+			}
+		})
 	})
 }
 

@@ -299,7 +299,8 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 		actions = append(actions, u.button("Import…", theme.UploadIcon(), func() { importInvoices(sh, l) }))
 	}
 	if u.can(auth.PermExportPDF) {
-		actions = append(actions, u.button("Export PDFs…", theme.DocumentSaveIcon(), func() { exportPDFs(sh) }))
+		actions = append(actions, u.button("Export PDFs…", theme.DocumentSaveIcon(), func() { exportPDFs(sh) }),
+			u.button("E-invoices…", theme.DocumentSaveIcon(), func() { exportEInvoices(sh) }))
 	}
 	if u.can(auth.PermExportCSV) {
 		actions = append(actions, u.button("Export CSV…", theme.DownloadIcon(), func() { exportCSV(sh) }))
