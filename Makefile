@@ -80,6 +80,8 @@ bench:
 	SAFEINVOICE_BENCH_N=$(BENCH_N) $(GO) test -run '^$$' -bench 'Backup' -benchtime 2x -timeout 60m ./app/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench 'RenderOnePage$$|Render120|Export1000|Chromium' -benchtime 1x ./pdf/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench 'RenderOnePage$$' -benchtime 500x ./pdf/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench 'FacturXOnePage' -benchtime 200x ./pdf/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench 'Write' -benchtime 2000x ./einvoice/
 
 ## package: a Linux desktop package (SafeInvoice.tar.xz) with fyne.io/tools;
 ## it builds with cgo, like `make build`. fyne package bumps the build

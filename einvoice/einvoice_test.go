@@ -193,3 +193,30 @@ func TestParseFormat(t *testing.T) {
 		t.Errorf("ParseFormat(pdf): %v", err)
 	}
 }
+
+// BenchmarkWrite writes the corpus' first invoice (four lines, two rates)
+// in each format: the XML per invoice.
+func BenchmarkWrite(b *testing.B) {
+	c := corpus(b)[0]
+	seller := testSeller()
+	seller.Endpoint, seller.EndpointScheme = "4012345000009", "0088"
+	client := c.client
+	client.EAddress, client.EAddressScheme = "0614141000005", "0088"
+	d, err := Build(&c.inv, nil, client, seller)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range Formats {
+		b.Run(string(f), func(b *testing.B) {
+			b.ReportAllocs()
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := Write(&buf, d, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len())/1024, "KiB/xml")
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"safeinvoice/einvoice"
 )
@@ -110,4 +111,50 @@ func TestFacturXIsDeterministicAndRefusesAPassword(t *testing.T) {
 	if _, err := FacturX([]byte("not a pdf"), xml, FacturXMeta{}); !errors.Is(err, ErrNotRendered) {
 		t.Errorf("garbage: %v", err)
 	}
+}
+
+// BenchmarkFacturXOnePage makes the one-page invoice's Factur-X file
+// (render, then embed the XML as PDF/A-3) and, interleaved in the same
+// loop, the plain PDF, and reports both medians and their ratio. Target:
+// Factur-X at most 1.5× the plain PDF.
+func BenchmarkFacturXOnePage(b *testing.B) {
+	f := benchFixture(b)
+	r, err := NewRenderer(f.seller, f.opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	client := *f.doc.Client
+	client.Address, client.City, client.PostalCode, client.Country = "Marktplatz 5", "München", "80331", "DE"
+	d, err := einvoice.Build(f.doc.Invoice, nil, client, einvoice.Seller{Party: einvoice.Party{Name: f.seller.Name, Country: "DE", VATID: "DE123456789"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var plainTimes, fxTimes []time.Duration
+	size := 0
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := r.Render(f.doc); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		plain, err := r.Render(f.doc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var xml bytes.Buffer
+		if err := einvoice.WriteCII(&xml, d, einvoice.FacturX); err != nil {
+			b.Fatal(err)
+		}
+		fx, err := FacturX(plain, xml.Bytes(), FacturXMeta{Title: f.doc.Title(), Created: fixedDate})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		plainTimes, fxTimes = append(plainTimes, t1.Sub(t0)), append(fxTimes, t2.Sub(t1))
+		size = len(fx)
+	}
+	b.ReportMetric(median(plainTimes), "plain-median-ms")
+	b.ReportMetric(median(fxTimes), "facturx-median-ms")
+	b.ReportMetric(median(fxTimes)/median(plainTimes), "facturx/plain")
+	b.ReportMetric(float64(size)/1024, "KiB/facturx")
 }
