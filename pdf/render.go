@@ -672,25 +672,24 @@ type totalsRow struct {
 
 // totals adds the net, the tax per rate, the total, credits, payments and
 // the balance, right-aligned and kept together on one page.
-// categoryWords names a VAT category that is not the standard rate, for a
-// tax row ("" for S and for none).
+// categoryWords says, under its tax row, what a VAT category other than
+// the standard rate means ("" for S and for none).
 func categoryWords(c string) string {
-	words := map[string]string{
-		invoice.VATZero: "zero-rated", invoice.VATExempt: "exempt", invoice.VATReverseCharge: "reverse charge",
-		invoice.VATIntraCommunity: "intra-community supply", invoice.VATExport: "export", invoice.VATOutOfScope: "outside the scope of VAT",
-		invoice.VATCanary: "IGIC", invoice.VATCeutaMelilla: "IPSI",
-	}
-	if w, ok := words[c]; ok {
-		return " (" + w + ")"
-	}
-	return ""
+	return map[string]string{
+		invoice.VATZero: "zero-rated", invoice.VATExempt: "exempt from VAT", invoice.VATReverseCharge: "reverse charge",
+		invoice.VATIntraCommunity: "intra-EU supply, exempt", invoice.VATExport: "export outside the EU",
+		invoice.VATOutOfScope: "not subject to VAT", invoice.VATCanary: "Canary Islands IGIC", invoice.VATCeutaMelilla: "Ceuta and Melilla IPSI",
+	}[c]
 }
 
 func (b *builder) totals() {
 	t := b.t
 	rs := []totalsRow{{label: "Subtotal (net)", value: b.n.amount(t.Net)}}
 	for _, r := range t.Rates {
-		rs = append(rs, totalsRow{label: "Tax " + b.n.percent(r.Rate) + categoryWords(r.Category) + " on " + b.n.amount(r.Net), value: b.n.amount(r.Tax)})
+		rs = append(rs, totalsRow{label: "Tax " + b.n.percent(r.Rate) + " on " + b.n.amount(r.Net), value: b.n.amount(r.Tax)})
+		if w := categoryWords(r.Category); w != "" {
+			rs = append(rs, totalsRow{label: "   " + w})
+		}
 	}
 	totalLabel := "Total"
 	if b.inv.IsCreditNote() {

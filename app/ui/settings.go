@@ -73,8 +73,30 @@ func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 	pdfNote.SetText(st.PDFNote)
 	pdfNote.SetPlaceHolder("Optional, e.g. Thank you for your business.")
 	pdfNote.SetMinRowsVisible(2)
+	// What e-invoices need of the business, and the account paid into.
+	city, postal, country := text(st.BusinessCity, ""), text(st.BusinessPostalCode, ""), text(st.BusinessCountry, "DE, FR, BE…")
+	vatID, phone, contact := text(st.BusinessVATID, "DE123456789"), text(st.BusinessPhone, "Optional"), text(st.BusinessContact, "Optional")
+	eaddr := text(st.BusinessEAddress, "Where e-invoices come from")
+	var schemeNames []string
+	schemeCode := map[string]string{"": ""}
+	for _, sc := range invoice.Schemes() {
+		label := sc[0] + " — " + sc[1]
+		schemeNames = append(schemeNames, label)
+		schemeCode[label] = sc[0]
+	}
+	scheme := widget.NewSelect(schemeNames, nil)
+	for label, code := range schemeCode {
+		if code != "" && code == st.BusinessEAddressScheme {
+			scheme.SetSelected(label)
+		}
+	}
+	iban, bic := text(st.PaymentIBAN, "DE02 1203 0000 0000 2020 51"), text(st.PaymentBIC, "Optional")
 	save := func() {
 		next := st
+		next.BusinessCity, next.BusinessPostalCode, next.BusinessCountry = city.Text, postal.Text, country.Text
+		next.BusinessVATID, next.BusinessPhone, next.BusinessContact = vatID.Text, phone.Text, contact.Text
+		next.BusinessEAddress, next.BusinessEAddressScheme = eaddr.Text, schemeCode[scheme.Selected]
+		next.PaymentIBAN, next.PaymentBIC = iban.Text, bic.Text
 		next.BusinessName, next.BusinessAddress = name.Text, strings.TrimSpace(address.Text)
 		next.BusinessEmail, next.BusinessTaxID = strings.TrimSpace(email.Text), strings.TrimSpace(taxID.Text)
 		next.Currency = currency.Text
@@ -129,6 +151,20 @@ func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 		widget.NewFormItem("Client details", container.NewVBox(clientAddress, clientTaxID)),
 		widget.NewFormItem("Closing note", pdfNote),
 	)
+	einvoices := widget.NewForm(
+		widget.NewFormItem("City", city),
+		widget.NewFormItem("Postal code", postal),
+		widget.NewFormItem("Country", country),
+		widget.NewFormItem("VAT id", vatID),
+		widget.NewFormItem("Contact person", contact),
+		widget.NewFormItem("Phone", phone),
+		widget.NewFormItem("Electronic address", eaddr),
+		widget.NewFormItem("Address scheme", scheme),
+		widget.NewFormItem("IBAN", iban),
+		widget.NewFormItem("BIC", bic),
+	)
+	einvoiceHint := wrapLabel("Only for clients who receive e-invoices (Factur-X, XRechnung, Peppol): exports say which of these a format needs.")
+	einvoiceHint.Importance = widget.LowImportance
 	pdfHint := wrapLabel("PDFs print the business details above, the client's name and email, and the client fields ticked here: leave out what your invoices do not need.")
 	pdfHint.Importance = widget.LowImportance
 	body := container.NewVBox(
@@ -137,6 +173,8 @@ func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 		boldLabel("Numbering, currency, terms and tax"), numbering, note,
 		widget.NewSeparator(),
 		boldLabel("PDFs"), pdfs, pdfHint,
+		widget.NewSeparator(),
+		boldLabel("E-invoices and payment"), einvoices, einvoiceHint,
 	)
 	actions := []fyne.CanvasObject{u.primary("Save", theme.DocumentSaveIcon(), save)}
 	return page("Settings", actions, container.NewVScroll(body))
