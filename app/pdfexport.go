@@ -150,7 +150,7 @@ func (s *Session) exportStarted(action, where string, n int, what, how string) e
 // pdfSetup is what the settings say of every PDF: the seller block and
 // note, the client fields, the paper and the number format.
 func pdfSetup(st storage.Settings, now time.Time) (invoice.Party, pdf.Options) {
-	seller := invoice.Party{Name: st.BusinessName, Address: st.BusinessAddress, Email: st.BusinessEmail, TaxID: st.BusinessTaxID}
+	seller := invoice.Party{Name: st.BusinessName, Address: sellerAddress(st), Email: st.BusinessEmail, TaxID: st.BusinessTaxID, VATID: st.BusinessVATID}
 	opts := pdf.Options{CreationDate: now, Locale: st.PDFLocale, PaperSize: pdf.PaperSize(st.PDFPaper),
 		Logo: st.Logo, Note: st.PDFNote}
 	if st.PDFClientAddress {
@@ -160,6 +160,20 @@ func pdfSetup(st storage.Settings, now time.Time) (invoice.Party, pdf.Options) {
 		opts.Buyer |= pdf.BuyerTaxID
 	}
 	return seller, opts
+}
+
+// sellerAddress is the business address as PDFs print it: the street lines,
+// then postal code and city, then the country, where the structured fields
+// are set and the street lines do not already hold them.
+func sellerAddress(st storage.Settings) string {
+	addr := strings.TrimSpace(st.BusinessAddress)
+	if place := strings.TrimSpace(st.BusinessPostalCode + " " + st.BusinessCity); place != "" && !strings.Contains(addr, place) {
+		addr = strings.TrimSpace(addr + "\n" + place)
+	}
+	if st.BusinessCountry != "" && !strings.Contains(addr, st.BusinessCountry) {
+		addr = strings.TrimSpace(addr + "\n" + st.BusinessCountry)
+	}
+	return addr
 }
 
 func (s *Session) alertBulkExport(tx *storage.Tx, n int, how string) error {

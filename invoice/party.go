@@ -14,9 +14,12 @@ type Party struct {
 	Email string
 	// TaxID is the VAT or tax number, printed as "Tax ID".
 	TaxID string
+	// VATID is the VAT identifier, printed as "VAT ID" (for the buyer,
+	// when a reverse-charge or intra-community line needs it).
+	VATID string
 }
 
 // Party returns the client as the buyer of an invoice.
 func (c *Client) Party() Party {
-	return Party{Name: c.Name, Address: c.Address, Email: c.Email, TaxID: c.TaxID}
+	return Party{Name: c.Name, Address: c.Address, Email: c.Email, TaxID: c.TaxID, VATID: c.VATID}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -495,6 +496,9 @@ func (b *builder) parties() {
 	if b.seller.TaxID != "" {
 		from.add(b.text("Tax ID: "+oneLine(b.seller.TaxID), body, 11))
 	}
+	if b.seller.VATID != "" {
+		from.add(b.text("VAT ID: "+oneLine(b.seller.VATID), body, 11))
+	}
 
 	keys := vstack()
 	vals := vstack()
@@ -540,6 +544,13 @@ func (b *builder) parties() {
 	to.add(textStack([]string{oneLine(c.Email)}, body, b.maxWord(12, baseSize)))
 	if b.opts.Buyer&BuyerTaxID != 0 && c.TaxID != "" {
 		to.add(b.text("Tax ID: "+oneLine(c.TaxID), body, 12))
+	}
+	// A reverse-charge or intra-community supply must name the buyer's
+	// VAT id; otherwise it is printed only when asked for.
+	if c.VATID != "" && (b.opts.Buyer&BuyerTaxID != 0 || slices.ContainsFunc(b.t.Rates, func(r invoice.RateTotal) bool {
+		return r.Category == invoice.VATReverseCharge || r.Category == invoice.VATIntraCommunity
+	})) {
+		to.add(b.text("VAT ID: "+oneLine(c.VATID), body, 12))
 	}
 
 	dueLabel, due, dueColor := "AMOUNT DUE", b.n.amount(b.t.Balance), b.c.accent
