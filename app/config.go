@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"time"
 
+	"safeinvoice/email"
+
 	"safeinvoice/storage"
 )
 
@@ -31,6 +33,17 @@ type Config struct {
 	// AnchorDir is where the vaults' anchors live (see anchors.go); empty
 	// means SafeInvoice/anchors in the user's configuration folder.
 	AnchorDir string
+	// Mailer makes the sender of the mail settings; nil means SMTP
+	// (email.NewSMTP). Tests give an email.Fake.
+	Mailer func(email.Settings) (email.Sender, error)
+}
+
+// mailer returns the sender of settings.
+func (c Config) mailer(s email.Settings) (email.Sender, error) {
+	if c.Mailer != nil {
+		return c.Mailer(s)
+	}
+	return email.NewSMTP(s)
 }
 
 func (c Config) now() time.Time {

@@ -62,6 +62,9 @@ var checkKinds = map[string]func(payload []byte) error{
 	"seq":      eightBytes,
 	"stage":    decodeAs[stageMarker],
 	"stagelog": decodeAs[stageLog],
+	"auditsig": decodeAs[SignedHead],
+	"mail":     decodeAs[MailSettings],
+	"outbox":   decodeAs[OutboxEntry],
 }
 
 func decodeAs[T any](b []byte) error {

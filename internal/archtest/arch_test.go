@@ -89,7 +89,7 @@ var allowed = map[string][]string{
 	// Mail knows SMTP and MIME, nothing of invoices.
 	"email": {},
 	// The use cases tie everything together; the index is theirs alone.
-	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "einvoice", "internal/fsutil", "app/internal/search"},
+	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "einvoice", "email", "internal/fsutil", "app/internal/search"},
 	"app/internal/search": {"invoice", "storage"},
 	// Front ends go through app, never to storage, backup or pdf.
 	"app/ui":  {"app", "invoice", "auth", "assets"},

@@ -1,0 +1,170 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"safeinvoice/auth"
+	"safeinvoice/email"
+	"safeinvoice/invoice"
+	"safeinvoice/storage"
+)
+
+const smtpPassword = "s3cret mail password 47"
+
+// mailBooks is a vault with mail settings, an issued invoice and a fake
+// mail server.
+func mailBooks(t *testing.T) (*Session, invoice.Invoice, *email.Fake, Config) {
+	t.Helper()
+	cfg, _ := clockConfig(t)
+	fake := &email.Fake{}
+	cfg.Mailer = func(email.Settings) (email.Sender, error) { return fake, nil }
+	s := initVault(t, cfg)
+	pw := smtpPassword
+	if err := s.SetMailSettings(MailSettings{Host: "smtp.acme.example", Port: 587, Security: "starttls", Username: "billing",
+		From: "billing@acme.example", FromName: "Acme Tools"}, &pw); err != nil {
+		t.Fatal(err)
+	}
+	c := mustClient(t, s, "Müller & Söhne KG", "ap@mueller.example")
+	inv := mustIssue(t, s, mustDraft(t, s, draft(c.ID)).ID)
+	return s, inv, fake, cfg
+}
+
+func TestSendingAnInvoiceGoesThroughTheOutbox(t *testing.T) {
+	s, inv, fake, _ := mailBooks(t)
+	results, err := s.SendInvoices(t.Context(), []string{inv.Number}, nil, false)
+	if err != nil || len(results) != 1 || results[0].Err != nil {
+		t.Fatalf("send: %v %+v", err, results)
+	}
+	e := results[0].Entry
+	if e.State != storage.OutboxSent || e.MessageID == "" || e.To[0] != "ap@mueller.example" {
+		t.Errorf("outbox entry %+v", e)
+	}
+	sent := fake.Messages()
+	if len(sent) != 1 || !strings.Contains(sent[0].Subject, inv.Number) || len(sent[0].Attachments) != 1 ||
+		!bytes.HasPrefix(sent[0].Attachments[0].Data, []byte("%PDF")) {
+		t.Fatalf("the message %+v", sent)
+	}
+	var actions []string
+	if err := s.vault.View(func(tx *storage.Tx) error {
+		return tx.EachAudit(1, func(e storage.AuditEntry) error {
+			if strings.HasPrefix(e.Action, "send") {
+				actions = append(actions, e.Action+" "+e.Object)
+			}
+			if strings.Contains(e.Detail, smtpPassword) {
+				t.Errorf("the trail holds the SMTP password: %+v", e)
+			}
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(actions, "|") != "send.start "+inv.Number+"|send "+inv.Number {
+		t.Errorf("trail %q", actions)
+	}
+	// Again only on purpose.
+	if results, _ := s.SendInvoices(t.Context(), []string{inv.Number}, nil, false); !errors.Is(results[0].Err, ErrAlreadySent) {
+		t.Errorf("a second send: %v", results[0].Err)
+	}
+	if results, _ := s.SendInvoices(t.Context(), []string{inv.Number}, []string{"other@mueller.example"}, true); results[0].Err != nil || len(fake.Messages()) != 2 {
+		t.Errorf("a second send on purpose: %v", results[0].Err)
+	}
+}
+
+func TestTemporaryFailuresAreRetriedAndPermanentOnesNot(t *testing.T) {
+	cfg, clk := clockConfig(t)
+	fake := &email.Fake{Errors: []error{&email.Failure{Temporary: true, Code: 421, Reply: "later"}, &email.Failure{Code: 550, Reply: "no such mailbox"}}}
+	cfg.Mailer = func(email.Settings) (email.Sender, error) { return fake, nil }
+	s := initVault(t, cfg)
+	pw := smtpPassword
+	if err := s.SetMailSettings(MailSettings{Host: "smtp.acme.example", Port: 465, Security: "tls", Username: "billing", From: "billing@acme.example"}, &pw); err != nil {
+		t.Fatal(err)
+	}
+	c := mustClient(t, s, "Müller & Söhne KG", "ap@mueller.example")
+	a := mustIssue(t, s, mustDraft(t, s, draft(c.ID)).ID)
+	b := mustIssue(t, s, mustDraft(t, s, draft(c.ID)).ID)
+	results, err := s.SendInvoices(t.Context(), []string{a.Number, b.Number}, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if results[0].Entry.State != storage.OutboxQueued || results[0].Entry.NextTry.IsZero() {
+		t.Errorf("after a 421: %+v", results[0].Entry)
+	}
+	if results[1].Entry.State != storage.OutboxFailed {
+		t.Errorf("after a 550: %+v", results[1].Entry)
+	}
+	// Not yet due: nothing is tried.
+	if r, err := s.SendDue(t.Context()); err != nil || len(r) != 0 {
+		t.Errorf("before its time: %v %v", r, err)
+	}
+	clk.Advance(6 * time.Minute)
+	r, err := s.SendDue(t.Context())
+	if err != nil || len(r) != 1 || r[0].Entry.State != storage.OutboxSent || r[0].Entry.Attempts != 2 {
+		t.Fatalf("the retry: %v %+v", err, r)
+	}
+	if len(fake.Messages()) != 1 {
+		t.Errorf("%d messages taken, want 1 (the failed one is not retried)", len(fake.Messages()))
+	}
+}
+
+func TestDraftsAreNotSentAndTheSMTPPasswordStaysInTheVault(t *testing.T) {
+	s, _, fake, cfg := mailBooks(t)
+	c := mustClient(t, s, "Other GmbH", "ap@other.example")
+	d := mustDraft(t, s, draft(c.ID))
+	// A draft has no number to send it by.
+	if r, err := s.SendInvoices(t.Context(), []string{d.ID}, nil, false); err != nil || r[0].Err == nil || len(fake.Messages()) != 0 {
+		t.Errorf("a draft: %v %v", err, r)
+	}
+	if m, hasPassword, err := s.MailSettings(); err != nil || !hasPassword || m.Host != "smtp.acme.example" {
+		t.Errorf("MailSettings: %+v %v %v", m, hasPassword, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{cfg.DataDir, cfg.AnchorDir} {
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err == nil && bytes.Contains(data, []byte(smtpPassword)) {
+				t.Errorf("%s holds the SMTP password", path)
+			}
+			return nil
+		})
+	}
+}
+
+func TestABookkeeperSendingManyInvoicesAlertsTheAdministrators(t *testing.T) {
+	s, _, _, cfg := mailBooks(t)
+	addUser(t, s, "bea", auth.RoleBookkeeper, "Walrus-Harmonica-Tulip-93")
+	c := mustClient(t, s, "Many GmbH", "ap@many.example")
+	var numbers []string
+	for range BulkSendThreshold + 1 {
+		numbers = append(numbers, mustIssue(t, s, mustDraft(t, s, draft(c.ID)).ID).Number)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Login(cfg, "bea", "Walrus-Harmonica-Tulip-93")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendInvoices(t.Context(), numbers, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a := login(t, cfg)
+	defer a.Close()
+	if !hasAlert(kinds(t, a), AlertBulkSend, "bookkeeper bea sent more than 20 invoices within an hour") {
+		t.Errorf("no alert: %v", kinds(t, a))
+	}
+}
