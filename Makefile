@@ -49,9 +49,10 @@ race: deps
 
 ## crash: the crash tests that are too slow under -race (they skip
 ## themselves there): kills and a cancel during imports of 20,000 and
-## 50,000 invoices, a kill during an export of 300 PDFs
+## 50,000 invoices, a kill during an export of 300 PDFs and during a batch
+## send of 50 invoices to a real SMTP server
 crash: deps
-	CGO_ENABLED=0 $(GO) test -count=1 -timeout 20m -run 'TestKillDuringImport|TestImportCancelledAt99Percent|TestKillDuringPDFExport' -v ./app/
+	CGO_ENABLED=0 $(GO) test -count=1 -timeout 20m -run 'TestKillDuringImport|TestImportCancelledAt99Percent|TestKillDuringPDFExport|TestKillDuringABatchSend' -v ./app/
 
 # Parsers of untrusted input get FUZZTIME each (30 s, as CI requires); the
 # other targets a shorter run. Findings land in testdata/fuzz and fail here.

@@ -15,6 +15,7 @@ func TestMain(m *testing.M) {
 	testkit.ChildMain(m, map[string]func(){
 		"backup-writer":   backupWriterChild,
 		"importer":        importerChild,
+		"mail-sender":     mailSenderChild,
 		"pdf-exporter":    pdfExporterChild,
 		"resident-memory": residentMemoryChild,
 	})

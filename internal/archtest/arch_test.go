@@ -78,6 +78,8 @@ var allowed = map[string][]string{
 	// Test helpers, imported by the tests of every package; importing a
 	// project package would make an import cycle with that package's tests.
 	"internal/testkit": {},
+	// A real SMTP server for the tests of the code that sends mail.
+	"internal/smtptest": {},
 	// The vault knows the records it stores and who may log in.
 	"storage": {"invoice", "auth", "internal/fsutil"},
 	// Backups move encrypted streams and know nothing of invoices or users.
