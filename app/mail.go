@@ -286,7 +286,12 @@ func (s *Session) SendDue(ctx context.Context) ([]SendResult, error) {
 			if msg, err = s.invoiceMessage(src, m, e.To); err == nil {
 				e.Attempts++
 				e.State = storage.OutboxSending
-				if err = s.update(func(tx *storage.Tx) error { return tx.PutOutboxEntry(e) }); err == nil {
+				if err = s.update(func(tx *storage.Tx) error {
+					if err := tx.PutOutboxEntry(e); err != nil {
+						return err
+					}
+					return tx.Audit("send.start", e.Number, fmt.Sprintf("to %s, try %d", strings.Join(e.To, ", "), e.Attempts))
+				}); err == nil {
 					e, err = s.deliver(ctx, sender, e, msg)
 				}
 			}

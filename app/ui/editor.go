@@ -574,14 +574,16 @@ func (e *editor) actions() []fyne.CanvasObject {
 				add("Credit note", theme.ContentUndoIcon(), auth.PermCreditNote, e.creditNote)
 			}
 		}
-		if e.clientEInvoice() != "" && st != invoice.StatusVoid && u.can(auth.PermExportPDF) {
-			// One button for both, so the toolbar keeps its width.
+		if st != invoice.StatusVoid && u.can(auth.PermExportPDF) {
+			// One button for the ways out, so the toolbar keeps its width.
 			var export *widget.Button
 			export = u.button("Export…", theme.DocumentPrintIcon(), func() {
-				menu := fyne.NewMenu("",
-					fyne.NewMenuItem("PDF", e.exportPDF),
-					fyne.NewMenuItem("E-invoice ("+e.clientEInvoice()+")", e.exportEInvoice))
-				widget.ShowPopUpMenuAtRelativePosition(menu, u.win.Canvas(), fyne.NewPos(0, export.Size().Height), export)
+				items := []*fyne.MenuItem{fyne.NewMenuItem("PDF", e.exportPDF)}
+				if f := e.clientEInvoice(); f != "" {
+					items = append(items, fyne.NewMenuItem("E-invoice ("+f+")", e.exportEInvoice))
+				}
+				items = append(items, fyne.NewMenuItem("Send by email…", func() { sendInvoice(e.sh, e.inv.Number, e.clientEmail()) }))
+				widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), u.win.Canvas(), fyne.NewPos(0, export.Size().Height), export)
 			})
 			out = append(out, export)
 		} else {
@@ -780,6 +782,16 @@ func (e *editor) duplicate() {
 		}
 		showEditor(e.sh, dup)
 	})
+}
+
+// clientEmail is the e-mail address of the invoice's client.
+func (e *editor) clientEmail() string {
+	for _, c := range e.clients {
+		if c.ID == e.inv.ClientID {
+			return c.Email
+		}
+	}
+	return ""
 }
 
 // clientEInvoice is the e-invoice format of the invoice's client ("" for

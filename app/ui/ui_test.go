@@ -405,7 +405,9 @@ func TestInvoiceIssuePayExport(t *testing.T) {
 	if e.inv.Status != invoice.StatusPartiallyPaid || !hasLabel(u, "Payment of €1,000.00 on 2026-11-24") {
 		t.Fatalf("after payment: %q %s %q", e.inv.Status, labels(u), dialogText(u))
 	}
-	tap(t, u, "Export PDF")
+	// Export… opens a menu (PDF, e-invoice, send); Ctrl+E exports the PDF.
+	onUI(u, func() { sh.onExport() })
+	u.Wait()
 	dir := u.pickPath("")
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
 	if len(matches) != 1 {

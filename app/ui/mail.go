@@ -1,0 +1,202 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"safeinvoice/app"
+)
+
+// mailLoaded is the mail settings as a dialog shows them.
+type mailLoaded struct {
+	m           app.MailSettings
+	hasPassword bool
+}
+
+// showMailSettings edits the mail server invoices are sent through
+// (Settings → Email). The password is never shown: empty keeps it.
+func showMailSettings(sh *shell) {
+	u, s := sh.u, sh.s
+	fetch(u, func() (mailLoaded, error) {
+		m, has, err := s.MailSettings()
+		if errors.Is(err, app.ErrNoMailSettings) {
+			return mailLoaded{m: app.MailSettings{Port: 587, Security: "starttls"}}, nil
+		}
+		return mailLoaded{m, has}, err
+	}, func(l mailLoaded, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		m := l.m
+		host, port, from, fromName, user := u.newEntry(), u.newEntry(), u.newEntry(), u.newEntry(), u.newEntry()
+		host.SetText(m.Host)
+		host.SetPlaceHolder("smtp.example.com")
+		port.SetText(strconv.Itoa(m.Port))
+		from.SetText(m.From)
+		fromName.SetText(m.FromName)
+		user.SetText(m.Username)
+		password := u.newPasswordEntry()
+		password.SetPlaceHolder("The SMTP password")
+		if l.hasPassword {
+			password.SetPlaceHolder("Kept in the vault; type to replace")
+		}
+		security := widget.NewSelect([]string{"STARTTLS (port 587)", "TLS (port 465)"}, func(v string) {
+			if strings.HasPrefix(v, "TLS") && port.Text == "587" {
+				port.SetText("465")
+			}
+			if strings.HasPrefix(v, "STARTTLS") && port.Text == "465" {
+				port.SetText("587")
+			}
+		})
+		security.SetSelectedIndex(0)
+		if m.Security == "tls" {
+			security.SetSelectedIndex(1)
+		}
+		ca := u.newMultiLineEntry()
+		ca.SetText(m.CA)
+		ca.SetPlaceHolder("Optional: the PEM certificate of a server's own authority")
+		ca.SetMinRowsVisible(2)
+		hint := wrapLabel("Mail is only ever sent encrypted: a server without TLS, or whose certificate does not verify, gets nothing.")
+		hint.Importance = widget.LowImportance
+		form := widget.NewForm(
+			widget.NewFormItem("Server", host), widget.NewFormItem("Security", security), widget.NewFormItem("Port", port),
+			widget.NewFormItem("From address", from), widget.NewFormItem("From name", fromName),
+			widget.NewFormItem("User name", user), widget.NewFormItem("Password", password),
+			widget.NewFormItem("CA certificate", ca))
+		d := dialog.NewCustomConfirm("Email", "Save", "Cancel", container.NewVBox(form, hint), func(ok bool) {
+			if !ok {
+				return
+			}
+			next := m
+			next.Host, next.From, next.FromName, next.Username, next.CA = host.Text, from.Text, fromName.Text, user.Text, ca.Text
+			next.Security = "starttls"
+			if security.SelectedIndex() == 1 {
+				next.Security = "tls"
+			}
+			p, err := strconv.Atoi(strings.TrimSpace(port.Text))
+			if err != nil {
+				u.showError(errInvalid("port", port.Text))
+				return
+			}
+			next.Port = p
+			var pw *string
+			if password.Text != "" {
+				v := password.Text
+				pw = &v
+			}
+			u.background(func() error { return s.SetMailSettings(next, pw) }, func(err error) {
+				if err != nil {
+					u.showError(err)
+					return
+				}
+				u.showInfo("Email saved", "Invoices are sent through "+next.Host+".")
+			})
+		}, u.win)
+		d.Resize(fyne.NewSize(560, d.MinSize().Height))
+		d.Show()
+	})
+}
+
+// sendInvoice asks to whom and sends one issued invoice; an invoice sent
+// before is sent again only after asking.
+func sendInvoice(sh *shell, number, clientEmail string) {
+	u, s := sh.u, sh.s
+	to := u.newEntry()
+	to.SetText(clientEmail)
+	to.SetPlaceHolder("Addresses, separated by commas")
+	var run func(again bool)
+	run = func(again bool) {
+		var recipients []string
+		for _, a := range strings.Split(to.Text, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				recipients = append(recipients, a)
+			}
+		}
+		var results []app.SendResult
+		u.background(func() error {
+			var err error
+			results, err = s.SendInvoices(context.Background(), []string{number}, recipients, again)
+			return err
+		}, func(err error) {
+			if err == nil && len(results) == 1 {
+				err = results[0].Err
+			}
+			switch {
+			case errors.Is(err, app.ErrAlreadySent):
+				dialog.ShowConfirm("Send again?", plainError(err)+".", func(ok bool) {
+					if ok {
+						run(true)
+					}
+				}, u.win)
+			case err != nil && len(results) == 1 && results[0].Entry.State == "queued":
+				u.showInfo("Not sent yet", fmt.Sprintf("%s. It stays in the outbox and is tried again from %s.", plainError(err),
+					results[0].Entry.NextTry.Local().Format("15:04")))
+			case err != nil:
+				u.showError(err)
+			default:
+				sh.setStatus("Sent " + number + " to " + strings.Join(results[0].Entry.To, ", "))
+			}
+		})
+	}
+	dialog.ShowForm("Send "+number, "Send", "Cancel", []*widget.FormItem{widget.NewFormItem("To", to)}, func(ok bool) {
+		if ok {
+			run(false)
+		}
+	}, u.win)
+}
+
+// showOutbox lists the messages sent, queued and failed, and tries again
+// the queued ones that are due.
+func showOutbox(sh *shell) {
+	u, s := sh.u, sh.s
+	fetch(u, s.Outbox, func(entries []app.OutboxEntry, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		rows := container.NewVBox()
+		if len(entries) == 0 {
+			rows.Add(widget.NewLabel("No message was sent yet."))
+		}
+		for i := len(entries) - 1; i >= 0; i-- { // newest first
+			e := entries[i]
+			note := e.MessageID
+			switch e.State {
+			case "queued":
+				note = "next try " + e.NextTry.Local().Format("2 Jan 15:04") + ": " + e.Reply
+			case "failed":
+				note = e.Reply
+			case "sending":
+				note = "SafeInvoice stopped while sending: it may have gone; check before sending again"
+			}
+			line := wrapLabel(fmt.Sprintf("%s  %s → %s  %s (%s)  %s", e.Created.Local().Format("2 Jan 2006 15:04"), e.Number,
+				strings.Join(e.To, ", "), e.State, e.User, note))
+			rows.Add(line)
+		}
+		retry := u.button("Try the queued ones again", nil, func() {
+			u.background(func() error {
+				_, err := s.SendDue(context.Background())
+				return err
+			}, func(err error) {
+				if err != nil {
+					u.showError(err)
+					return
+				}
+				sh.setStatus("Queued messages tried again at " + time.Now().Format("15:04"))
+			})
+		})
+		scroll := container.NewVScroll(rows)
+		scroll.SetMinSize(fyne.NewSize(760, 360))
+		dialog.ShowCustom("Outbox", "Close", container.NewBorder(nil, retry, nil, nil, scroll), u.win)
+	})
+}
