@@ -350,8 +350,8 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	s.rolledBack = rollback != ""
 	headProblems, err := s.signedHeadProblems(false)
 	if err != nil {
-		_ = v.Close()
-		return nil, err
+		// Unreadable heads (damage, alerted) do not refuse the login.
+		headProblems = append(headProblems, "the signed audit heads could not be read: "+err.Error())
 	}
 	err = s.update(func(tx *storage.Tx) error {
 		if err := s.recordSigning(tx, signing); err != nil {

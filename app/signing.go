@@ -88,10 +88,17 @@ func (s *Session) checkSigning(password string, self auth.User) (signingState, e
 			return nil
 		})
 	})
+	key := s.vault.Signer()
+	if errors.Is(err, storage.ErrDamaged) {
+		// A damaged record (alerted by view) must not lock everyone out,
+		// the administrator who restores the books included: the check
+		// waits for books that can be read.
+		s.signer = key
+		return signingState{}, nil
+	}
 	if err != nil {
 		return st, err
 	}
-	key := s.vault.Signer()
 	switch {
 	case key != nil:
 		st.pub = key.Public().(ed25519.PublicKey)

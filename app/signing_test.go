@@ -366,3 +366,22 @@ func TestEveryAdministratorSlotHoldsTheSigningKey(t *testing.T) {
 		t.Error("a clerk's slot holds the administrators' signing key")
 	}
 }
+
+func TestADamagedAccountRecordDoesNotLockTheAdministratorOut(t *testing.T) {
+	cfg := booksWithClerk(t)
+	in := openAsInsider(t, cfg, clerkName, clerkPassword)
+	in.update(func(txn *badger.Txn) {
+		if err := txn.Set([]byte("user/"+clerkName), []byte(`{"name":"clerk","role":"administrator"}0123456789abcdef`)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	in.close()
+	s := login(t, cfg)
+	defer s.Close()
+	if s.signer == nil {
+		t.Error("the administrator lost the signing key")
+	}
+	if !hasAlert(kinds(t, s), AlertDamaged, "") {
+		t.Errorf("the damage was not alerted: %v", kinds(t, s))
+	}
+}
