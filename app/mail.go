@@ -118,6 +118,19 @@ func mailSettings(m MailSettings, password string) email.Settings {
 		From: m.From, FromName: m.FromName, CA: []byte(m.CA)}
 }
 
+// SendOptions say how invoices are sent.
+type SendOptions struct {
+	// To replaces the client's address.
+	To []string
+	// Again sends invoices that were sent before.
+	Again bool
+	// PDFPassword encrypts the PDF (AES-256); the message never holds
+	// it, so it reaches the client another way. Not for clients who
+	// receive e-invoices: a Factur-X or XRechnung file cannot be
+	// encrypted.
+	PDFPassword string
+}
+
 // SendResult is what became of one invoice's message.
 type SendResult struct {
 	Number string
@@ -126,17 +139,17 @@ type SendResult struct {
 }
 
 // SendInvoices sends each issued invoice or credit note numbered to its
-// client's e-mail address, or to to when given: the PDF attached (the
+// client's e-mail address, or to opts.To when given: the PDF attached (the
 // Factur-X PDF for a Factur-X client, the PDF and the e-invoice XML for
 // the other formats). An invoice sent before is refused with
-// ErrAlreadySent unless again is set. Each message goes through the
+// ErrAlreadySent unless opts.Again is set. Each message goes through the
 // outbox: written as "sending" before the server is called (with a
 // "send.start" audit entry naming who, which invoice and to whom), then
 // "sent" with the server's message id ("send"), "queued" for another try
 // after a temporary failure, or "failed" for good. A session stopped
 // in between leaves "sending": the message may have gone, and is never
 // sent again without being asked. It needs auth.PermExportPDF.
-func (s *Session) SendInvoices(ctx context.Context, numbers, to []string, again bool) ([]SendResult, error) {
+func (s *Session) SendInvoices(ctx context.Context, numbers []string, opts SendOptions) ([]SendResult, error) {
 	if err := s.require(auth.PermExportPDF); err != nil {
 		return nil, err
 	}
@@ -149,7 +162,7 @@ func (s *Session) SendInvoices(ctx context.Context, numbers, to []string, again 
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
-		e, err := s.sendOne(ctx, sender, m, n, to, again)
+		e, err := s.sendOne(ctx, sender, m, n, opts)
 		results = append(results, SendResult{Number: n, Entry: e, Err: err})
 	}
 	return results, nil
@@ -175,7 +188,8 @@ func retryDelay(n int) time.Duration {
 	return min(d, 8*time.Hour)
 }
 
-func (s *Session) sendOne(ctx context.Context, sender email.Sender, m MailSettings, number string, to []string, again bool) (OutboxEntry, error) {
+func (s *Session) sendOne(ctx context.Context, sender email.Sender, m MailSettings, number string, opts SendOptions) (OutboxEntry, error) {
+	to, again := opts.To, opts.Again
 	inv, err := s.InvoiceByNumber(number)
 	if err != nil {
 		return OutboxEntry{}, err
@@ -211,7 +225,7 @@ func (s *Session) sendOne(ctx context.Context, sender email.Sender, m MailSettin
 			return OutboxEntry{}, fmt.Errorf("recipient %q: %w", a, err)
 		}
 	}
-	msg, err := s.invoiceMessage(src, m, to)
+	msg, err := s.invoiceMessage(src, m, to, opts.PDFPassword)
 	if err != nil {
 		return OutboxEntry{}, err
 	}
@@ -283,7 +297,7 @@ func (s *Session) SendDue(ctx context.Context) ([]SendResult, error) {
 		src, err := s.messageSource(e.InvoiceID)
 		if err == nil {
 			var msg email.Message
-			if msg, err = s.invoiceMessage(src, m, e.To); err == nil {
+			if msg, err = s.invoiceMessage(src, m, e.To, ""); err == nil {
 				e.Attempts++
 				e.State = storage.OutboxSending
 				if err = s.update(func(tx *storage.Tx) error {
@@ -299,6 +313,13 @@ func (s *Session) SendDue(ctx context.Context) ([]SendResult, error) {
 		results = append(results, SendResult{Number: e.Number, Entry: e, Err: err})
 	}
 	return results, nil
+}
+
+// SentMessages lists the outbox entries of one invoice, oldest first: what
+// the editor shows as "sent".
+func (s *Session) SentMessages(invoiceID string) ([]OutboxEntry, error) {
+	all, err := s.Outbox()
+	return slices.DeleteFunc(all, func(e OutboxEntry) bool { return e.InvoiceID != invoiceID }), err
 }
 
 // Outbox lists the outbox, oldest first.
@@ -375,7 +396,7 @@ func (s *Session) messageSource(id string) (messageSource, error) {
 // invoiceMessage makes the message of src's invoice: the templates filled
 // in, the PDF attached (Factur-X for a Factur-X client; the PDF and the
 // XML for the other e-invoice formats).
-func (s *Session) invoiceMessage(src messageSource, m MailSettings, to []string) (email.Message, error) {
+func (s *Session) invoiceMessage(src messageSource, m MailSettings, to []string, pdfPassword string) (email.Message, error) {
 	inv, corrected, client, st := &src.inv, src.corrected, src.client, src.settings
 	t, err := inv.Totals()
 	if err != nil {
@@ -385,6 +406,12 @@ func (s *Session) invoiceMessage(src messageSource, m MailSettings, to []string)
 		"{business}", st.BusinessName, "{client}", client.Name)
 	subject, body := cmpOr(m.Subject, DefaultMailSubject), cmpOr(m.Body, DefaultMailBody)
 	seller, opts := pdfSetup(st, s.cfg.now())
+	if pdfPassword != "" {
+		if client.EInvoice != "" {
+			return email.Message{}, fmt.Errorf("%s: %w", inv.Number, pdf.ErrFacturXEncrypted)
+		}
+		opts.Password = pdfPassword
+	}
 	doc := pdf.Document{Invoice: inv, Client: &client}
 	if corrected != nil {
 		doc.CorrectsNumber = corrected.Number

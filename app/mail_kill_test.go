@@ -79,7 +79,7 @@ func TestAnInvoiceSentOverSTARTTLSCarriesTheExportedPDF(t *testing.T) {
 	cfg, srv, numbers := smtpBooks(t, 1)
 	s := login(t, cfg)
 	defer s.Close()
-	results, err := s.SendInvoices(t.Context(), numbers, nil, false)
+	results, err := s.SendInvoices(t.Context(), numbers, SendOptions{})
 	if err != nil || results[0].Err != nil {
 		t.Fatalf("send: %v %+v", err, results)
 	}
@@ -109,7 +109,7 @@ func mailSenderChild() {
 		os.Exit(3)
 	}
 	fmt.Println(testkit.AckPrefix + "start")
-	if _, err := s.SendInvoices(context.Background(), strings.Split(os.Getenv(envMailNumbers), ","), nil, false); err != nil {
+	if _, err := s.SendInvoices(context.Background(), strings.Split(os.Getenv(envMailNumbers), ","), SendOptions{}); err != nil {
 		fmt.Println("error", err)
 		os.Exit(4)
 	}
@@ -157,7 +157,7 @@ func TestKillDuringABatchSend(t *testing.T) {
 	}
 	// The second run: the rest go once; those that may have gone are
 	// refused until asked for.
-	results, err := s.SendInvoices(t.Context(), numbers, nil, false)
+	results, err := s.SendInvoices(t.Context(), numbers, SendOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

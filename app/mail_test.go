@@ -38,7 +38,7 @@ func mailBooks(t *testing.T) (*Session, invoice.Invoice, *email.Fake, Config) {
 
 func TestSendingAnInvoiceGoesThroughTheOutbox(t *testing.T) {
 	s, inv, fake, _ := mailBooks(t)
-	results, err := s.SendInvoices(t.Context(), []string{inv.Number}, nil, false)
+	results, err := s.SendInvoices(t.Context(), []string{inv.Number}, SendOptions{})
 	if err != nil || len(results) != 1 || results[0].Err != nil {
 		t.Fatalf("send: %v %+v", err, results)
 	}
@@ -69,10 +69,10 @@ func TestSendingAnInvoiceGoesThroughTheOutbox(t *testing.T) {
 		t.Errorf("trail %q", actions)
 	}
 	// Again only on purpose.
-	if results, _ := s.SendInvoices(t.Context(), []string{inv.Number}, nil, false); !errors.Is(results[0].Err, ErrAlreadySent) {
+	if results, _ := s.SendInvoices(t.Context(), []string{inv.Number}, SendOptions{}); !errors.Is(results[0].Err, ErrAlreadySent) {
 		t.Errorf("a second send: %v", results[0].Err)
 	}
-	if results, _ := s.SendInvoices(t.Context(), []string{inv.Number}, []string{"other@mueller.example"}, true); results[0].Err != nil || len(fake.Messages()) != 2 {
+	if results, _ := s.SendInvoices(t.Context(), []string{inv.Number}, SendOptions{To: []string{"other@mueller.example"}, Again: true}); results[0].Err != nil || len(fake.Messages()) != 2 {
 		t.Errorf("a second send on purpose: %v", results[0].Err)
 	}
 }
@@ -89,7 +89,7 @@ func TestTemporaryFailuresAreRetriedAndPermanentOnesNot(t *testing.T) {
 	c := mustClient(t, s, "Müller & Söhne KG", "ap@mueller.example")
 	a := mustIssue(t, s, mustDraft(t, s, draft(c.ID)).ID)
 	b := mustIssue(t, s, mustDraft(t, s, draft(c.ID)).ID)
-	results, err := s.SendInvoices(t.Context(), []string{a.Number, b.Number}, nil, false)
+	results, err := s.SendInvoices(t.Context(), []string{a.Number, b.Number}, SendOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestDraftsAreNotSentAndTheSMTPPasswordStaysInTheVault(t *testing.T) {
 	c := mustClient(t, s, "Other GmbH", "ap@other.example")
 	d := mustDraft(t, s, draft(c.ID))
 	// A draft has no number to send it by.
-	if r, err := s.SendInvoices(t.Context(), []string{d.ID}, nil, false); err != nil || r[0].Err == nil || len(fake.Messages()) != 0 {
+	if r, err := s.SendInvoices(t.Context(), []string{d.ID}, SendOptions{}); err != nil || r[0].Err == nil || len(fake.Messages()) != 0 {
 		t.Errorf("a draft: %v %v", err, r)
 	}
 	if m, hasPassword, err := s.MailSettings(); err != nil || !hasPassword || m.Host != "smtp.acme.example" {
@@ -156,7 +156,7 @@ func TestABookkeeperSendingManyInvoicesAlertsTheAdministrators(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SendInvoices(t.Context(), numbers, nil, false); err != nil {
+	if _, err := b.SendInvoices(t.Context(), numbers, SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Close(); err != nil {
@@ -166,5 +166,21 @@ func TestABookkeeperSendingManyInvoicesAlertsTheAdministrators(t *testing.T) {
 	defer a.Close()
 	if !hasAlert(kinds(t, a), AlertBulkSend, "bookkeeper bea sent more than 20 invoices within an hour") {
 		t.Errorf("no alert: %v", kinds(t, a))
+	}
+}
+
+func TestAPasswordProtectedPDFTravelsWithoutItsPassword(t *testing.T) {
+	s, inv, fake, _ := mailBooks(t)
+	const pdfPassword = "Lantern-Orchid-Comet-61"
+	results, err := s.SendInvoices(t.Context(), []string{inv.Number}, SendOptions{PDFPassword: pdfPassword})
+	if err != nil || results[0].Err != nil {
+		t.Fatalf("send: %v %+v", err, results)
+	}
+	m := fake.Messages()[0]
+	if !bytes.Contains(m.Attachments[0].Data, []byte("/Encrypt")) {
+		t.Error("the PDF is not encrypted")
+	}
+	if strings.Contains(m.Subject+m.Body, pdfPassword) || bytes.Contains(m.Attachments[0].Data, []byte(pdfPassword)) {
+		t.Error("the message holds the PDF's password")
 	}
 }

@@ -94,6 +94,7 @@ func runSend(c *ctx, args []string) error {
 	fs := c.flags("send")
 	to := fs.String("to", "", "send to these `addresses` (comma-separated) instead of the client's")
 	again := fs.Bool("again", false, "send invoices that were sent before once more")
+	pdfPwFile := fs.String("pdf-password-file", "", "encrypt the PDF (AES-256) with the password in `file`; give it to the client another way")
 	var numbers []string
 	rest := args
 	for {
@@ -115,13 +116,21 @@ func runSend(c *ctx, args []string) error {
 			recipients = append(recipients, a)
 		}
 	}
+	opts := app.SendOptions{To: recipients, Again: *again}
+	if *pdfPwFile != "" {
+		pw, err := readPasswordFile(*pdfPwFile, c.env.Stdin)
+		if err != nil {
+			return err
+		}
+		opts.PDFPassword = pw
+	}
 	s, err := c.session()
 	if err != nil {
 		return err
 	}
 	work, stop := c.longWork("Sending", count)
 	defer stop()
-	results, serr := s.SendInvoices(work.ctx, numbers, recipients, *again)
+	results, serr := s.SendInvoices(work.ctx, numbers, opts)
 	work.end()
 	var failed []error
 	for _, r := range results {

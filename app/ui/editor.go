@@ -32,6 +32,7 @@ type editor struct {
 
 	clients  []invoice.Client
 	settings app.Settings
+	sent     []app.OutboxEntry
 	client   *widget.Select
 	issue    *entry
 	due      *entry
@@ -130,6 +131,8 @@ func openInvoice(sh *shell, id string) {
 type editorFacts struct {
 	clients  []invoice.Client
 	settings app.Settings
+	// sent are the invoice's messages in the outbox.
+	sent []app.OutboxEntry
 }
 
 // showEditor opens the editor on inv once the clients and settings are
@@ -142,7 +145,12 @@ func showEditor(sh *shell, inv invoice.Invoice) {
 		if f.clients, err = sh.s.Clients(); err != nil {
 			return f, err
 		}
-		f.settings, err = sh.s.Settings()
+		if f.settings, err = sh.s.Settings(); err != nil {
+			return f, err
+		}
+		if inv.ID != "" && inv.Status != invoice.StatusDraft {
+			f.sent, err = sh.s.SentMessages(inv.ID)
+		}
 		return f, err
 	}, func(f editorFacts, err error) {
 		if !sh.still(opened) {
@@ -158,7 +166,7 @@ func showEditor(sh *shell, inv invoice.Invoice) {
 
 func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 	u, s := sh.u, sh.s
-	e := &editor{sh: sh, inv: inv, clients: f.clients, settings: f.settings}
+	e := &editor{sh: sh, inv: inv, clients: f.clients, settings: f.settings, sent: f.sent}
 	role := s.User().Role
 	e.editable = inv.Status == invoice.StatusDraft && (inv.ID == "" && role.Can(auth.PermCreateDraft) || inv.ID != "" && role.Can(auth.PermEditDraft))
 
@@ -527,6 +535,18 @@ func (e *editor) history() fyne.CanvasObject {
 	}
 	for _, c := range e.inv.Credits {
 		box.Add(widget.NewLabel(fmt.Sprintf("Credit note %s of %s on %s", c.Number, formatAmount(c.Amount, e.inv.Currency), c.Date)))
+	}
+	for _, m := range e.sent {
+		text := fmt.Sprintf("Sent to %s on %s", strings.Join(m.To, ", "), m.Sent.Local().Format("2006-01-02 15:04"))
+		switch m.State {
+		case "queued":
+			text = fmt.Sprintf("Waiting to be sent to %s (next try %s)", strings.Join(m.To, ", "), m.NextTry.Local().Format("2006-01-02 15:04"))
+		case "failed":
+			text = fmt.Sprintf("Not sent to %s: %s", strings.Join(m.To, ", "), m.Reply)
+		case "sending":
+			text = fmt.Sprintf("Perhaps sent to %s on %s (SafeInvoice stopped while sending)", strings.Join(m.To, ", "), m.Created.Local().Format("2006-01-02 15:04"))
+		}
+		box.Add(widget.NewLabel(text))
 	}
 	if e.inv.VoidReason != "" {
 		l := widget.NewLabel("Voided: " + e.inv.VoidReason)

@@ -125,7 +125,7 @@ func sendInvoice(sh *shell, number, clientEmail string) {
 		var results []app.SendResult
 		u.background(func() error {
 			var err error
-			results, err = s.SendInvoices(context.Background(), []string{number}, recipients, again)
+			results, err = s.SendInvoices(context.Background(), []string{number}, app.SendOptions{To: recipients, Again: again})
 			return err
 		}, func(err error) {
 			if err == nil && len(results) == 1 {
