@@ -131,6 +131,36 @@ type SendOptions struct {
 	PDFPassword string
 }
 
+// SendTestMessage sends a short message through the mail settings to to
+// (administrators), to prove the server, its TLS and the login work. It
+// is audited; it does not go through the outbox.
+func (s *Session) SendTestMessage(ctx context.Context, to string) (string, error) {
+	if err := s.require(auth.PermEditSettings); err != nil {
+		return "", err
+	}
+	if err := invoice.CheckEmail(to); err != nil {
+		return "", fmt.Errorf("recipient %q: %w", to, err)
+	}
+	sender, _, err := s.sender()
+	if err != nil {
+		return "", err
+	}
+	st, err := s.Settings()
+	if err != nil {
+		return "", err
+	}
+	r, sendErr := sender.Send(ctx, email.Message{To: []string{to}, Subject: "SafeInvoice test message from " + st.BusinessName,
+		Body: "This message shows that SafeInvoice can send mail through this server, encrypted.\n"})
+	detail := "to " + to + ", sent"
+	if sendErr != nil {
+		detail = "to " + to + ", not sent: " + oneLine(sendErr.Error())
+	}
+	if err := s.update(func(tx *storage.Tx) error { return tx.Audit("mail.test", "", detail) }); err != nil {
+		return "", errors.Join(sendErr, err)
+	}
+	return r.MessageID, sendErr
+}
+
 // SendResult is what became of one invoice's message.
 type SendResult struct {
 	Number string

@@ -184,3 +184,17 @@ func TestAPasswordProtectedPDFTravelsWithoutItsPassword(t *testing.T) {
 		t.Error("the message holds the PDF's password")
 	}
 }
+
+func TestATestMessageProvesTheServer(t *testing.T) {
+	s, _, fake, _ := mailBooks(t)
+	if _, err := s.SendTestMessage(t.Context(), "anna@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	if m := fake.Messages(); len(m) != 1 || m[0].To[0] != "anna@acme.example" || !strings.Contains(m[0].Subject, "test message") {
+		t.Errorf("sent %+v", m)
+	}
+	fake.Errors = []error{email.ErrNoTLS}
+	if _, err := s.SendTestMessage(t.Context(), "anna@acme.example"); !errors.Is(err, email.ErrNoTLS) {
+		t.Errorf("a server without TLS: %v", err)
+	}
+}

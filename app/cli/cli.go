@@ -145,7 +145,7 @@ func commands() map[string]command {
 		"export-csv":      {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
 		"export-pdf":      {"export-pdf --out DIR [NUMBER...]  export invoices as PDF (every issued one when none named); one path per line", runExportPDF},
 		"credit":          {"credit NUMBER --reason TEXT         issue a credit note for the whole of an issued invoice", runCredit},
-		"mail-settings":   {"mail-settings --host H --security starttls|tls --from ADDR [--port P] [--from-name N] [--username U] [--smtp-password-file F] [--ca-file PEM] | show", runMailSettings},
+		"mail-settings":   {"mail-settings --host H --security starttls|tls --from ADDR [--port P] [--from-name N] [--username U] [--smtp-password-file F] [--ca-file PEM] | show | test --to ADDR", runMailSettings},
 		"send":            {"send NUMBER... [--to ADDR] [--again] [--pdf-password-file F]   e-mail invoices (PDF, and the e-invoice for clients who receive one); one line per message", runSend},
 		"outbox":          {"outbox [--json] [--retry]          the messages sent, queued and failed", runOutbox},
 		"export-einvoice": {"export-einvoice --out DIR [--format F] [NUMBER...]   export issued invoices as e-invoices (EN 16931); one path per line", runExportEInvoice},

@@ -18,6 +18,24 @@ import (
 // sent through (administrators). The SMTP password comes from a file,
 // never from the command line, and is never shown.
 func runMailSettings(c *ctx, args []string) error {
+	if len(args) > 0 && args[0] == "test" {
+		fs := c.flags("mail-settings test")
+		to := fs.String("to", "", "send the test message to this `address`")
+		if err := c.parse(fs, args[1:], 0); err != nil {
+			return err
+		}
+		if *to == "" {
+			return usagef("mail-settings test: --to ADDR is required")
+		}
+		return c.withSession(func(s *app.Session) error {
+			id, err := s.SendTestMessage(context.Background(), *to)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.env.Stdout, "Sent a test message to %s (%s).\n", *to, id)
+			return nil
+		})
+	}
 	if len(args) > 0 && args[0] == "show" {
 		if err := c.parse(c.flags("mail-settings show"), args[1:], 0); err != nil {
 			return err

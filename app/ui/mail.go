@@ -73,7 +73,20 @@ func showMailSettings(sh *shell) {
 			widget.NewFormItem("From address", from), widget.NewFormItem("From name", fromName),
 			widget.NewFormItem("User name", user), widget.NewFormItem("Password", password),
 			widget.NewFormItem("CA certificate", ca))
-		d := dialog.NewCustomConfirm("Email", "Save", "Cancel", container.NewVBox(form, hint), func(ok bool) {
+		test := u.button("Send a test message to the From address", nil, func() {
+			addr := strings.TrimSpace(from.Text)
+			u.background(func() error {
+				_, err := s.SendTestMessage(context.Background(), addr)
+				return err
+			}, func(err error) {
+				if err != nil {
+					u.showError(err)
+					return
+				}
+				u.showInfo("Test message sent", "A test message went to "+addr+". Save first if you changed anything: the test uses the saved settings.")
+			})
+		})
+		d := dialog.NewCustomConfirm("Email", "Save", "Cancel", container.NewVBox(form, hint, test), func(ok bool) {
 			if !ok {
 				return
 			}
