@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -55,7 +56,8 @@ func runMailSettings(c *ctx, args []string) error {
 			}
 			tw := tabwriter.NewWriter(c.env.Stdout, 0, 0, 2, ' ', 0)
 			for _, kv := range [][2]string{{"host", m.Host}, {"port", fmt.Sprint(m.Port)}, {"security", m.Security},
-				{"from", strings.TrimSpace(m.FromName + " <" + m.From + ">")}, {"username", m.Username}, {"password", pw}, {"trust", ca}} {
+				{"from", strings.TrimSpace(m.FromName + " <" + m.From + ">")}, {"username", m.Username}, {"password", pw}, {"trust", ca},
+				{"subject", cmpOr(m.Subject, app.DefaultMailSubject)}, {"body", oneLineValue(cmpOr(m.Body, app.DefaultMailBody))}} {
 				fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
 			}
 			return tw.Flush()
@@ -70,9 +72,13 @@ func runMailSettings(c *ctx, args []string) error {
 	username := fs.String("username", "", "the SMTP user `name`")
 	pwFile := fs.String("smtp-password-file", "", "read the SMTP password from `file` (- for standard input)")
 	caFile := fs.String("ca-file", "", "a PEM `file` of the server's certificate authority, trusted besides the system roots")
+	subject := fs.String("subject", "", "the subject of invoice messages: {number}, {total}, {due_date}, {business}, {client}")
+	bodyFile := fs.String("body-file", "", "the body of invoice messages, from `file`, with the same placeholders")
 	if err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *host == "" || *security == "" || *from == "" {
 		return usagef("mail-settings: --host, --security and --from are required")
 	}
@@ -82,13 +88,20 @@ func runMailSettings(c *ctx, args []string) error {
 			*port = 465
 		}
 	}
-	m := app.MailSettings{Host: *host, Port: *port, Security: *security, From: *from, FromName: *fromName, Username: *username}
+	m := app.MailSettings{Host: *host, Port: *port, Security: *security, From: *from, FromName: *fromName, Username: *username, Subject: *subject}
 	if *caFile != "" {
 		ca, err := os.ReadFile(*caFile)
 		if err != nil {
 			return fmt.Errorf("CA file: %w", err)
 		}
 		m.CA = string(ca)
+	}
+	if *bodyFile != "" {
+		body, err := os.ReadFile(*bodyFile)
+		if err != nil {
+			return fmt.Errorf("body file: %w", err)
+		}
+		m.Body = string(body)
 	}
 	var password *string
 	if *pwFile != "" {
@@ -99,6 +112,18 @@ func runMailSettings(c *ctx, args []string) error {
 		password = &pw
 	}
 	return c.withSession(func(s *app.Session) error {
+		// What is not given stays as it was.
+		if cur, _, err := s.MailSettings(); err == nil {
+			for _, keep := range []struct {
+				flag     string
+				dst, src *string
+			}{{"from-name", &m.FromName, &cur.FromName}, {"username", &m.Username, &cur.Username}, {"ca-file", &m.CA, &cur.CA},
+				{"subject", &m.Subject, &cur.Subject}, {"body-file", &m.Body, &cur.Body}} {
+				if !set[keep.flag] {
+					*keep.dst = *keep.src
+				}
+			}
+		}
 		if err := s.SetMailSettings(m, password); err != nil {
 			return err
 		}
@@ -215,4 +240,11 @@ func runOutbox(c *ctx, args []string) error {
 		}
 		return tw.Flush()
 	})
+}
+
+func cmpOr(a, b string) string {
+	if strings.TrimSpace(a) != "" {
+		return a
+	}
+	return b
 }
