@@ -96,7 +96,30 @@ func (s *Session) ListInvoices(q InvoiceQuery) (InvoicePage, error) {
 	if err != nil {
 		return InvoicePage{}, err
 	}
-	return x.Query(q, s.cfg.now()), nil
+	page := x.Query(q, s.cfg.now())
+	sent, err := s.sentDates()
+	if err != nil {
+		return page, err
+	}
+	for i := range page.Rows {
+		page.Rows[i].Sent = sent[page.Rows[i].ID]
+	}
+	return page, nil
+}
+
+// sentDates maps each invoice e-mailed to the date of its last sent
+// message, from one pass over the outbox.
+func (s *Session) sentDates() (map[string]string, error) {
+	dates := map[string]string{}
+	err := s.view(func(tx *storage.Tx) error {
+		return tx.EachOutboxEntry(func(e storage.OutboxEntry) error {
+			if d := e.Sent.Format(invoice.DateLayout); e.State == storage.OutboxSent && d > dates[e.InvoiceID] {
+				dates[e.InvoiceID] = d
+			}
+			return nil
+		})
+	})
+	return dates, err
 }
 
 // Invoice returns one invoice or credit note.

@@ -68,6 +68,11 @@ func TestSendingAnInvoiceGoesThroughTheOutbox(t *testing.T) {
 	if strings.Join(actions, "|") != "send.start "+inv.Number+"|send "+inv.Number {
 		t.Errorf("trail %q", actions)
 	}
+	// The list shows it sent, with the date.
+	page, err := s.ListInvoices(InvoiceQuery{Limit: 10})
+	if err != nil || len(page.Rows) != 1 || page.Rows[0].Sent != e.Sent.Format(invoice.DateLayout) {
+		t.Errorf("the list: %+v %v", page.Rows, err)
+	}
 	// Again only on purpose.
 	if results, _ := s.SendInvoices(t.Context(), []string{inv.Number}, SendOptions{}); !errors.Is(results[0].Err, ErrAlreadySent) {
 		t.Errorf("a second send: %v", results[0].Err)

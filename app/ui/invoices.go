@@ -56,8 +56,8 @@ var invoiceColumns = []struct {
 	title string
 	width float32
 }{
-	{"Number", 130}, {"Client", 210}, {"Issued", 100}, {"Due", 100},
-	{"Status", 100}, {"Total", 120}, {"Balance", 120},
+	{"Number", 130}, {"Client", 170}, {"Issued", 100}, {"Due", 100},
+	{"Status", 140}, {"Total", 120}, {"Balance", 120},
 }
 
 // invoiceList is the paged invoice list. Pages are fetched on demand,
@@ -192,6 +192,9 @@ func (l *invoiceList) cell(r app.InvoiceRow, col int) (string, fyne.TextAlign, w
 		word := statusWord(r.Status)
 		if r.Kind == invoice.KindCreditNote {
 			word += " (credit)"
+		}
+		if r.Sent != "" {
+			word += " · sent " + r.Sent[5:] // MM-DD
 		}
 		return word, fyne.TextAlignLeading, imp
 	case 5:

@@ -321,6 +321,9 @@ type Row struct {
 	Currency   string         `json:"currency"`
 	Total      string         `json:"total"`
 	Balance    string         `json:"balance"`
+	// Sent is the date ("YYYY-MM-DD") the document was last e-mailed,
+	// filled in by the app from its outbox; "" when never.
+	Sent string `json:"sent,omitempty"`
 }
 
 // Page is one page of a query and the number of all matches.
