@@ -28,8 +28,8 @@ type OutboxEntry = storage.OutboxEntry
 var (
 	// ErrNoMailSettings means no mail server is set up yet.
 	ErrNoMailSettings = errors.New("no mail server is set up: an administrator sets one with mail-settings (Settings → Email in the window)")
-	// ErrAlreadySent means the invoice was sent before; sending it again
-	// must be asked for.
+	// ErrAlreadySent means the invoice was sent before, or waits in the
+	// outbox; sending it again must be asked for.
 	ErrAlreadySent = errors.New("was sent before")
 	// ErrNotIssued means a draft was to be sent.
 	ErrNotIssued = errors.New("only issued invoices and credit notes are sent, never a draft")
@@ -234,7 +234,7 @@ func (s *Session) sendOne(ctx context.Context, sender email.Sender, m MailSettin
 	var earlier []OutboxEntry
 	if err := s.view(func(tx *storage.Tx) error {
 		return tx.EachOutboxEntry(func(e OutboxEntry) error {
-			if e.InvoiceID == inv.ID && (e.State == storage.OutboxSent || e.State == storage.OutboxSending) {
+			if e.InvoiceID == inv.ID && e.State != storage.OutboxFailed {
 				earlier = append(earlier, e)
 			}
 			return nil

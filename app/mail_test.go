@@ -104,6 +104,10 @@ func TestTemporaryFailuresAreRetriedAndPermanentOnesNot(t *testing.T) {
 	if results[1].Entry.State != storage.OutboxFailed {
 		t.Errorf("after a 550: %+v", results[1].Entry)
 	}
+	// The queued one is not sent a second time beside its retry.
+	if again, _ := s.SendInvoices(t.Context(), []string{a.Number}, SendOptions{}); !errors.Is(again[0].Err, ErrAlreadySent) {
+		t.Errorf("a queued invoice sent again: %v", again[0].Err)
+	}
 	// Not yet due: nothing is tried.
 	if r, err := s.SendDue(t.Context()); err != nil || len(r) != 0 {
 		t.Errorf("before its time: %v %v", r, err)

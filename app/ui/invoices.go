@@ -304,7 +304,7 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 	if u.can(auth.PermExportPDF) {
 		actions = append(actions, u.button("Export PDFs…", theme.DocumentSaveIcon(), func() { exportPDFs(sh) }),
 			u.button("E-invoices…", theme.DocumentSaveIcon(), func() { exportEInvoices(sh) }),
-			u.button("Outbox…", theme.MailSendIcon(), func() { showOutbox(sh) }))
+			u.button("Outbox…", theme.MailSendIcon(), func() { showOutbox(sh, &l.query) }))
 	}
 	if u.can(auth.PermExportCSV) {
 		actions = append(actions, u.button("Export CSV…", theme.DownloadIcon(), func() { exportCSV(sh) }))

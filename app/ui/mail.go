@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"safeinvoice/app"
+	"safeinvoice/auth"
+	"safeinvoice/invoice"
 )
 
 // mailLoaded is the mail settings as a dialog shows them.
@@ -170,7 +172,7 @@ func sendInvoice(sh *shell, number, clientEmail string) {
 
 // showOutbox lists the messages sent, queued and failed, and tries again
 // the queued ones that are due.
-func showOutbox(sh *shell) {
+func showOutbox(sh *shell, shown *app.InvoiceQuery) {
 	u, s := sh.u, sh.s
 	fetch(u, s.Outbox, func(entries []app.OutboxEntry, err error) {
 		if err != nil {
@@ -208,8 +210,74 @@ func showOutbox(sh *shell) {
 				sh.setStatus("Queued messages tried again at " + time.Now().Format("15:04"))
 			})
 		})
+		buttons := container.NewHBox(retry)
+		if shown != nil && u.can(auth.PermExportPDF) {
+			buttons.Add(u.button("Send the unsent invoices of the list…", nil, func() { sendShown(sh, *shown) }))
+		}
 		scroll := container.NewVScroll(rows)
 		scroll.SetMinSize(fyne.NewSize(760, 360))
-		dialog.ShowCustom("Outbox", "Close", container.NewBorder(nil, retry, nil, nil, scroll), u.win)
+		dialog.ShowCustom("Outbox", "Close", container.NewBorder(nil, buttons, nil, nil, scroll), u.win)
 	})
+}
+
+// sendShown sends, after asking, every issued invoice the list's query
+// matches that was never e-mailed, each to its client.
+func sendShown(sh *shell, q app.InvoiceQuery) {
+	u, s := sh.u, sh.s
+	q.Limit, q.Offset = 1000, 0
+	fetch(u, func() ([]string, error) {
+		page, err := s.ListInvoices(q)
+		var numbers []string
+		for _, r := range page.Rows {
+			if r.Number != "" && r.Sent == "" && r.Status != invoice.StatusDraft && r.Status != invoice.StatusVoid {
+				numbers = append(numbers, r.Number)
+			}
+		}
+		return numbers, err
+	}, func(numbers []string, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if len(numbers) == 0 {
+			u.showInfo("Nothing to send", "Every issued invoice the list shows was sent already.")
+			return
+		}
+		dialog.ShowConfirm("Send "+plural(len(numbers), "invoice")+"?", "Each goes to its client's e-mail address: "+
+			strings.Join(numbers[:min(len(numbers), 8)], ", ")+ellipsis(len(numbers) > 8)+".", func(ok bool) {
+			if !ok {
+				return
+			}
+			var results []app.SendResult
+			u.background(func() error {
+				var err error
+				results, err = s.SendInvoices(context.Background(), numbers, app.SendOptions{})
+				return err
+			}, func(err error) {
+				if err != nil {
+					u.showError(err)
+					return
+				}
+				sent, queued, failed := 0, 0, 0
+				for _, r := range results {
+					switch {
+					case r.Err == nil:
+						sent++
+					case r.Entry.State == "queued":
+						queued++
+					default:
+						failed++
+					}
+				}
+				u.showInfo("Sending finished", fmt.Sprintf("%d sent, %d queued for another try, %d not sent; the Outbox says which.", sent, queued, failed))
+			})
+		}, u.win)
+	})
+}
+
+func ellipsis(more bool) string {
+	if more {
+		return " …"
+	}
+	return ""
 }
