@@ -64,6 +64,13 @@ func showMailSettings(sh *shell) {
 		if m.Security == "tls" {
 			security.SetSelectedIndex(1)
 		}
+		subject := u.newEntry()
+		subject.SetText(m.Subject)
+		subject.SetPlaceHolder(app.DefaultMailSubject)
+		body := u.newMultiLineEntry()
+		body.SetText(m.Body)
+		body.SetPlaceHolder(strings.ReplaceAll(app.DefaultMailBody, "\n", " "))
+		body.SetMinRowsVisible(3)
 		ca := u.newMultiLineEntry()
 		ca.SetText(m.CA)
 		ca.SetPlaceHolder("Optional: the PEM certificate of a server's own authority")
@@ -74,7 +81,10 @@ func showMailSettings(sh *shell) {
 			widget.NewFormItem("Server", host), widget.NewFormItem("Security", security), widget.NewFormItem("Port", port),
 			widget.NewFormItem("From address", from), widget.NewFormItem("From name", fromName),
 			widget.NewFormItem("User name", user), widget.NewFormItem("Password", password),
-			widget.NewFormItem("CA certificate", ca))
+			widget.NewFormItem("CA certificate", ca),
+			widget.NewFormItem("Subject", subject), widget.NewFormItem("Message", body))
+		placeholders := wrapLabel("In the subject and message: {number}, {total}, {due_date}, {business}, {client}.")
+		placeholders.Importance = widget.LowImportance
 		test := u.button("Send a test message to the From address", nil, func() {
 			addr := strings.TrimSpace(from.Text)
 			u.background(func() error {
@@ -88,12 +98,13 @@ func showMailSettings(sh *shell) {
 				u.showInfo("Test message sent", "A test message went to "+addr+". Save first if you changed anything: the test uses the saved settings.")
 			})
 		})
-		d := dialog.NewCustomConfirm("Email", "Save", "Cancel", container.NewVBox(form, hint, test), func(ok bool) {
+		d := dialog.NewCustomConfirm("Email", "Save", "Cancel", container.NewVBox(form, placeholders, hint, test), func(ok bool) {
 			if !ok {
 				return
 			}
 			next := m
 			next.Host, next.From, next.FromName, next.Username, next.CA = host.Text, from.Text, fromName.Text, user.Text, ca.Text
+			next.Subject, next.Body = strings.TrimSpace(subject.Text), body.Text
 			next.Security = "starttls"
 			if security.SelectedIndex() == 1 {
 				next.Security = "tls"

@@ -336,6 +336,16 @@ func (u *UI) startAutoBackup(s *app.Session) {
 				if _, ran, err := s.AutoBackup(app.BackupOnTimer); ran && err != nil {
 					u.fyneApp.SendNotification(fyne.NewNotification("Backup failed", plainError(err)))
 				}
+				// Messages queued after a temporary failure are tried
+				// again when their time comes.
+				if s.User().Role.Can(auth.PermExportPDF) {
+					results, _ := s.SendDue(context.Background())
+					for _, r := range results {
+						if r.Err != nil && r.Entry.State == "failed" {
+							u.fyneApp.SendNotification(fyne.NewNotification("An invoice was not sent", r.Number+": "+plainError(r.Err)))
+						}
+					}
+				}
 			}
 		}
 	}()
