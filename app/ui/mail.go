@@ -140,6 +140,8 @@ func sendInvoice(sh *shell, number, clientEmail string) {
 	to := u.newEntry()
 	to.SetText(clientEmail)
 	to.SetPlaceHolder("Addresses, separated by commas")
+	pdfPassword := u.newPasswordEntry()
+	pdfPassword.SetPlaceHolder("Optional: give it to the client another way")
 	var run func(again bool)
 	run = func(again bool) {
 		var recipients []string
@@ -151,7 +153,7 @@ func sendInvoice(sh *shell, number, clientEmail string) {
 		var results []app.SendResult
 		u.background(func() error {
 			var err error
-			results, err = s.SendInvoices(context.Background(), []string{number}, app.SendOptions{To: recipients, Again: again})
+			results, err = s.SendInvoices(context.Background(), []string{number}, app.SendOptions{To: recipients, Again: again, PDFPassword: pdfPassword.Text})
 			return err
 		}, func(err error) {
 			if err == nil && len(results) == 1 {
@@ -174,7 +176,8 @@ func sendInvoice(sh *shell, number, clientEmail string) {
 			}
 		})
 	}
-	dialog.ShowForm("Send "+number, "Send", "Cancel", []*widget.FormItem{widget.NewFormItem("To", to)}, func(ok bool) {
+	dialog.ShowForm("Send "+number, "Send", "Cancel", []*widget.FormItem{widget.NewFormItem("To", to),
+		widget.NewFormItem("PDF password", pdfPassword)}, func(ok bool) {
 		if ok {
 			run(false)
 		}
