@@ -134,10 +134,10 @@ func writeAnchorOf(cfg Config, v *storage.Vault, dataDir string, carry bool) err
 	return nil
 }
 
-// rollbackProblem compares the vault with its anchor file and with the
-// newest backup in the backup folder, and says, in a sentence, how the
-// vault is behind them ("" when it is not).
-func (s *Session) rollbackProblem() string {
+// rollbackAgainst compares the vault with its anchor file and with the
+// newest backup in the backup folder (m, when haveManifest), and says, in a
+// sentence, how the vault is behind them ("" when it is not).
+func (s *Session) rollbackAgainst(m backup.Manifest, haveManifest bool) string {
 	var problems []string
 	a, ok, err := s.cfg.readAnchor(s.vault.ID())
 	switch {
@@ -155,7 +155,7 @@ func (s *Session) rollbackProblem() string {
 			problems = append(problems, describeBehind(pos, "when it was last closed, "+a.Time.Local().Format("2 Jan 2006 15:04")))
 		}
 	}
-	if m, ok := s.newestManifest(); ok {
+	if haveManifest {
 		a := storage.Anchor{VaultID: m.VaultID, Seq: m.Audit.Seq, Hash: m.Audit.Hash}
 		if pos, err := s.vault.CompareAnchor(a, false); err == nil && pos.Behind() {
 			problems = append(problems, describeBehind(pos, "than its backup of "+m.Created.Local().Format("2 Jan 2006 15:04")))

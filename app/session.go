@@ -346,9 +346,11 @@ func Login(cfg Config, user, password string) (*Session, error) {
 	u.LastLogin = now.UTC()
 	s.user = u
 	seal, _ := v.Seal()
-	rollback := s.rollbackProblem()
+	// The newest backup's manifest, read once for both comparisons.
+	manifest, haveManifest := s.newestManifest()
+	rollback := s.rollbackAgainst(manifest, haveManifest)
 	s.rolledBack = rollback != ""
-	headProblems, err := s.signedHeadProblems(false)
+	headProblems, err := s.checkSignedHeads(false, manifest, haveManifest)
 	if err != nil {
 		// Unreadable heads (damage, alerted) do not refuse the login.
 		headProblems = append(headProblems, "the signed audit heads could not be read: "+err.Error())

@@ -271,6 +271,13 @@ func (s *Session) SignedHeadProblems(all bool) ([]string, error) {
 }
 
 func (s *Session) signedHeadProblems(all bool) ([]string, error) {
+	m, ok := s.newestManifest()
+	return s.checkSignedHeads(all, m, ok)
+}
+
+// checkSignedHeads is signedHeadProblems with the newest manifest (m, when
+// haveManifest) already read.
+func (s *Session) checkSignedHeads(all bool, m backup.Manifest, haveManifest bool) ([]string, error) {
 	pub := s.signingPublicKey()
 	if pub == nil {
 		return nil, nil
@@ -299,7 +306,7 @@ func (s *Session) signedHeadProblems(all bool) ([]string, error) {
 	if a, ok, err := s.cfg.readAnchor(s.vault.ID()); err == nil && ok && a.Signed != nil {
 		heads = append(heads, source{*a.Signed, "in the anchor file"})
 	}
-	if m, ok := s.newestManifest(); ok && m.Signed != nil {
+	if haveManifest && m.Signed != nil {
 		heads = append(heads, source{fromBackupHead(*m.Signed), "in the backup of " + m.Created.Local().Format("2 Jan 2006 15:04")})
 	}
 	var problems []string

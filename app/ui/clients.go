@@ -106,19 +106,7 @@ func showClientForm(sh *shell, c invoice.Client, saved func(invoice.Client)) {
 	vat.SetPlaceHolder("DE123456789")
 	eaddr.SetText(c.EAddress)
 	eaddr.SetPlaceHolder("Where e-invoices are delivered")
-	var schemeNames []string
-	schemeCode := map[string]string{}
-	chosenScheme := ""
-	for _, sc := range invoice.Schemes() {
-		label := sc[0] + " — " + sc[1]
-		schemeNames = append(schemeNames, label)
-		schemeCode[label] = sc[0]
-		if sc[0] == c.EAddressScheme {
-			chosenScheme = label
-		}
-	}
-	scheme := widget.NewSelect(schemeNames, nil)
-	scheme.SetSelected(chosenScheme)
+	scheme, schemeCode := schemeSelect(c.EAddressScheme)
 	einvoiceForm := widget.NewForm(
 		widget.NewFormItem("City", city),
 		widget.NewFormItem("Postal code", postal),
@@ -189,7 +177,7 @@ func showClientForm(sh *shell, c invoice.Client, saved func(invoice.Client)) {
 		next.Name, next.Email, next.Address, next.TaxID = name.Text, email.Text, address.Text, tax.Text
 		next.EInvoice = formatCode[format.Selected]
 		next.City, next.PostalCode, next.Country, next.VATID = city.Text, postal.Text, country.Text, vat.Text
-		next.EAddress, next.EAddressScheme = eaddr.Text, schemeCode[scheme.Selected]
+		next.EAddress, next.EAddressScheme = eaddr.Text, schemeCode()
 		var stored invoice.Client
 		var warnings []invoice.Finding
 		u.background(func() error {

@@ -77,25 +77,13 @@ func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 	city, postal, country := text(st.BusinessCity, ""), text(st.BusinessPostalCode, ""), text(st.BusinessCountry, "DE, FR, BE…")
 	vatID, phone, contact := text(st.BusinessVATID, "DE123456789"), text(st.BusinessPhone, "Optional"), text(st.BusinessContact, "Optional")
 	eaddr := text(st.BusinessEAddress, "Where e-invoices come from")
-	var schemeNames []string
-	schemeCode := map[string]string{"": ""}
-	for _, sc := range invoice.Schemes() {
-		label := sc[0] + " — " + sc[1]
-		schemeNames = append(schemeNames, label)
-		schemeCode[label] = sc[0]
-	}
-	scheme := widget.NewSelect(schemeNames, nil)
-	for label, code := range schemeCode {
-		if code != "" && code == st.BusinessEAddressScheme {
-			scheme.SetSelected(label)
-		}
-	}
+	scheme, schemeCode := schemeSelect(st.BusinessEAddressScheme)
 	iban, bic := text(st.PaymentIBAN, "DE02 1203 0000 0000 2020 51"), text(st.PaymentBIC, "Optional")
 	save := func() {
 		next := st
 		next.BusinessCity, next.BusinessPostalCode, next.BusinessCountry = city.Text, postal.Text, country.Text
 		next.BusinessVATID, next.BusinessPhone, next.BusinessContact = vatID.Text, phone.Text, contact.Text
-		next.BusinessEAddress, next.BusinessEAddressScheme = eaddr.Text, schemeCode[scheme.Selected]
+		next.BusinessEAddress, next.BusinessEAddressScheme = eaddr.Text, schemeCode()
 		next.PaymentIBAN, next.PaymentBIC = iban.Text, bic.Text
 		next.BusinessName, next.BusinessAddress = name.Text, strings.TrimSpace(address.Text)
 		next.BusinessEmail, next.BusinessTaxID = strings.TrimSpace(email.Text), strings.TrimSpace(taxID.Text)

@@ -3,6 +3,8 @@ package ui
 import (
 	"image/color"
 
+	"safeinvoice/invoice"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -108,4 +110,24 @@ func (u *UI) primary(label string, icon fyne.Resource, fn func()) *widget.Button
 	b := u.button(label, icon, fn)
 	b.Importance = widget.HighImportance
 	return b
+}
+
+// schemeSelect is a choice of electronic address scheme (EAS) showing
+// code and meaning, set to code; its func returns the chosen code ("" for
+// none).
+func schemeSelect(code string) (*widget.Select, func() string) {
+	var names []string
+	codes := map[string]string{}
+	for _, sc := range invoice.Schemes() {
+		label := sc[0] + " — " + sc[1]
+		names = append(names, label)
+		codes[label] = sc[0]
+	}
+	sel := widget.NewSelect(names, nil)
+	for label, c := range codes {
+		if c != "" && c == code {
+			sel.SetSelected(label)
+		}
+	}
+	return sel, func() string { return codes[sel.Selected] }
 }
