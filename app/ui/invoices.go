@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -56,8 +57,8 @@ var invoiceColumns = []struct {
 	title string
 	width float32
 }{
-	{"Number", 130}, {"Client", 170}, {"Issued", 100}, {"Due", 100},
-	{"Status", 140}, {"Total", 120}, {"Balance", 120},
+	{"", 36}, {"Number", 120}, {"Client", 170}, {"Issued", 100}, {"Due", 100},
+	{"Status", 134}, {"Total", 120}, {"Balance", 120},
 }
 
 // invoiceList is the paged invoice list. Pages are fetched on demand,
@@ -74,6 +75,11 @@ type invoiceList struct {
 	table   *widget.Table
 	count   *widget.Label
 	search  *entry
+	// selected holds the rows ticked in the first column, by invoice id,
+	// until the query changes; selBar says how many and acts on them.
+	selected map[string]app.InvoiceRow
+	selBar   *fyne.Container
+	selCount *widget.Label
 	// onLoaded, if set, runs once the first page of a reload is shown.
 	onLoaded func()
 }
@@ -134,6 +140,7 @@ func (l *invoiceList) reload() {
 			l.pages[0], l.matches = page.Rows, page.Matches
 		}
 		l.showCount()
+		l.clearSelection()
 		l.table.UnselectAll()
 		l.table.ScrollToTop()
 		l.table.Refresh()
@@ -166,20 +173,21 @@ func groupThousands(n int) string {
 	return s
 }
 
+// cell is the text of column col (1 on: column 0 is the tick box).
 func (l *invoiceList) cell(r app.InvoiceRow, col int) (string, fyne.TextAlign, widget.Importance) {
 	switch col {
-	case 0:
+	case 1:
 		if r.Number == "" {
 			return "(draft)", fyne.TextAlignLeading, widget.LowImportance
 		}
 		return r.Number, fyne.TextAlignLeading, widget.MediumImportance
-	case 1:
-		return r.ClientName, fyne.TextAlignLeading, widget.MediumImportance
 	case 2:
-		return r.IssueDate, fyne.TextAlignLeading, widget.MediumImportance
+		return r.ClientName, fyne.TextAlignLeading, widget.MediumImportance
 	case 3:
-		return r.DueDate, fyne.TextAlignLeading, widget.MediumImportance
+		return r.IssueDate, fyne.TextAlignLeading, widget.MediumImportance
 	case 4:
+		return r.DueDate, fyne.TextAlignLeading, widget.MediumImportance
+	case 5:
 		imp := widget.MediumImportance
 		switch r.Status {
 		case invoice.StatusOverdue:
@@ -197,12 +205,63 @@ func (l *invoiceList) cell(r app.InvoiceRow, col int) (string, fyne.TextAlign, w
 			word += " · sent " + r.Sent[5:] // MM-DD
 		}
 		return word, fyne.TextAlignLeading, imp
-	case 5:
-		return formatAmount(r.Total, r.Currency), fyne.TextAlignTrailing, widget.MediumImportance
 	case 6:
+		return formatAmount(r.Total, r.Currency), fyne.TextAlignTrailing, widget.MediumImportance
+	case 7:
 		return formatAmount(r.Balance, r.Currency), fyne.TextAlignTrailing, widget.MediumImportance
 	}
 	return "", fyne.TextAlignLeading, widget.MediumImportance
+}
+
+// toggle ticks or unticks row i.
+func (l *invoiceList) toggle(i int) {
+	r, ok := l.row(i)
+	if !ok {
+		return
+	}
+	if _, on := l.selected[r.ID]; on {
+		delete(l.selected, r.ID)
+	} else {
+		l.selected[r.ID] = r
+	}
+	l.showSelection()
+	l.table.Refresh()
+}
+
+func (l *invoiceList) clearSelection() {
+	l.selected = map[string]app.InvoiceRow{}
+	l.showSelection()
+}
+
+func (l *invoiceList) showSelection() {
+	if l.selBar == nil {
+		return
+	}
+	if len(l.selected) == 0 {
+		l.selCount.SetText("")
+		l.selBar.Hide()
+		return
+	}
+	l.selCount.SetText(plural(len(l.selected), "invoice") + " selected")
+	l.selBar.Show()
+}
+
+// selection is the ticked rows in number order, drafts last.
+func (l *invoiceList) selection() []app.InvoiceRow {
+	rows := make([]app.InvoiceRow, 0, len(l.selected))
+	for _, r := range l.selected {
+		rows = append(rows, r)
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if (rows[i].Number == "") != (rows[j].Number == "") {
+			return rows[j].Number == ""
+		}
+		if rows[i].Number != rows[j].Number {
+			return rows[i].Number < rows[j].Number
+		}
+		return rows[i].ID < rows[j].ID
+	})
+	return rows
 }
 
 func buildInvoices(sh *shell) fyne.CanvasObject {
@@ -213,11 +272,27 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 		func() fyne.CanvasObject {
 			lb := widget.NewLabel("INV-2026-00000")
 			lb.Truncation = fyne.TextTruncateEllipsis
-			return lb
+			return container.NewStack(lb, widget.NewIcon(nil))
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			lb := o.(*widget.Label)
+			objs := o.(*fyne.Container).Objects
+			lb, tick := objs[0].(*widget.Label), objs[1].(*widget.Icon)
 			r, ok := l.row(id.Row)
+			if id.Col == 0 {
+				lb.Hide()
+				tick.Show()
+				switch _, on := l.selected[r.ID]; {
+				case !ok:
+					tick.SetResource(nil)
+				case on:
+					tick.SetResource(theme.CheckButtonCheckedIcon())
+				default:
+					tick.SetResource(theme.CheckButtonIcon())
+				}
+				return
+			}
+			tick.Hide()
+			lb.Show()
 			if !ok {
 				lb.SetText("")
 				return
@@ -235,7 +310,7 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 		if id.Col >= 0 && id.Col < len(invoiceColumns) {
 			lb.SetText(invoiceColumns[id.Col].title)
 			lb.Alignment = fyne.TextAlignLeading
-			if id.Col >= 5 {
+			if id.Col >= 6 {
 				lb.Alignment = fyne.TextAlignTrailing
 			}
 		}
@@ -243,14 +318,29 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 	for i, c := range invoiceColumns {
 		l.table.SetColumnWidth(i, c.width)
 	}
+	// A tap on the tick box selects the row; anywhere else it opens.
 	l.table.OnSelected = func(id widget.TableCellID) {
 		u.touch()
-		r, ok := l.row(id.Row)
 		l.table.UnselectAll()
-		if ok {
+		if id.Col == 0 {
+			l.toggle(id.Row)
+			return
+		}
+		if r, ok := l.row(id.Row); ok {
 			openInvoice(sh, r.ID)
 		}
 	}
+	l.selCount = widget.NewLabel("")
+	selActions := []fyne.CanvasObject{l.selCount}
+	if u.can(auth.PermExportPDF) {
+		selActions = append(selActions, u.button("Send…", theme.MailSendIcon(), func() { sendSelected(sh, l.selection(), l.reload) }))
+	}
+	selActions = append(selActions, u.button("Clear selection", theme.CancelIcon(), func() {
+		l.clearSelection()
+		l.table.Refresh()
+	}))
+	l.selBar = container.NewHBox(selActions...)
+	l.clearSelection()
 
 	l.search = u.newEntry()
 	l.search.list = l
@@ -316,7 +406,8 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 	sh.onFind = func() { u.win.Canvas().Focus(l.search) }
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(status, sortSel), l.search)
 	top := container.NewVBox(filters)
-	return page("Invoices", actions, container.NewBorder(top, l.count, nil, nil, l.table))
+	bottom := container.NewBorder(nil, nil, l.count, l.selBar)
+	return page("Invoices", actions, container.NewBorder(top, bottom, nil, nil, l.table))
 }
 
 // importInvoices reads a JSON or CSV file chosen by the user, all or

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"safeinvoice/app"
@@ -258,35 +260,123 @@ func sendShown(sh *shell, q app.InvoiceQuery) {
 			return
 		}
 		dialog.ShowConfirm("Send "+plural(len(numbers), "invoice")+"?", "Each goes to its client's e-mail address: "+
-			strings.Join(numbers[:min(len(numbers), 8)], ", ")+ellipsis(len(numbers) > 8)+".", func(ok bool) {
-			if !ok {
-				return
+			listNumbers(numbers)+".", func(ok bool) {
+			if ok {
+				sendBatch(sh, numbers, false, nil)
 			}
-			var results []app.SendResult
-			u.background(func() error {
-				var err error
-				results, err = s.SendInvoices(context.Background(), numbers, app.SendOptions{})
-				return err
-			}, func(err error) {
-				if err != nil {
-					u.showError(err)
-					return
-				}
-				sent, queued, failed := 0, 0, 0
-				for _, r := range results {
-					switch {
-					case r.Err == nil:
-						sent++
-					case r.Entry.State == "queued":
-						queued++
-					default:
-						failed++
-					}
-				}
-				u.showInfo("Sending finished", fmt.Sprintf("%d sent, %d queued for another try, %d not sent; the Outbox says which.", sent, queued, failed))
-			})
 		}, u.win)
 	})
+}
+
+// sendSelected sends the invoices ticked in the list, each to its client,
+// after asking; drafts and void invoices are left out, and those sent
+// before go again only if the user says so.
+func sendSelected(sh *shell, rows []app.InvoiceRow, done func()) {
+	u := sh.u
+	var fresh, before, skipped []string
+	for _, r := range rows {
+		switch {
+		case r.Number == "" || r.Status == invoice.StatusDraft || r.Status == invoice.StatusVoid:
+			if r.Number == "" {
+				skipped = append(skipped, "a draft")
+			} else {
+				skipped = append(skipped, r.Number)
+			}
+		case r.Sent != "":
+			before = append(before, r.Number)
+		default:
+			fresh = append(fresh, r.Number)
+		}
+	}
+	if len(fresh)+len(before) == 0 {
+		u.showInfo("Nothing to send", "Only issued invoices are sent; drafts and void invoices are not.")
+		return
+	}
+	text := "Each goes to its client's e-mail address."
+	if len(fresh) > 0 {
+		text += "\n\nNot sent before: " + listNumbers(fresh) + "."
+	}
+	if len(before) > 0 {
+		text += "\n\nSent before: " + listNumbers(before) + "."
+	}
+	if len(skipped) > 0 {
+		text += "\n\nLeft out (drafts and void invoices are never sent): " + listNumbers(skipped) + "."
+	}
+	var d dialog.Dialog
+	buttons := container.NewHBox(layout.NewSpacer(), widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() }))
+	if len(before) > 0 {
+		again := widget.NewButtonWithIcon("Send all, again too", theme.MailSendIcon(), func() {
+			d.Hide()
+			sendBatch(sh, append(fresh, before...), true, done)
+		})
+		buttons.Add(again)
+		if len(fresh) > 0 {
+			buttons.Add(widget.NewButtonWithIcon("Only those not sent", theme.MailSendIcon(), func() {
+				d.Hide()
+				sendBatch(sh, fresh, false, done)
+			}))
+		}
+	} else {
+		send := widget.NewButtonWithIcon("Send", theme.MailSendIcon(), func() {
+			d.Hide()
+			sendBatch(sh, fresh, false, done)
+		})
+		send.Importance = widget.HighImportance
+		buttons.Add(send)
+	}
+	buttons.Add(layout.NewSpacer())
+	msg := wrapLabel(text)
+	d = dialog.NewCustomWithoutButtons("Send "+plural(len(fresh)+len(before), "invoice")+"?", container.NewBorder(nil, buttons, nil, nil, msg), u.win)
+	d.Resize(fyne.NewSize(520, d.MinSize().Height))
+	d.Show()
+}
+
+// sendBatch sends the numbered invoices off the UI goroutine and says
+// how it went, naming those not sent and why; done, if set, runs after.
+func sendBatch(sh *shell, numbers []string, again bool, done func()) {
+	u, s := sh.u, sh.s
+	var results []app.SendResult
+	u.background(func() error {
+		var err error
+		results, err = s.SendInvoices(context.Background(), numbers, app.SendOptions{Again: again})
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.showError(err)
+			if done != nil {
+				done()
+			}
+			return
+		}
+		sent, queued := 0, 0
+		var failed []string
+		for _, r := range results {
+			switch {
+			case r.Err == nil:
+				sent++
+			case r.Entry.State == "queued":
+				queued++
+			default:
+				failed = append(failed, r.Number+": "+plainError(r.Err))
+			}
+		}
+		text := fmt.Sprintf("%d sent, %d queued for another try, %d not sent.", sent, queued, len(failed))
+		if len(failed) > 0 {
+			text += "\n\n" + strings.Join(failed[:min(len(failed), 8)], "\n") + ellipsis(len(failed) > 8)
+		}
+		if queued > 0 {
+			text += "\n\nQueued messages are tried again by themselves; the Outbox shows them."
+		}
+		u.showInfo("Sending finished", text)
+		if done != nil {
+			done()
+		}
+	})
+}
+
+// listNumbers is up to eight invoice numbers, comma-separated.
+func listNumbers(numbers []string) string {
+	return strings.Join(numbers[:min(len(numbers), 8)], ", ") + ellipsis(len(numbers) > 8)
 }
 
 func ellipsis(more bool) string {
