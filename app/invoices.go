@@ -509,3 +509,31 @@ func (s *Session) dropIndex() {
 	s.idx = nil
 	s.idxMu.Unlock()
 }
+
+// FindInvoice returns the invoice, credit note or quote numbered ref or,
+// for a draft (which has no number yet), with the id ref. Neither gives
+// an error wrapping storage.ErrNotFound that names ref.
+func (s *Session) FindInvoice(ref string) (invoice.Invoice, error) {
+	if err := s.require(auth.PermViewInvoices); err != nil {
+		return invoice.Invoice{}, err
+	}
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return invoice.Invoice{}, fmt.Errorf("invoice number or id: %w", invoice.ErrRequired)
+	}
+	var inv invoice.Invoice
+	err := s.view(func(tx *storage.Tx) error {
+		id, err := tx.InvoiceByNumber(ref)
+		if errors.Is(err, storage.ErrNotFound) {
+			id = ref
+		} else if err != nil {
+			return err
+		}
+		inv, err = s.invoiceIn(tx, id)
+		return err
+	})
+	if errors.Is(err, storage.ErrNotFound) {
+		return inv, fmt.Errorf("no invoice is numbered %q or has that id: %w", ref, storage.ErrNotFound)
+	}
+	return inv, err
+}

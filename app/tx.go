@@ -87,6 +87,9 @@ func newID() (string, error) {
 // today is the session clock's calendar date, "YYYY-MM-DD".
 func (s *Session) today() string { return s.cfg.now().Format("2006-01-02") }
 
+// Today is the session's date, YYYY-MM-DD, on its clock.
+func (s *Session) Today() string { return s.today() }
+
 // read runs get in a read-only transaction and returns its value.
 func read[T any](s *Session, get func(tx *storage.Tx) (T, error)) (T, error) {
 	var v T

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -144,6 +145,10 @@ func commands() map[string]command {
 		"list":            {"list [--json] [--status S] [--search WORDS]   list invoices", runList},
 		"export-csv":      {"export-csv --out FILE             export invoices and lines as CSV", runExportCSV},
 		"export-pdf":      {"export-pdf --out DIR [NUMBER...]  export invoices as PDF (every issued one when none named); one path per line", runExportPDF},
+		"issue":           {"issue ID|NUMBER...                 issue drafts (given by id), giving each its number", runIssue},
+		"pay":             {"pay NUMBER --amount A [--date D] [--note TEXT]   record a payment received", runPay},
+		"void":            {"void NUMBER --reason TEXT           void an issued invoice without payments (its number stays used)", runVoid},
+		"duplicate":       {"duplicate NUMBER                  copy an invoice into a new draft dated today; prints the draft's id", runDuplicate},
 		"credit":          {"credit NUMBER --reason TEXT         issue a credit note for the whole of an issued invoice", runCredit},
 		"mail-settings":   {"mail-settings --host H --security starttls|tls --from ADDR [--port P] [--from-name N] [--username U] [--smtp-password-file F] [--ca-file PEM] | show | test --to ADDR", runMailSettings},
 		"send":            {"send NUMBER... [--to ADDR] [--again] [--pdf-password-file F]   e-mail invoices (PDF, and the e-invoice for clients who receive one); one line per message", runSend},
@@ -218,6 +223,22 @@ func (c *ctx) parse(fs *flag.FlagSet, args []string, maxArgs int) error {
 		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(maxArgs))
 	}
 	return nil
+}
+
+// parseArgs parses fs's flags wherever they stand among the positional
+// arguments (NUMBER... --to ADDR NUMBER...) and returns those in order.
+func (c *ctx) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := c.parse(fs, args, math.MaxInt); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func (c *ctx) config() (app.Config, error) { return c.inv.Config(c.env) }

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"safeinvoice/app"
@@ -42,23 +41,17 @@ func runExportEInvoice(c *ctx, args []string) error {
 func runCredit(c *ctx, args []string) error {
 	fs := c.flags("credit")
 	reason := fs.String("reason", "", "why the invoice is credited, printed on the credit note (required)")
-	var number string
-	rest := args
-	for {
-		if err := c.parse(fs, rest, math.MaxInt); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		if number != "" {
-			return usagef("credit: one invoice NUMBER at a time")
-		}
-		number, rest = fs.Arg(0), fs.Args()[1:]
+	pos, err := c.parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if number == "" || strings.TrimSpace(*reason) == "" {
+	if len(pos) > 1 {
+		return usagef("credit: one invoice NUMBER at a time")
+	}
+	if len(pos) == 0 || strings.TrimSpace(*reason) == "" {
 		return usagef("credit: NUMBER and --reason TEXT are required")
 	}
+	number := pos[0]
 	return c.withSession(func(s *app.Session) error {
 		note, err := s.CreditInFull(number, *reason)
 		if err != nil {

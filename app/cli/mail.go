@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -138,17 +137,9 @@ func runSend(c *ctx, args []string) error {
 	to := fs.String("to", "", "send to these `addresses` (comma-separated) instead of the client's")
 	again := fs.Bool("again", false, "send invoices that were sent before once more")
 	pdfPwFile := fs.String("pdf-password-file", "", "encrypt the PDF (AES-256) with the password in `file`; give it to the client another way")
-	var numbers []string
-	rest := args
-	for {
-		if err := c.parse(fs, rest, math.MaxInt); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		numbers = append(numbers, fs.Arg(0))
-		rest = fs.Args()[1:]
+	numbers, err := c.parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(numbers) == 0 {
 		return usagef("send: name the invoices to send")
