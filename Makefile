@@ -49,10 +49,11 @@ race: deps
 
 ## crash: the crash tests that are too slow under -race (they skip
 ## themselves there): kills and a cancel during imports of 20,000 and
-## 50,000 invoices, a kill during an export of 300 PDFs and during a batch
-## send of 50 invoices to a real SMTP server
+## 50,000 invoices, a kill during an export of 300 PDFs, during a batch
+## send of 50 invoices to a real SMTP server and 20 during a catch-up of
+## 520 recurring invoices, and two processes racing to run the schedules
 crash: deps
-	CGO_ENABLED=0 $(GO) test -count=1 -timeout 20m -run 'TestKillDuringImport|TestImportCancelledAt99Percent|TestKillDuringPDFExport|TestKillDuringABatchSend' -v ./app/
+	CGO_ENABLED=0 $(GO) test -count=1 -timeout 20m -run 'TestKillDuringImport|TestImportCancelledAt99Percent|TestKillDuringPDFExport|TestKillDuringABatchSend|TestKillDuringACatchUp|TestTwoProcessesRacingRunDue' -v ./app/
 
 # Parsers of untrusted input get FUZZTIME each (30 s, as CI requires); the
 # other targets a shorter run. Findings land in testdata/fuzz and fail here.

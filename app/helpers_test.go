@@ -18,6 +18,7 @@ func TestMain(m *testing.M) {
 		"mail-sender":     mailSenderChild,
 		"pdf-exporter":    pdfExporterChild,
 		"resident-memory": residentMemoryChild,
+		"schedule-runner": scheduleRunnerChild,
 	})
 }
 

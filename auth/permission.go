@@ -29,6 +29,9 @@ const (
 	PermVoidInvoice Permission = "void-invoice"
 	// PermCreditNote issues a credit note correcting an issued invoice.
 	PermCreditNote Permission = "credit-note"
+	// PermRunSchedules sets up and stops recurring invoice schedules and
+	// runs those due (which issues the invoices they make).
+	PermRunSchedules Permission = "run-schedules"
 	// PermViewClients lists and opens clients.
 	PermViewClients Permission = "view-clients"
 	// PermManageClients adds, edits and removes clients.
@@ -78,6 +81,7 @@ const (
 var allPermissions = [...]Permission{
 	PermViewInvoices, PermCreateDraft, PermEditDraft, PermDeleteDraft,
 	PermIssueInvoice, PermRecordPayment, PermVoidInvoice, PermCreditNote,
+	PermRunSchedules,
 	PermViewClients, PermManageClients,
 	PermExportPDF, PermExportCSV, PermImport,
 	PermRunBackup, PermVerifyBackups, PermRestore,
@@ -114,6 +118,8 @@ func (p Permission) Description() string {
 		return "void invoices"
 	case PermCreditNote:
 		return "issue credit notes"
+	case PermRunSchedules:
+		return "set up and run recurring invoices"
 	case PermViewClients:
 		return "view clients"
 	case PermManageClients:
@@ -167,8 +173,8 @@ func (p Permission) Valid() bool {
 // Can reports whether a user with role r may do p:
 //
 //   - An administrator may do everything.
-//   - A bookkeeper handles invoices (drafts, issue, void, credit notes),
-//     payments, clients, imports, PDF and CSV exports, and runs and verifies
+//   - A bookkeeper handles invoices (drafts, issue, void, credit notes,
+//     recurring schedules), payments, clients, imports, PDF and CSV exports, and runs and verifies
 //     backups. A bookkeeper may not restore, manage users or the policy, edit
 //     settings (the business profile and the like are the administrator's),
 //     see the user list, the alerts or the audit log.
@@ -192,6 +198,7 @@ func (r Role) Can(p Permission) bool {
 		switch p {
 		case PermViewInvoices, PermCreateDraft, PermEditDraft, PermDeleteDraft,
 			PermIssueInvoice, PermRecordPayment, PermVoidInvoice, PermCreditNote,
+			PermRunSchedules,
 			PermViewClients, PermManageClients,
 			PermExportPDF, PermExportCSV, PermImport,
 			PermRunBackup, PermVerifyBackups:

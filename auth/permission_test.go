@@ -22,6 +22,7 @@ var permissionMatrix = []struct {
 	{PermRecordPayment, "AB"},
 	{PermVoidInvoice, "AB"},
 	{PermCreditNote, "AB"},
+	{PermRunSchedules, "AB"},
 	{PermViewClients, "ABCU"},
 	{PermManageClients, "ABC"},
 	{PermExportPDF, "AB"},

@@ -65,8 +65,9 @@ func CheckEdit(old, updated *Invoice) error {
 	if updated.Status != StatusDraft {
 		return fmt.Errorf("%w: an edit cannot change the status; use the transitions", ErrInvalid)
 	}
-	if updated.ID != old.ID || updated.Kind != old.Kind || updated.Corrects != old.Corrects {
-		return fmt.Errorf("%w: an edit cannot change the id, kind or corrected invoice", ErrInvalid)
+	if updated.ID != old.ID || updated.Kind != old.Kind || updated.Corrects != old.Corrects ||
+		updated.Schedule != old.Schedule || updated.Occurrence != old.Occurrence {
+		return fmt.Errorf("%w: an edit cannot change the id, kind, corrected invoice or schedule", ErrInvalid)
 	}
 	return updated.Validate()
 }

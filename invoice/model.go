@@ -71,6 +71,10 @@ type Invoice struct {
 	Credits []Credit `json:"credits,omitempty"`
 	// Corrects is, on a credit note, the ID of the invoice it corrects.
 	Corrects string `json:"corrects,omitempty"`
+	// Schedule is, on an invoice a recurring schedule made, the schedule's
+	// id, and Occurrence which of its occurrences it is (1 first).
+	Schedule   string `json:"schedule,omitempty"`
+	Occurrence int    `json:"occurrence,omitempty"`
 	// BuyerReference is the buyer's reference for the invoice (EN 16931
 	// BT-10; the Leitweg-ID of a German public buyer); OrderReference the
 	// buyer's purchase order (BT-13).

@@ -14,6 +14,7 @@ import (
 
 	"safeinvoice/auth"
 	"safeinvoice/invoice"
+	"safeinvoice/recurring"
 )
 
 // CheckProblem is one thing Check found wrong.
@@ -65,6 +66,7 @@ var checkKinds = map[string]func(payload []byte) error{
 	"auditsig": decodeAs[SignedHead],
 	"mail":     decodeAs[MailSettings],
 	"outbox":   decodeAs[OutboxEntry],
+	"schedule": decodeAs[recurring.Schedule],
 }
 
 func decodeAs[T any](b []byte) error {

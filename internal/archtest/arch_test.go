@@ -81,21 +81,23 @@ var allowed = map[string][]string{
 	// A real SMTP server for the tests of the code that sends mail.
 	"internal/smtptest": {},
 	// The vault knows the records it stores and who may log in.
-	"storage": {"invoice", "auth", "internal/fsutil"},
+	"storage": {"invoice", "auth", "recurring", "internal/fsutil"},
 	// Backups move encrypted streams and know nothing of invoices or users.
 	"backup": {"internal/fsutil"},
 	// Documents and file formats read invoices; they know no users.
 	"pdf":         {"invoice", "internal/fsutil", "assets"},
 	"interchange": {"invoice"},
 	"einvoice":    {"invoice"},
+	// Recurring schedules: dates and the invoice each occurrence makes.
+	"recurring": {"invoice"},
 	// Mail knows SMTP and MIME, nothing of invoices.
 	"email": {},
 	// The use cases tie everything together; the index is theirs alone.
-	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "einvoice", "email", "internal/fsutil", "app/internal/search"},
+	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "einvoice", "email", "recurring", "internal/fsutil", "app/internal/search"},
 	"app/internal/search": {"invoice", "storage"},
 	// Front ends go through app, never to storage, backup or pdf.
 	"app/ui":  {"app", "invoice", "auth", "assets"},
-	"app/cli": {"app", "invoice", "auth", "internal/fsutil"},
+	"app/cli": {"app", "invoice", "auth", "recurring", "internal/fsutil"},
 	"main":    {"app/ui", "app/cli", "internal/localefix"},
 }
 
