@@ -149,6 +149,8 @@ func commands() map[string]command {
 		"pay":             {"pay NUMBER --amount A [--date D] [--note TEXT]   record a payment received", runPay},
 		"void":            {"void NUMBER --reason TEXT           void an issued invoice without payments (its number stays used)", runVoid},
 		"duplicate":       {"duplicate NUMBER                  copy an invoice into a new draft dated today; prints the draft's id", runDuplicate},
+		"recurring":       {"recurring add --from NUMBER --every week|month|quarter|year --start DATE [--until DATE | --count N] [--draft] | list | stop ID", runRecurring},
+		"run-due":         {"run-due [--as-of DATE]            make the recurring invoices due (for a cron job); one line per invoice made", runRunDue},
 		"credit":          {"credit NUMBER --reason TEXT         issue a credit note for the whole of an issued invoice", runCredit},
 		"mail-settings":   {"mail-settings --host H --security starttls|tls --from ADDR [--port P] [--from-name N] [--username U] [--smtp-password-file F] [--ca-file PEM] | show | test --to ADDR", runMailSettings},
 		"send":            {"send NUMBER... [--to ADDR] [--again] [--pdf-password-file F]   e-mail invoices (PDF, and the e-invoice for clients who receive one); one line per message", runSend},
