@@ -153,7 +153,8 @@ type RunReport struct {
 }
 
 // RunDue makes every occurrence of every schedule due as of asOf
-// (YYYY-MM-DD; "" means today), oldest first, each in its own transaction
+// (YYYY-MM-DD; "" means today), in date order across the schedules (so
+// numbers follow dates), each in its own transaction
 // (see the comment at the top of this file). A schedule whose occurrence
 // cannot be made (its client was removed, its lines no longer validate)
 // is reported in Failed and the others go on. ctx stops the run between
@@ -173,24 +174,42 @@ func (s *Session) RunDue(ctx context.Context, asOf string) (RunReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	for _, sc := range schedules {
-		due, err := sc.Due(asOf)
+	// Every schedule's due occurrences in date order, so that invoice
+	// numbers follow the dates across schedules too.
+	type occurrence struct {
+		sc   *recurring.Schedule
+		k    int
+		date string
+	}
+	var due []occurrence
+	for i := range schedules {
+		sc := &schedules[i]
+		ks, err := sc.Due(asOf)
 		if err != nil {
 			rep.Failed = append(rep.Failed, ScheduleFailure{sc.ID, err})
 			continue
 		}
-		for _, k := range due {
-			if err := ctx.Err(); err != nil {
-				return rep, err
-			}
-			made, ok, err := s.makeOccurrence(sc.ID, k)
-			if err != nil {
-				rep.Failed = append(rep.Failed, ScheduleFailure{sc.ID, fmt.Errorf("occurrence %d (%s): %w", k+1, occurrenceDate(&sc, k), err)})
-				break
-			}
-			if ok {
-				rep.Made = append(rep.Made, made)
-			}
+		for _, k := range ks {
+			due = append(due, occurrence{sc, k, occurrenceDate(sc, k)})
+		}
+	}
+	sort.SliceStable(due, func(i, j int) bool { return due[i].date < due[j].date })
+	failed := map[string]bool{}
+	for _, o := range due {
+		if failed[o.sc.ID] {
+			continue // its later occurrences wait for the next run
+		}
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		made, ok, err := s.makeOccurrence(o.sc.ID, o.k)
+		if err != nil {
+			failed[o.sc.ID] = true
+			rep.Failed = append(rep.Failed, ScheduleFailure{o.sc.ID, fmt.Errorf("occurrence %d (%s): %w", o.k+1, o.date, err)})
+			continue
+		}
+		if ok {
+			rep.Made = append(rep.Made, made)
 		}
 	}
 	return rep, nil

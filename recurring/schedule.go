@@ -187,6 +187,20 @@ func daysIn(t time.Time) int {
 	return time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
+// Ends says in words when the schedule ends: "12 invoices", "until
+// 2027-06-30" or "until stopped".
+func (s *Schedule) Ends() string {
+	switch {
+	case s.Count == 1:
+		return "1 invoice"
+	case s.Count > 0:
+		return fmt.Sprintf("%d invoices", s.Count)
+	case s.Until != "":
+		return "until " + s.Until
+	}
+	return "until stopped"
+}
+
 // Occurrences is how many occurrences the schedule has in all: Count, or
 // those up to Until, or (open-ended) a bound no schedule reaches.
 func (s *Schedule) Occurrences() (int, error) {

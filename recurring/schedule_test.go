@@ -110,6 +110,11 @@ func TestDueCatchesUpAndEnds(t *testing.T) {
 	if n, _ := inclusive.Occurrences(); n != 4 {
 		t.Errorf("the end date is inclusive: %d occurrences", n)
 	}
+	for sc, want := range map[*Schedule]string{&s: "until stopped", &counted: "3 invoices", &until: "until 2026-10-30"} {
+		if got := sc.Ends(); got != want {
+			t.Errorf("Ends() = %q, want %q", got, want)
+		}
+	}
 	if _, err := s.Due("1 May"); err == nil {
 		t.Error("a bad as-of date was taken")
 	}

@@ -72,20 +72,9 @@ func runRecurringAdd(c *ctx, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.env.Stdout, "Added schedule %s: every %s from %s, %s; run-due makes what is due.\n", sc.ID, sc.Period, sc.Start, scheduleEnd(&sc))
+		fmt.Fprintf(c.env.Stdout, "Added schedule %s: every %s from %s, %s; run-due makes what is due.\n", sc.ID, sc.Period, sc.Start, sc.Ends())
 		return nil
 	})
-}
-
-// scheduleEnd says in words when a schedule ends.
-func scheduleEnd(sc *recurring.Schedule) string {
-	switch {
-	case sc.Count > 0:
-		return fmt.Sprintf("%d invoices", sc.Count)
-	case sc.Until != "":
-		return "until " + sc.Until
-	}
-	return "until stopped"
 }
 
 func printSchedules(c *ctx, s *app.Session) error {
@@ -110,7 +99,7 @@ func printSchedules(c *ctx, s *app.Session) error {
 		if sc.Draft {
 			makes = "drafts"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", sc.ID, sc.From, sc.Period, sc.Start, scheduleEnd(&sc), makes, sc.Generated, next)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", sc.ID, sc.From, sc.Period, sc.Start, sc.Ends(), makes, sc.Generated, next)
 	}
 	return tw.Flush()
 }

@@ -611,7 +611,22 @@ func (e *editor) actions() []fyne.CanvasObject {
 		}
 	}
 	if e.inv.ID != "" && e.inv.Kind == invoice.KindInvoice {
-		add("Duplicate", theme.ContentCopyIcon(), auth.PermCreateDraft, e.duplicate)
+		if u.can(auth.PermRunSchedules) && u.can(auth.PermCreateDraft) {
+			// Copies of both kinds under one button.
+			var copyButton *widget.Button
+			copyButton = u.button("Copy…", theme.ContentCopyIcon(), func() {
+				from := e.inv.Number
+				if from == "" {
+					from = e.inv.ID
+				}
+				menu := fyne.NewMenu("", fyne.NewMenuItem("Duplicate as a draft", e.duplicate),
+					fyne.NewMenuItem("Repeat on a schedule…", func() { newSchedule(e.sh, from, nil) }))
+				widget.ShowPopUpMenuAtRelativePosition(menu, u.win.Canvas(), fyne.NewPos(0, copyButton.Size().Height), copyButton)
+			})
+			out = append(out, copyButton)
+		} else {
+			add("Duplicate", theme.ContentCopyIcon(), auth.PermCreateDraft, e.duplicate)
+		}
 	}
 	return out
 }

@@ -26,6 +26,7 @@ func screens() []screenDef {
 	return []screenDef{
 		{"dashboard", "Dashboard", theme.HomeIcon(), auth.PermViewInvoices, buildDashboard},
 		{"invoices", "Invoices", theme.DocumentIcon(), auth.PermViewInvoices, buildInvoices},
+		{"recurring", "Recurring", theme.HistoryIcon(), auth.PermViewInvoices, buildRecurring},
 		{"clients", "Clients", theme.AccountIcon(), auth.PermViewClients, buildClients},
 		{"backups", "Backups", theme.StorageIcon(), auth.PermVerifyBackups, buildBackups},
 		{"users", "Users and policy", theme.GridIcon(), auth.PermManageUsers, buildUsers},

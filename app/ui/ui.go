@@ -176,6 +176,7 @@ func (u *UI) setSession(s *app.Session) {
 		}
 	})
 	u.startAutoBackup(s)
+	u.runDueAtUnlock(s)
 }
 
 // idleFor is how long the window may stay idle before it locks under p.
