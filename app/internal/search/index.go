@@ -310,7 +310,7 @@ type Query struct {
 
 // Row is one line of the invoice list.
 type Row struct {
-	ID         string         `json:"-"`
+	ID         string         `json:"id"`
 	Number     string         `json:"number"`
 	Kind       invoice.Kind   `json:"kind"`
 	Status     invoice.Status `json:"status"`
