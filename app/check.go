@@ -130,10 +130,11 @@ func (s *Session) numberingGaps() ([]CheckProblem, error) {
 			numbers map[uint64]string
 			judged  bool
 		}
-		var seqs [2]*sequence
+		var seqs [3]*sequence
 		for i, k := range []struct{ name, pattern string }{
 			{seqInvoice, cmp.Or(set.NumberPattern, invoice.DefaultPattern)},
 			{seqCreditNote, cmp.Or(set.CreditNotePattern, DefaultCreditNotePattern)},
+			{seqQuote, cmp.Or(set.QuotePattern, DefaultQuotePattern)},
 		} {
 			p, err := invoice.ParsePattern(k.pattern)
 			seqs[i] = &sequence{name: k.name, pattern: p, numbers: map[uint64]string{}, judged: err == nil}
@@ -143,8 +144,11 @@ func (s *Session) numberingGaps() ([]CheckProblem, error) {
 				return nil
 			}
 			q := seqs[0]
-			if sum.Kind == invoice.KindCreditNote {
+			switch sum.Kind {
+			case invoice.KindCreditNote:
 				q = seqs[1]
+			case invoice.KindQuote:
+				q = seqs[2]
 			}
 			if n, ok := q.pattern.Seq(sum.Number); ok {
 				q.numbers[n] = sum.Number

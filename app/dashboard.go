@@ -66,7 +66,7 @@ func (s *Session) Dashboard() (Dashboard, error) {
 	now := s.cfg.now()
 	d := Dashboard{Outstanding: Sums{}, Overdue: Sums{}, PaidThisMonth: Sums{}, Month: now.Format("2006-01")}
 	err = x.Each(func(doc *search.Doc) error {
-		if doc.Kind == invoice.KindCreditNote {
+		if doc.Kind == invoice.KindCreditNote || doc.Kind == invoice.KindQuote {
 			return nil
 		}
 		for _, p := range doc.Payments {

@@ -119,6 +119,10 @@ func (s *Session) ExportEInvoices(ctx context.Context, dir string, format einvoi
 	return written, errors.Join(exportErr, err)
 }
 
+// ErrQuoteNotEInvoice is a quote asked for as an e-invoice: EN 16931 is for
+// invoices and credit notes.
+var ErrQuoteNotEInvoice = errors.New("a quote is not an e-invoice; send it as a PDF")
+
 // buildEInvoices loads and builds every document, and checks each against
 // its format; the error lists every problem of every document.
 func (s *Session) buildEInvoices(ids []string, format einvoice.Format, seller einvoice.Seller, skipNoFormat bool) ([]eDocument, error) {
@@ -129,6 +133,10 @@ func (s *Session) buildEInvoices(ids []string, format einvoice.Format, seller ei
 			inv, err := s.invoiceIn(tx, id)
 			if err != nil {
 				return err
+			}
+			if inv.IsQuote() {
+				problems = append(problems, fmt.Errorf("%s: %w", inv.Number, ErrQuoteNotEInvoice))
+				continue
 			}
 			client, err := tx.Client(inv.ClientID)
 			if err != nil {

@@ -12,7 +12,7 @@ import (
 	"safeinvoice/storage"
 )
 
-// ExportCSV writes every invoice and credit note, one row per line item and
+// ExportCSV writes every invoice and credit note (no quotes), one row per line item and
 // one per payment, in the CSV format (UTF-8 with a byte-order mark so that
 // spreadsheets detect the encoding), formula-injection safe. It is audited
 // before the first byte ("export.csv.start", with the bulk-export alert)
@@ -57,8 +57,8 @@ func (s *Session) exportCSV(w io.Writer, where string) (int, error) {
 			return err
 		}
 		return tx.EachInvoice(func(inv invoice.Invoice) error {
-			if s.imports.hidden(inv.ID) {
-				return nil // a running import's, final only at its commit
+			if s.imports.hidden(inv.ID) || inv.IsQuote() {
+				return nil // a running import's, final only at its commit; quotes owe nothing
 			}
 			n++
 			return cw.WriteInvoice(&inv, clients[inv.ClientID])

@@ -225,12 +225,32 @@ func (s *Session) planInvoice(rec string, ii ImportInvoice, fileClients map[stri
 		}
 		clientID = ii.Client
 	}
+	kind := invoice.KindInvoice
+	switch k := strings.ToLower(strings.TrimSpace(ii.Kind)); k {
+	case "", string(invoice.KindInvoice):
+	case string(invoice.KindQuote):
+		kind = invoice.KindQuote
+	default:
+		return pi, &ImportError{Record: rec, Field: "kind", Value: ii.Kind, Err: errors.New("expected invoice or quote; credit notes are made in SafeInvoice")}
+	}
 	status, err := invoice.ParseStatus(strings.TrimSpace(ii.Status))
-	if err != nil || status == invoice.StatusOverdue || status == invoice.StatusPartiallyPaid {
+	switch {
+	case kind == invoice.KindQuote:
+		if status == invoice.StatusExpired {
+			status = invoice.StatusSent // expiry follows from the valid-until date
+		}
+		if err != nil || (status != invoice.StatusDraft && status != invoice.StatusSent && status != invoice.StatusAccepted && status != invoice.StatusDeclined) {
+			return pi, &ImportError{Record: rec, Field: "status", Value: ii.Status, Err: errors.New("expected draft, sent, accepted, declined or expired for a quote")}
+		}
+		if len(ii.Payments) > 0 {
+			return pi, &ImportError{Record: rec, Field: "payments", Err: errors.New("a quote has no payments")}
+		}
+	case err != nil || status == invoice.StatusOverdue || status == invoice.StatusPartiallyPaid ||
+		status == invoice.StatusSent || status == invoice.StatusAccepted || status == invoice.StatusDeclined || status == invoice.StatusExpired:
 		return pi, &ImportError{Record: rec, Field: "status", Value: ii.Status, Err: errors.New("expected draft, issued, paid or void")}
 	}
 	inv := invoice.Invoice{
-		Kind: invoice.KindInvoice, Status: invoice.StatusDraft, ClientID: clientID,
+		Kind: kind, Status: invoice.StatusDraft, ClientID: clientID,
 		Currency: ii.Currency, IssueDate: ii.IssueDate, DueDate: ii.DueDate,
 		Notes: strings.TrimSpace(ii.Notes), Terms: strings.TrimSpace(ii.Terms),
 		BuyerReference: strings.TrimSpace(ii.BuyerReference), OrderReference: strings.TrimSpace(ii.OrderReference),
@@ -291,6 +311,11 @@ type fieldErr struct {
 func finishImported(inv *invoice.Invoice, number string, target invoice.Status, payments *[]invoice.Payment, now time.Time) (*invoice.Invoice, *fieldErr) {
 	if err := inv.Issue(number, now); err != nil {
 		return nil, &fieldErr{err: err}
+	}
+	if inv.IsQuote() {
+		// The client's answer as the file says, whenever it came.
+		inv.Status = target
+		return inv, nil
 	}
 	switch target {
 	case invoice.StatusVoid:

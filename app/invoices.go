@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,13 +12,18 @@ import (
 	"safeinvoice/storage"
 )
 
-// DefaultCreditNotePattern numbers credit notes until the user sets one.
-const DefaultCreditNotePattern = "CN-{YYYY}-{SEQ:4}"
+// DefaultCreditNotePattern numbers credit notes until the user sets one,
+// DefaultQuotePattern quotes.
+const (
+	DefaultCreditNotePattern = "CN-{YYYY}-{SEQ:4}"
+	DefaultQuotePattern      = "QUO-{YYYY}-{SEQ:4}"
+)
 
 // Sequence names of the gap-free counters.
 const (
 	seqInvoice    = "invoice"
 	seqCreditNote = "credit_note"
+	seqQuote      = "quote"
 )
 
 // maxNumberSkips bounds how many numbers issuing skips over when they are
@@ -259,11 +265,11 @@ func (s *Session) DeleteDraft(id string) error {
 // in the vault stay unique and, for the sequence's own numbers, gap-free.
 func nextNumber(tx *storage.Tx, set storage.Settings, inv *invoice.Invoice) (string, error) {
 	pattern, seq := set.NumberPattern, seqInvoice
-	if inv.Kind == invoice.KindCreditNote {
-		pattern, seq = set.CreditNotePattern, seqCreditNote
-		if pattern == "" {
-			pattern = DefaultCreditNotePattern
-		}
+	switch inv.Kind {
+	case invoice.KindCreditNote:
+		pattern, seq = cmp.Or(set.CreditNotePattern, DefaultCreditNotePattern), seqCreditNote
+	case invoice.KindQuote:
+		pattern, seq = cmp.Or(set.QuotePattern, DefaultQuotePattern), seqQuote
 	}
 	if pattern == "" {
 		pattern = invoice.DefaultPattern
@@ -346,7 +352,11 @@ func (s *Session) IssueInvoice(id string) (invoice.Invoice, error) {
 				return err
 			}
 		}
-		return tx.Audit("invoice.issue", inv.ID, number)
+		action := "invoice.issue"
+		if inv.IsQuote() {
+			action = "quote.send"
+		}
+		return tx.Audit(action, inv.ID, number)
 	})
 	if err != nil {
 		return inv, err

@@ -48,6 +48,10 @@ const BulkSendThreshold = 20
 const (
 	DefaultMailSubject = "Invoice {number} from {business}"
 	DefaultMailBody    = "Dear {client},\n\nplease find attached invoice {number} of {total}, due on {due_date}.\n\nKind regards,\n{business}\n"
+	// A quote goes with these ({due_date} is the date it is valid until)
+	// and always as a PDF.
+	DefaultQuoteSubject = "Quote {number} from {business}"
+	DefaultQuoteBody    = "Dear {client},\n\nplease find attached our quote {number} of {total}, valid until {due_date}.\n\nKind regards,\n{business}\n"
 )
 
 // SetMailSettings stores the mail settings (administrators). password
@@ -435,6 +439,10 @@ func (s *Session) invoiceMessage(src messageSource, m MailSettings, to []string,
 	fill := strings.NewReplacer("{number}", inv.Number, "{total}", t.Total.Number()+" "+inv.Currency, "{due_date}", inv.DueDate,
 		"{business}", st.BusinessName, "{client}", client.Name)
 	subject, body := cmpOr(m.Subject, DefaultMailSubject), cmpOr(m.Body, DefaultMailBody)
+	if inv.IsQuote() {
+		subject, body = DefaultQuoteSubject, DefaultQuoteBody
+		client.EInvoice = "" // a quote is no e-invoice
+	}
 	seller, opts := pdfSetup(st, s.cfg.now())
 	if pdfPassword != "" {
 		if client.EInvoice != "" {

@@ -188,7 +188,7 @@ func (s *Session) alertBulkExport(tx *storage.Tx, n int, how string) error {
 func issuedDocuments(tx *storage.Tx, hidden func(id string) bool) ([]string, error) {
 	var sums []storage.InvoiceSummary
 	err := tx.EachInvoiceSummary(func(s storage.InvoiceSummary) error {
-		if s.Status != invoice.StatusDraft && s.Number != "" && !hidden(s.ID) {
+		if s.Status != invoice.StatusDraft && s.Number != "" && s.Kind != invoice.KindQuote && !hidden(s.ID) {
 			sums = append(sums, s)
 		}
 		return nil

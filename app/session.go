@@ -163,6 +163,7 @@ func Init(cfg Config, p InitParams) (*Session, error) {
 		Currency:          DefaultCurrency,
 		NumberPattern:     invoice.DefaultPattern,
 		CreditNotePattern: DefaultCreditNotePattern,
+		QuotePattern:      DefaultQuotePattern,
 		PaymentDays:       DefaultPaymentDays,
 	}
 	admin = v.SignUser(admin, signer)

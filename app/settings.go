@@ -60,7 +60,11 @@ func (s *Session) saveSettings(next Settings, detail string) error {
 	if !currency.IsValid(next.Currency) {
 		return fmt.Errorf("currency %q: %w", next.Currency, invoice.ErrCurrency)
 	}
-	for name, p := range map[string]string{"number pattern": next.NumberPattern, "credit note pattern": next.CreditNotePattern} {
+	for name, p := range map[string]string{"number pattern": next.NumberPattern, "credit note pattern": next.CreditNotePattern,
+		"quote pattern": next.QuotePattern} {
+		if p == "" && name == "quote pattern" {
+			continue // the default
+		}
 		if _, err := invoice.ParsePattern(p); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}

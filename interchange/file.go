@@ -38,6 +38,8 @@ type Client struct {
 // file's clients (or of a client already in the vault). Number is optional:
 // issued invoices without one get the next number of the sequence.
 type Invoice struct {
+	// Kind is "invoice" (also when empty) or "quote".
+	Kind      string `json:"kind,omitempty"`
 	Number    string `json:"number,omitempty"`
 	Client    string `json:"client"`
 	Currency  string `json:"currency"`

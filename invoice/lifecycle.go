@@ -18,10 +18,11 @@ const StatusOverdue Status = "overdue"
 // on the command line would. The error wraps ErrInvalid.
 func ParseStatus(s string) (Status, error) {
 	switch st := Status(s); st {
-	case StatusDraft, StatusIssued, StatusPartiallyPaid, StatusPaid, StatusVoid, StatusOverdue:
+	case StatusDraft, StatusIssued, StatusPartiallyPaid, StatusPaid, StatusVoid, StatusOverdue,
+		StatusSent, StatusAccepted, StatusDeclined, StatusExpired:
 		return st, nil
 	}
-	return "", fmt.Errorf("%w: unknown status %q (want draft, issued, partially_paid, paid, void or overdue)", ErrInvalid, s)
+	return "", fmt.Errorf("%w: unknown status %q (want draft, issued, partially_paid, paid, void or overdue; for quotes sent, accepted, declined or expired)", ErrInvalid, s)
 }
 
 // The lifecycle of an invoice:
@@ -66,8 +67,9 @@ func CheckEdit(old, updated *Invoice) error {
 		return fmt.Errorf("%w: an edit cannot change the status; use the transitions", ErrInvalid)
 	}
 	if updated.ID != old.ID || updated.Kind != old.Kind || updated.Corrects != old.Corrects ||
-		updated.Schedule != old.Schedule || updated.Occurrence != old.Occurrence {
-		return fmt.Errorf("%w: an edit cannot change the id, kind, corrected invoice or schedule", ErrInvalid)
+		updated.Schedule != old.Schedule || updated.Occurrence != old.Occurrence ||
+		updated.FromQuote != old.FromQuote || updated.Invoiced != old.Invoiced {
+		return fmt.Errorf("%w: an edit cannot change the id, kind, corrected invoice, schedule or quote", ErrInvalid)
 	}
 	return updated.Validate()
 }
@@ -111,7 +113,9 @@ func (inv *Invoice) Issue(number string, now time.Time) error {
 	}
 	inv.Number = number
 	inv.Status = StatusIssued
-	if !inv.IsCreditNote() {
+	if inv.IsQuote() {
+		inv.Status = StatusSent
+	} else if !inv.IsCreditNote() {
 		if t, err := inv.Totals(); err == nil {
 			inv.settle(t)
 		}
@@ -343,20 +347,23 @@ func Overdue(kind Kind, status Status, due, today time.Time) bool {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).After(due)
 }
 
-// EffectiveStatus returns StatusOverdue when IsOverdue(today), else the
-// stored Status.
+// EffectiveStatus returns StatusOverdue when IsOverdue(today),
+// StatusExpired for a sent quote past its valid-until date (DueDate), else
+// the stored Status.
 func (inv *Invoice) EffectiveStatus(today time.Time) Status {
-	if inv.IsOverdue(today) {
-		return StatusOverdue
+	due, err := ParseDate(inv.DueDate)
+	if err != nil {
+		return inv.Status
 	}
-	return inv.Status
+	return Effective(inv.Kind, inv.Status, due, today)
 }
 
 // Duplicate returns a new draft invoice copied from inv with the given ID
 // and issue date: same client, currency, lines, notes and terms, and a due
 // date as many days after the new issue date as inv's was after its own
 // (the payment term). The copy has no number, payments, credits, void
-// reason or corrected invoice, is always of KindInvoice, and has Created
+// reason or corrected invoice, is of KindInvoice (KindQuote for a quote's
+// copy), and has Created
 // and Updated set to now. inv itself is not changed and may be in any
 // state. The error names a missing id or an invalid issue date.
 func (inv *Invoice) Duplicate(id, issueDate string, now time.Time) (*Invoice, error) {
@@ -373,9 +380,13 @@ func (inv *Invoice) Duplicate(id, issueDate string, now time.Time) (*Invoice, er
 	if err1 == nil && err2 == nil && !od.Before(oi) {
 		days = int(od.Sub(oi) / (24 * time.Hour)) // UTC midnights: exact
 	}
+	kind := KindInvoice
+	if inv.IsQuote() {
+		kind = KindQuote // a quote's copy is a new quote
+	}
 	return &Invoice{
 		ID:        id,
-		Kind:      KindInvoice,
+		Kind:      kind,
 		Status:    StatusDraft,
 		ClientID:  inv.ClientID,
 		Currency:  inv.Currency,

@@ -38,7 +38,7 @@ const (
 	StatusVoid          Status = "void"
 )
 
-// Kind tells an invoice from a credit note.
+// Kind tells an invoice from a credit note and a quote (see quote.go).
 type Kind string
 
 // The document kinds.
@@ -75,6 +75,10 @@ type Invoice struct {
 	// id, and Occurrence which of its occurrences it is (1 first).
 	Schedule   string `json:"schedule,omitempty"`
 	Occurrence int    `json:"occurrence,omitempty"`
+	// FromQuote is, on an invoice made from a quote, the quote's ID;
+	// Invoiced is, on a quote made into an invoice, the invoice's ID.
+	FromQuote string `json:"from_quote,omitempty"`
+	Invoiced  string `json:"invoiced,omitempty"`
 	// BuyerReference is the buyer's reference for the invoice (EN 16931
 	// BT-10; the Leitweg-ID of a German public buyer); OrderReference the
 	// buyer's purchase order (BT-13).

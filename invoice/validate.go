@@ -138,8 +138,10 @@ func (inv *Invoice) IsCreditNote() bool { return inv.Kind == KindCreditNote }
 
 // Validate checks everything about the invoice that does not need other
 // records:
-//   - Kind is KindInvoice, KindCreditNote or empty (an invoice); a credit
-//     note names the invoice it Corrects.
+//   - Kind is KindInvoice, KindCreditNote, KindQuote or empty (an
+//     invoice); a credit note names the invoice it Corrects; a quote has
+//     no payments or credits and only a quote's states (draft, sent,
+//     accepted, declined), which no other document has.
 //   - Status is one of the five states; a draft has no Number and no
 //     payments or credits; any other state has a Number; a void invoice has
 //     no payments or credits.
@@ -164,6 +166,13 @@ func (inv *Invoice) Validate() error {
 		}
 	case KindCreditNote:
 		ps.add("corrects", "", requiredText(inv.Corrects, MaxIDLen, false))
+	case KindQuote:
+		if inv.Corrects != "" || inv.FromQuote != "" {
+			ps.add("corrects", "", fmt.Errorf("%w: a quote corrects no invoice and comes from no quote", ErrInvalid))
+		}
+		if len(inv.Payments) > 0 || len(inv.Credits) > 0 {
+			ps.add("payments", "", fmt.Errorf("%w: a quote has no payments or credits", ErrInvalid))
+		}
 	default:
 		ps.add("kind", string(inv.Kind), fmt.Errorf("%w: unknown kind", ErrInvalid))
 	}
@@ -175,8 +184,16 @@ func (inv *Invoice) Validate() error {
 		if len(inv.Payments) > 0 || len(inv.Credits) > 0 {
 			ps.add("payments", "", fmt.Errorf("%w: a draft has no payments or credits", ErrInvalid))
 		}
+	case StatusSent, StatusAccepted, StatusDeclined:
+		ps.add("number", inv.Number, requiredText(inv.Number, MaxNumberLen, false))
+		if !inv.IsQuote() {
+			ps.add("status", string(inv.Status), fmt.Errorf("%w: only a quote is %s", ErrInvalid, inv.Status))
+		}
 	case StatusIssued, StatusPartiallyPaid, StatusPaid, StatusVoid:
 		ps.add("number", inv.Number, requiredText(inv.Number, MaxNumberLen, false))
+		if inv.IsQuote() {
+			ps.add("status", string(inv.Status), fmt.Errorf("%w: a quote is draft, sent, accepted or declined", ErrInvalid))
+		}
 		if inv.Status == StatusVoid && (len(inv.Payments) > 0 || len(inv.Credits) > 0) {
 			ps.add("payments", "", fmt.Errorf("%w: a void invoice has no payments or credits", ErrInvalid))
 		}

@@ -113,7 +113,8 @@ type Document struct {
 }
 
 // Title returns the document's title as recorded in the PDF metadata:
-// "Invoice INV-2026-0001", "Credit note CN-2026-0002", "Invoice (draft)",
+// "Invoice INV-2026-0001", "Credit note CN-2026-0002", "Quote
+// QUO-2026-0003", "Invoice (draft)",
 // with " (void)" for a void invoice. It holds no client data.
 func (d Document) Title() string {
 	inv := d.Invoice
@@ -121,8 +122,11 @@ func (d Document) Title() string {
 		return "Document"
 	}
 	kind := "Invoice"
-	if inv.IsCreditNote() {
+	switch {
+	case inv.IsCreditNote():
 		kind = "Credit note"
+	case inv.IsQuote():
+		kind = "Quote"
 	}
 	if inv.Number == "" {
 		return kind + " (draft)"
@@ -449,8 +453,11 @@ func (b *builder) footer() core.Row {
 // number on the right.
 func (b *builder) heading() {
 	title := "INVOICE"
-	if b.inv.IsCreditNote() {
+	switch {
+	case b.inv.IsCreditNote():
 		title = "CREDIT NOTE"
+	case b.inv.IsQuote():
+		title = "QUOTE"
 	}
 	titleColor := b.c.accent
 	if b.mark() != "" {
@@ -511,9 +518,12 @@ func (b *builder) parties() {
 		vals.add(b.text(v, vp, 5))
 	}
 	if b.inv.Number != "" {
-		if b.inv.IsCreditNote() {
+		switch {
+		case b.inv.IsCreditNote():
 			pair("Credit note no.", oneLine(b.inv.Number))
-		} else {
+		case b.inv.IsQuote():
+			pair("Quote no.", oneLine(b.inv.Number))
+		default:
 			pair("Invoice no.", oneLine(b.inv.Number))
 		}
 	}
@@ -524,6 +534,8 @@ func (b *builder) parties() {
 			ref = b.inv.Corrects
 		}
 		pair("Corrects invoice", oneLine(ref))
+	} else if b.inv.IsQuote() {
+		pair("Valid until", b.inv.DueDate)
 	} else {
 		pair("Due date", b.inv.DueDate)
 	}
@@ -533,8 +545,11 @@ func (b *builder) parties() {
 
 	// Buyer and amount due.
 	to := vstack().add(b.label("BILL TO", align.Left))
-	if b.inv.IsCreditNote() {
+	switch {
+	case b.inv.IsCreditNote():
 		to = vstack().add(b.label("CREDIT TO", align.Left))
+	case b.inv.IsQuote():
+		to = vstack().add(b.label("QUOTE FOR", align.Left))
 	}
 	c := b.doc.Client.Party()
 	to.add(textStack([]string{oneLine(c.Name)}, name, b.maxWord(12, nameSize)))
@@ -557,6 +572,11 @@ func (b *builder) parties() {
 	switch {
 	case b.inv.IsCreditNote():
 		dueLabel, due = "TOTAL CREDIT", b.n.amount(b.t.Total)
+	case b.inv.IsQuote():
+		dueLabel, due = "QUOTED TOTAL", b.n.amount(b.t.Total)
+		if b.inv.Status == invoice.StatusDraft {
+			dueLabel, dueColor = "QUOTED TOTAL (DRAFT)", b.c.draft
+		}
 	case b.inv.Status == invoice.StatusVoid:
 		dueLabel, due, dueColor = "NOT PAYABLE", "VOID", b.c.void
 	case b.inv.Status == invoice.StatusDraft:
@@ -570,7 +590,11 @@ func (b *builder) parties() {
 	if !b.inv.IsCreditNote() && b.inv.Status != invoice.StatusVoid {
 		dp := b.tp(smallSize, align.Right, b.c.muted)
 		dp.Right, dp.Bottom = 3, 3
-		box.add(text.New("Due "+b.inv.DueDate, dp))
+		if b.inv.IsQuote() {
+			box.add(text.New("Valid until "+b.inv.DueDate, dp))
+		} else {
+			box.add(text.New("Due "+b.inv.DueDate, dp))
+		}
 	}
 	b.m.AddRows(row.New().Add(
 		col.New(12).Add(to),
@@ -591,6 +615,9 @@ func (b *builder) banner() {
 		}
 	case invoice.StatusDraft:
 		msg = "DRAFT — this is not a valid invoice: it has no number yet and may still change."
+		if b.inv.IsQuote() {
+			msg = "DRAFT — this quote has no number yet and may still change."
+		}
 	default:
 		return
 	}
@@ -720,7 +747,7 @@ func (b *builder) totals() {
 		rs = append(rs, totalsRow{label: "Paid", value: b.n.amount(neg)})
 	}
 	switch {
-	case b.inv.IsCreditNote():
+	case b.inv.IsCreditNote(), b.inv.IsQuote():
 	case b.inv.Status == invoice.StatusVoid:
 		rs = append(rs, totalsRow{label: "Balance due", value: "none (void)", band: true})
 	default:

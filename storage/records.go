@@ -50,8 +50,10 @@ type Settings struct {
 	Currency string `json:"currency"`
 	// NumberPattern numbers issued invoices, e.g. "INV-{YYYY}-{SEQ:4}".
 	NumberPattern string `json:"number_pattern"`
-	// CreditNotePattern numbers credit notes, in a sequence of their own.
+	// CreditNotePattern numbers credit notes, in a sequence of their own;
+	// QuotePattern quotes, in a third ("" means the default).
 	CreditNotePattern string `json:"credit_note_pattern,omitempty"`
+	QuotePattern      string `json:"quote_pattern,omitempty"`
 	// PaymentTerms is printed on invoices, e.g. "Payable within 30 days".
 	PaymentTerms string `json:"payment_terms,omitempty"`
 	// PaymentDays is the default due-date offset of new invoices.
@@ -162,8 +164,8 @@ func Summarize(inv *invoice.Invoice) (InvoiceSummary, error) {
 		return InvoiceSummary{}, err
 	}
 	balance := t.Balance.Number()
-	if inv.Status == invoice.StatusVoid {
-		// A void invoice is owed by no one.
+	if inv.Status == invoice.StatusVoid || inv.IsQuote() {
+		// A void invoice is owed by no one, nor is a quote.
 		zero, err := t.Balance.Sub(t.Balance)
 		if err != nil {
 			return InvoiceSummary{}, err

@@ -43,12 +43,20 @@ func runImport(c *ctx, args []string) error {
 func runList(c *ctx, args []string) error {
 	fs := c.flags("list")
 	asJSON := fs.Bool("json", false, "print JSON")
-	status := fs.String("status", "", "only invoices with this `status` (draft, issued, partially_paid, paid, void, overdue)")
+	status := fs.String("status", "", "only invoices with this `status` (draft, issued, partially_paid, paid, void, overdue; for quotes sent, accepted, declined, expired)")
 	search := fs.String("search", "", "only invoices matching these `words` (number, client, text)")
+	kind := fs.String("kind", "", "only this `kind`: invoice, credit_note or quote (default: invoices and credit notes)")
 	if err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
 	q := app.InvoiceQuery{Text: *search, Limit: 1000}
+	switch k := invoice.Kind(*kind); k {
+	case "":
+	case invoice.KindInvoice, invoice.KindCreditNote, invoice.KindQuote:
+		q.Kind = k
+	default:
+		return usagef("list: --kind: unknown kind %q (want invoice, credit_note or quote)", *kind)
+	}
 	if *status != "" {
 		st, err := invoice.ParseStatus(*status)
 		if err != nil {

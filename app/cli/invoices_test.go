@@ -47,7 +47,7 @@ func TestImportListExportCSV(t *testing.T) {
 	if r.code != 0 || len(lines) != 2 || !strings.Contains(lines[1], "INV-2026-0003") || !strings.Contains(lines[1], "1.375") {
 		t.Errorf("list --status void:\n%s", r.stdout)
 	}
-	if r := run(t, "", append(as, "list", "--status", "sent")...); r.code != ExitUsage {
+	if r := run(t, "", append(as, "list", "--status", "mailed")...); r.code != ExitUsage {
 		t.Errorf("bad status accepted: %d %s", r.code, r.stderr)
 	}
 	out := filepath.Join(t.TempDir(), "books.csv")

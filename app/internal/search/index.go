@@ -293,6 +293,9 @@ type Query struct {
 	Text string
 	// ClientID restricts to one client.
 	ClientID string
+	// Kind restricts to one kind of document; "" means invoices and
+	// credit notes, which leaves quotes out: they owe nothing.
+	Kind invoice.Kind
 	// Status restricts to one status; invoice.StatusOverdue selects the
 	// issued and partially paid invoices past their due date.
 	Status invoice.Status
@@ -466,7 +469,8 @@ func (x *Index) Query(q Query, today time.Time) Page {
 		}
 		s := &x.docs[slot]
 		status := s.EffectiveStatus(today)
-		if (q.ClientID != "" && s.ClientID != q.ClientID) ||
+		if (q.Kind == "" && s.Kind == invoice.KindQuote) || (q.Kind != "" && s.Kind != q.Kind) ||
+			(q.ClientID != "" && s.ClientID != q.ClientID) ||
 			(q.Status != "" && status != q.Status) ||
 			(q.From != "" && s.IssueDate < q.From) ||
 			(q.To != "" && s.IssueDate > q.To) {
@@ -486,13 +490,10 @@ func (x *Index) Query(q Query, today time.Time) Page {
 }
 
 // EffectiveStatus is invoice.Invoice.EffectiveStatus on a summary:
-// StatusOverdue when the overdue rule (invoice.Overdue) says so, else the
+// StatusOverdue or StatusExpired when invoice.Effective says so, else the
 // stored status.
 func (d *Doc) EffectiveStatus(today time.Time) invoice.Status {
-	if invoice.Overdue(d.Kind, d.Status, d.due, today) {
-		return invoice.StatusOverdue
-	}
-	return d.Status
+	return invoice.Effective(d.Kind, d.Status, d.due, today)
 }
 
 // Each calls fn with every live document, holding the index's lock, and
