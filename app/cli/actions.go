@@ -41,6 +41,10 @@ func runIssue(c *ctx, args []string) error {
 			if err != nil {
 				return err
 			}
+			if inv.IsQuote() {
+				fmt.Fprintf(c.env.Stdout, "Issued quote %s (%s): %s %s, valid until %s.\n", inv.Number, inv.ID, t.Total.Number(), inv.Currency, inv.DueDate)
+				continue
+			}
 			fmt.Fprintf(c.env.Stdout, "Issued %s (%s): %s %s, due %s.\n", inv.Number, inv.ID, t.Total.Number(), inv.Currency, inv.DueDate)
 		}
 		return batchError("issued", len(refs), failed)

@@ -86,7 +86,13 @@ func categoryCode(label string) string {
 
 // newInvoice opens the editor on a new draft, with the business's
 // defaults read off the UI goroutine.
-func newInvoice(sh *shell) {
+func newInvoice(sh *shell) { newDocument(sh, invoice.KindInvoice) }
+
+// quoteValidDays is how long a new quote is valid, until changed.
+const quoteValidDays = 30
+
+// newDocument opens the editor on a new draft invoice or quote.
+func newDocument(sh *shell, kind invoice.Kind) {
 	u := sh.u
 	opened := sh.opened
 	fetch(u, sh.s.Settings, func(st app.Settings, err error) {
@@ -99,13 +105,16 @@ func newInvoice(sh *shell) {
 		}
 		today := u.now()
 		inv := invoice.Invoice{
-			Kind:      invoice.KindInvoice,
+			Kind:      kind,
 			Status:    invoice.StatusDraft,
 			Currency:  st.Currency,
 			IssueDate: today.Format(invoice.DateLayout),
 			DueDate:   today.AddDate(0, 0, st.PaymentDays).Format(invoice.DateLayout),
 			Terms:     st.PaymentTerms,
 			Lines:     []invoice.Line{{Quantity: "1", TaxRate: cmp.Or(st.DefaultTaxRate, "0")}},
+		}
+		if kind == invoice.KindQuote {
+			inv.DueDate, inv.Terms = today.AddDate(0, 0, quoteValidDays).Format(invoice.DateLayout), ""
 		}
 		showEditor(sh, inv)
 	})
@@ -220,10 +229,14 @@ func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 	if !e.editable || inv.Kind == invoice.KindCreditNote {
 		e.client.Disable()
 	}
+	dueLabel := "Due date"
+	if inv.IsQuote() {
+		dueLabel = "Valid until"
+	}
 	form := widget.NewForm(
 		widget.NewFormItem("Client", clientRow),
 		widget.NewFormItem("Issue date", e.issue),
-		widget.NewFormItem("Due date", e.due),
+		widget.NewFormItem(dueLabel, e.due),
 		widget.NewFormItem("Currency", e.currency),
 	)
 	refs := widget.NewForm(
@@ -248,7 +261,7 @@ func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 		form = widget.NewForm(
 			widget.NewFormItem("Client", widget.NewLabel(client)),
 			widget.NewFormItem("Issue date", widget.NewLabel(inv.IssueDate)),
-			widget.NewFormItem("Due date", widget.NewLabel(inv.DueDate)),
+			widget.NewFormItem(dueLabel, widget.NewLabel(inv.DueDate)),
 			widget.NewFormItem("Currency", widget.NewLabel(inv.Currency)),
 		)
 		form2 = widget.NewForm(
@@ -273,11 +286,14 @@ func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 	)
 
 	back := u.button("Invoices", theme.NavigateBackIcon(), func() { sh.open("invoices") })
+	if inv.IsQuote() {
+		back = u.button("Quotes", theme.NavigateBackIcon(), func() { sh.open("quotes") })
+	}
 	title := e.title()
 	actions := append([]fyne.CanvasObject{e.status}, e.actions()...)
 	top := container.NewBorder(nil, nil, container.NewHBox(back, heading(title)), container.NewHBox(actions...))
 	sh.status, sh.editor = e.status, e
-	sh.onNew = func() { newInvoice(sh) }
+	sh.onNew = func() { newDocument(sh, cmp.Or(inv.Kind, invoice.KindInvoice)) }
 	sh.onFind = nil
 	if e.editable {
 		sh.onSave = e.save
@@ -304,8 +320,11 @@ func layoutSpacer() fyne.CanvasObject { return container.NewHBox() }
 
 func (e *editor) title() string {
 	kind := "Invoice"
-	if e.inv.Kind == invoice.KindCreditNote {
+	switch e.inv.Kind {
+	case invoice.KindCreditNote:
 		kind = "Credit note"
+	case invoice.KindQuote:
+		kind = "Quote"
 	}
 	switch {
 	case e.inv.ID == "":
@@ -499,7 +518,7 @@ func (e *editor) changed() {
 		if len(inv.Payments) > 0 {
 			row("Paid", formatMoney(t.Paid), false)
 		}
-		if inv.Status != invoice.StatusDraft {
+		if inv.Status != invoice.StatusDraft && !inv.IsQuote() {
 			row("Balance", formatMoney(t.Balance), true)
 		}
 	}
@@ -548,6 +567,12 @@ func (e *editor) history() fyne.CanvasObject {
 		}
 		box.Add(widget.NewLabel(text))
 	}
+	if e.inv.FromQuote != "" {
+		box.Add(e.link("Made from a quote", "Open the quote", e.inv.FromQuote))
+	}
+	if e.inv.Invoiced != "" {
+		box.Add(e.link("Made into an invoice", "Open the invoice", e.inv.Invoiced))
+	}
 	if e.inv.VoidReason != "" {
 		l := widget.NewLabel("Voided: " + e.inv.VoidReason)
 		l.Importance = widget.DangerImportance
@@ -559,6 +584,11 @@ func (e *editor) history() fyne.CanvasObject {
 	return box
 }
 
+// link is a line of the history with a button that opens document id.
+func (e *editor) link(text, open, id string) fyne.CanvasObject {
+	return container.NewHBox(widget.NewLabel(text), e.sh.u.button(open, theme.NavigateNextIcon(), func() { openInvoice(e.sh, id) }))
+}
+
 // actions are the buttons the invoice's status and the user's role allow.
 func (e *editor) actions() []fyne.CanvasObject {
 	u := e.sh.u
@@ -567,6 +597,9 @@ func (e *editor) actions() []fyne.CanvasObject {
 		if u.can(perm) {
 			out = append(out, u.button(label, icon, fn))
 		}
+	}
+	if e.inv.IsQuote() {
+		return e.quoteActions()
 	}
 	switch st := e.inv.Status; {
 	case st == invoice.StatusDraft:
@@ -674,11 +707,14 @@ func (sh *shell) setStatus(text string) {
 
 func (e *editor) issueInvoice() {
 	u, s := e.sh.u, e.sh.s
-	what := "invoice"
-	if e.inv.Kind == invoice.KindCreditNote {
-		what = "credit note"
+	title := "Issue this invoice?"
+	switch e.inv.Kind {
+	case invoice.KindCreditNote:
+		title = "Issue this credit note?"
+	case invoice.KindQuote:
+		title = "Mark this quote as sent?"
 	}
-	dialog.ShowConfirm("Issue this "+what+"?",
+	dialog.ShowConfirm(title,
 		"It gets the next number and can no longer be changed or deleted.", func(ok bool) {
 			if !ok {
 				return
@@ -891,4 +927,85 @@ func (e *editor) exportPDFTo(dir string, open bool) {
 			}
 		}
 	})
+}
+
+// quoteActions are a quote's buttons: drafts are saved and marked sent
+// (which numbers them); a sent quote is accepted or declined; an accepted
+// one is made into an invoice, once.
+func (e *editor) quoteActions() []fyne.CanvasObject {
+	u, s := e.sh.u, e.sh.s
+	var out []fyne.CanvasObject
+	add := func(label string, icon fyne.Resource, perm auth.Permission, fn func()) {
+		if u.can(perm) {
+			out = append(out, u.button(label, icon, fn))
+		}
+	}
+	change := func(verb string, do func(id string) (invoice.Invoice, error)) func() {
+		return func() {
+			var q invoice.Invoice
+			u.background(func() error {
+				var err error
+				q, err = do(e.inv.ID)
+				return err
+			}, func(err error) {
+				if err != nil {
+					u.showError(err)
+					return
+				}
+				showEditor(e.sh, q)
+				e.sh.setStatus("Quote " + q.Number + " " + verb)
+			})
+		}
+	}
+	switch st := e.inv.EffectiveStatus(u.now()); {
+	case st == invoice.StatusDraft:
+		if e.inv.ID != "" {
+			add("Delete", theme.DeleteIcon(), auth.PermDeleteDraft, e.deleteDraft)
+		}
+		add("Mark as sent", theme.MailSendIcon(), auth.PermIssueInvoice, e.issueInvoice)
+		if e.editable {
+			out = append(out, u.primary("Save", theme.DocumentSaveIcon(), e.save))
+		}
+	case st == invoice.StatusSent:
+		add("Declined", theme.CancelIcon(), auth.PermIssueInvoice, change("declined", s.DeclineQuote))
+		if u.can(auth.PermIssueInvoice) {
+			accept := u.button("Accepted", theme.ConfirmIcon(), change("accepted", s.AcceptQuote))
+			accept.Importance = widget.HighImportance
+			out = append(out, accept)
+		}
+	case st == invoice.StatusExpired:
+		add("Declined", theme.CancelIcon(), auth.PermIssueInvoice, change("declined", s.DeclineQuote))
+	case st == invoice.StatusAccepted && e.inv.Invoiced == "":
+		if u.can(auth.PermCreateDraft) {
+			toInvoice := u.primary("Make invoice", theme.DocumentCreateIcon(), func() {
+				var inv invoice.Invoice
+				u.background(func() error {
+					var err error
+					inv, err = s.QuoteToInvoice(e.inv.ID)
+					return err
+				}, func(err error) {
+					if err != nil {
+						u.showError(err)
+						return
+					}
+					showEditor(e.sh, inv)
+					e.sh.setStatus("Draft invoice made from quote " + e.inv.Number)
+				})
+			})
+			out = append(out, toInvoice)
+		}
+	}
+	if e.inv.Number != "" && u.can(auth.PermExportPDF) {
+		var export *widget.Button
+		export = u.button("Export…", theme.DocumentPrintIcon(), func() {
+			menu := fyne.NewMenu("", fyne.NewMenuItem("PDF", e.exportPDF),
+				fyne.NewMenuItem("Send by email…", func() { sendInvoice(e.sh, e.inv.Number, e.clientEmail()) }))
+			widget.ShowPopUpMenuAtRelativePosition(menu, u.win.Canvas(), fyne.NewPos(0, export.Size().Height), export)
+		})
+		out = append(out, export)
+	}
+	if e.inv.ID != "" {
+		add("Duplicate", theme.ContentCopyIcon(), auth.PermCreateDraft, e.duplicate)
+	}
+	return out
 }

@@ -39,10 +39,12 @@ var sortChoices = []sortChoice{
 	{"Status", "status", false},
 }
 
-var statusChoices = []struct {
+type statusChoice struct {
 	label  string
 	status invoice.Status
-}{
+}
+
+var statusChoices = []statusChoice{
 	{"All statuses", ""},
 	{"Draft", invoice.StatusDraft},
 	{"Issued", invoice.StatusIssued},
@@ -51,6 +53,31 @@ var statusChoices = []struct {
 	{"Overdue", invoice.StatusOverdue},
 	{"Void", invoice.StatusVoid},
 }
+
+var quoteStatusChoices = []statusChoice{
+	{"All statuses", ""},
+	{"Draft", invoice.StatusDraft},
+	{"Sent", invoice.StatusSent},
+	{"Accepted", invoice.StatusAccepted},
+	{"Declined", invoice.StatusDeclined},
+	{"Expired", invoice.StatusExpired},
+}
+
+// listKind is what differs between the invoice list and the quote list.
+type listKind struct {
+	kind     invoice.Kind // the query's: "" for invoices and credit notes
+	title    string       // "Invoices"
+	noun     string       // "invoice"
+	statuses []statusChoice
+	// titles replaces column titles by index (the quotes' "Valid until").
+	titles map[int]string
+}
+
+var (
+	invoicesList = listKind{title: "Invoices", noun: "invoice", statuses: statusChoices}
+	quotesList   = listKind{kind: invoice.KindQuote, title: "Quotes", noun: "quote", statuses: quoteStatusChoices,
+		titles: map[int]string{3: "Date", 4: "Valid until", 7: ""}}
+)
 
 // invoiceColumns are the list's columns and their widths.
 var invoiceColumns = []struct {
@@ -67,6 +94,7 @@ var invoiceColumns = []struct {
 // a row whose page is on its way shows empty and fills in when it comes.
 type invoiceList struct {
 	sh      *shell
+	lk      listKind
 	query   app.InvoiceQuery
 	pages   map[int][]app.InvoiceRow
 	loading map[int]bool // pages being fetched for this query
@@ -154,14 +182,14 @@ func (l *invoiceList) showCount() {
 	switch l.matches {
 	case 0:
 		if l.query.Text != "" || l.query.Status != "" {
-			l.count.SetText("No invoices match.")
+			l.count.SetText("No " + l.lk.noun + "s match.")
 		} else {
-			l.count.SetText("No invoices yet.")
+			l.count.SetText("No " + l.lk.noun + "s yet.")
 		}
 	case 1:
-		l.count.SetText("1 invoice")
+		l.count.SetText("1 " + l.lk.noun)
 	default:
-		l.count.SetText(fmt.Sprintf("%s invoices", groupThousands(l.matches)))
+		l.count.SetText(fmt.Sprintf("%s %ss", groupThousands(l.matches), l.lk.noun))
 	}
 }
 
@@ -208,6 +236,9 @@ func (l *invoiceList) cell(r app.InvoiceRow, col int) (string, fyne.TextAlign, w
 	case 6:
 		return formatAmount(r.Total, r.Currency), fyne.TextAlignTrailing, widget.MediumImportance
 	case 7:
+		if r.Kind == invoice.KindQuote {
+			return "", fyne.TextAlignTrailing, widget.MediumImportance // a quote owes nothing
+		}
 		return formatAmount(r.Balance, r.Currency), fyne.TextAlignTrailing, widget.MediumImportance
 	}
 	return "", fyne.TextAlignLeading, widget.MediumImportance
@@ -242,7 +273,7 @@ func (l *invoiceList) showSelection() {
 		l.selBar.Hide()
 		return
 	}
-	l.selCount.SetText(plural(len(l.selected), "invoice") + " selected")
+	l.selCount.SetText(plural(len(l.selected), l.lk.noun) + " selected")
 	l.selBar.Show()
 }
 
@@ -264,9 +295,15 @@ func (l *invoiceList) selection() []app.InvoiceRow {
 	return rows
 }
 
-func buildInvoices(sh *shell) fyne.CanvasObject {
+func buildInvoices(sh *shell) fyne.CanvasObject { return buildList(sh, invoicesList) }
+
+func buildQuotes(sh *shell) fyne.CanvasObject { return buildList(sh, quotesList) }
+
+// buildList is the invoice list or the quote list.
+func buildList(sh *shell, lk listKind) fyne.CanvasObject {
 	u := sh.u
-	l := &invoiceList{sh: sh, pages: map[int][]app.InvoiceRow{}, loading: map[int]bool{}, count: widget.NewLabel("")}
+	l := &invoiceList{sh: sh, lk: lk, pages: map[int][]app.InvoiceRow{}, loading: map[int]bool{}, count: widget.NewLabel("")}
+	l.query.Kind = lk.kind
 	l.table = widget.NewTableWithHeaders(
 		func() (int, int) { return l.matches, len(invoiceColumns) },
 		func() fyne.CanvasObject {
@@ -308,7 +345,11 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		lb := o.(*widget.Label)
 		if id.Col >= 0 && id.Col < len(invoiceColumns) {
-			lb.SetText(invoiceColumns[id.Col].title)
+			title := invoiceColumns[id.Col].title
+			if t, ok := lk.titles[id.Col]; ok {
+				title = t
+			}
+			lb.SetText(title)
 			lb.Alignment = fyne.TextAlignLeading
 			if id.Col >= 6 {
 				lb.Alignment = fyne.TextAlignTrailing
@@ -365,12 +406,12 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 		open()
 	}
 	status := widget.NewSelect(nil, nil)
-	for _, c := range statusChoices {
+	for _, c := range lk.statuses {
 		status.Options = append(status.Options, c.label)
 	}
 	status.OnChanged = func(string) {
 		u.touch()
-		l.query.Status = statusChoices[status.SelectedIndex()].status
+		l.query.Status = lk.statuses[status.SelectedIndex()].status
 		l.reload()
 	}
 	sortSel := widget.NewSelect(nil, nil)
@@ -388,6 +429,25 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 	l.reload()
 
 	var actions []fyne.CanvasObject
+	if lk.kind == invoice.KindQuote {
+		if u.can(auth.PermCreateDraft) {
+			actions = append(actions, u.primary("New quote", theme.ContentAddIcon(), func() { newDocument(sh, invoice.KindQuote) }))
+			sh.onNew = func() { newDocument(sh, invoice.KindQuote) }
+		}
+	} else {
+		actions = invoiceActions(sh, l)
+	}
+	sh.onFind = func() { u.win.Canvas().Focus(l.search) }
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(status, sortSel), l.search)
+	top := container.NewVBox(filters)
+	bottom := container.NewBorder(nil, nil, l.count, l.selBar)
+	return page(lk.title, actions, container.NewBorder(top, bottom, nil, nil, l.table))
+}
+
+// invoiceActions are the invoice list's buttons.
+func invoiceActions(sh *shell, l *invoiceList) []fyne.CanvasObject {
+	u := sh.u
+	var actions []fyne.CanvasObject
 	if u.can(auth.PermImport) {
 		actions = append(actions, u.button("Import…", theme.UploadIcon(), func() { importInvoices(sh, l) }))
 	}
@@ -403,11 +463,7 @@ func buildInvoices(sh *shell) fyne.CanvasObject {
 		actions = append(actions, u.primary("New invoice", theme.ContentAddIcon(), func() { newInvoice(sh) }))
 		sh.onNew = func() { newInvoice(sh) }
 	}
-	sh.onFind = func() { u.win.Canvas().Focus(l.search) }
-	filters := container.NewBorder(nil, nil, nil, container.NewHBox(status, sortSel), l.search)
-	top := container.NewVBox(filters)
-	bottom := container.NewBorder(nil, nil, l.count, l.selBar)
-	return page("Invoices", actions, container.NewBorder(top, bottom, nil, nil, l.table))
+	return actions
 }
 
 // importInvoices reads a JSON or CSV file chosen by the user, all or

@@ -56,6 +56,10 @@ var statusWords = map[invoice.Status]string{
 	invoice.StatusPaid:          "Paid",
 	invoice.StatusVoid:          "Void",
 	invoice.StatusOverdue:       "Overdue",
+	invoice.StatusSent:          "Sent",
+	invoice.StatusAccepted:      "Accepted",
+	invoice.StatusDeclined:      "Declined",
+	invoice.StatusExpired:       "Expired",
 }
 
 func statusWord(s invoice.Status) string {

@@ -41,6 +41,7 @@ func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 	currency.SetText(st.Currency)
 	pattern := text(st.NumberPattern, invoice.DefaultPattern)
 	notePattern := text(st.CreditNotePattern, "CN-{YYYY}-{SEQ:4}")
+	quotePattern := text(st.QuotePattern, app.DefaultQuotePattern)
 	example := widget.NewLabel("")
 	example.Importance = widget.LowImportance
 	showExample := func(string) {
@@ -89,6 +90,7 @@ func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 		next.BusinessEmail, next.BusinessTaxID = strings.TrimSpace(email.Text), strings.TrimSpace(taxID.Text)
 		next.Currency = currency.Text
 		next.NumberPattern, next.CreditNotePattern = strings.TrimSpace(pattern.Text), strings.TrimSpace(notePattern.Text)
+		next.QuotePattern = strings.TrimSpace(quotePattern.Text)
 		next.PaymentTerms = terms.Text
 		next.Logo = logo.data
 		next.DefaultTaxRate = strings.TrimSpace(taxRate.Text)
@@ -126,6 +128,7 @@ func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 		widget.NewFormItem("Invoice numbers", pattern),
 		widget.NewFormItem("", example),
 		widget.NewFormItem("Credit note numbers", notePattern),
+		widget.NewFormItem("Quote numbers", quotePattern),
 		widget.NewFormItem("Currency", currency),
 		widget.NewFormItem("Payment days", days),
 		widget.NewFormItem("Payment terms", terms),

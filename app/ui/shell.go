@@ -26,6 +26,7 @@ func screens() []screenDef {
 	return []screenDef{
 		{"dashboard", "Dashboard", theme.HomeIcon(), auth.PermViewInvoices, buildDashboard},
 		{"invoices", "Invoices", theme.DocumentIcon(), auth.PermViewInvoices, buildInvoices},
+		{"quotes", "Quotes", theme.FileTextIcon(), auth.PermViewInvoices, buildQuotes},
 		{"recurring", "Recurring", theme.HistoryIcon(), auth.PermViewInvoices, buildRecurring},
 		{"clients", "Clients", theme.AccountIcon(), auth.PermViewClients, buildClients},
 		{"backups", "Backups", theme.StorageIcon(), auth.PermVerifyBackups, buildBackups},

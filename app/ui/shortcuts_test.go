@@ -148,7 +148,7 @@ func TestWindowRemembersSizeScreenAndUser(t *testing.T) {
 	u := New(a, cfg)
 	u.win.Resize(fyne.NewSize(1000, 640))
 	signIn(t, u, adminName, adminPassword)
-	press(u, fyne.Key4) // Clients
+	press(u, fyne.Key5) // Clients
 	onUI(u, u.onClose)
 	u.Wait()
 

@@ -654,7 +654,7 @@ func TestScreensRender(t *testing.T) {
 	seedVault(t, cfg)
 	u := newTestUI(t, cfg)
 	signIn(t, u, adminName, adminPassword)
-	for _, id := range []string{"dashboard", "recurring", "clients", "backups", "users", "settings", "account"} {
+	for _, id := range []string{"dashboard", "quotes", "recurring", "clients", "backups", "users", "settings", "account"} {
 		onUI(u, func() { u.shell.open(id) })
 		u.Wait()
 		u.Wait()
