@@ -119,7 +119,7 @@ func (s *Session) sentDates() (map[string]string, error) {
 	dates := map[string]string{}
 	err := s.view(func(tx *storage.Tx) error {
 		return tx.EachOutboxEntry(func(e storage.OutboxEntry) error {
-			if d := e.Sent.Format(invoice.DateLayout); e.State == storage.OutboxSent && d > dates[e.InvoiceID] {
+			if d := e.Sent.Format(invoice.DateLayout); e.State == storage.OutboxSent && e.Reminder == 0 && d > dates[e.InvoiceID] {
 				dates[e.InvoiceID] = d
 			}
 			return nil

@@ -238,7 +238,7 @@ func (s *Session) sendOne(ctx context.Context, sender email.Sender, m MailSettin
 	var earlier []OutboxEntry
 	if err := s.view(func(tx *storage.Tx) error {
 		return tx.EachOutboxEntry(func(e OutboxEntry) error {
-			if e.InvoiceID == inv.ID && e.State != storage.OutboxFailed {
+			if e.InvoiceID == inv.ID && e.State != storage.OutboxFailed && e.Reminder == 0 {
 				earlier = append(earlier, e)
 			}
 			return nil
@@ -328,20 +328,25 @@ func (s *Session) SendDue(ctx context.Context) ([]SendResult, error) {
 	}
 	var results []SendResult
 	for _, e := range entries {
-		src, err := s.messageSource(e.InvoiceID)
+		var msg email.Message
+		if e.Reminder > 0 {
+			msg, err = s.recordedReminderMessage(e)
+		} else {
+			var src messageSource
+			if src, err = s.messageSource(e.InvoiceID); err == nil {
+				msg, err = s.invoiceMessage(src, m, e.To, "")
+			}
+		}
 		if err == nil {
-			var msg email.Message
-			if msg, err = s.invoiceMessage(src, m, e.To, ""); err == nil {
-				e.Attempts++
-				e.State = storage.OutboxSending
-				if err = s.update(func(tx *storage.Tx) error {
-					if err := tx.PutOutboxEntry(e); err != nil {
-						return err
-					}
-					return tx.Audit("send.start", e.Number, fmt.Sprintf("to %s, try %d", strings.Join(e.To, ", "), e.Attempts))
-				}); err == nil {
-					e, err = s.deliver(ctx, sender, e, msg)
+			e.Attempts++
+			e.State = storage.OutboxSending
+			if err = s.update(func(tx *storage.Tx) error {
+				if err := tx.PutOutboxEntry(e); err != nil {
+					return err
 				}
+				return tx.Audit("send.start", e.Number, fmt.Sprintf("to %s, try %d", strings.Join(e.To, ", "), e.Attempts))
+			}); err == nil {
+				e, err = s.deliver(ctx, sender, e, msg)
 			}
 		}
 		results = append(results, SendResult{Number: e.Number, Entry: e, Err: err})

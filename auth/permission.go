@@ -32,6 +32,9 @@ const (
 	// PermRunSchedules sets up and stops recurring invoice schedules and
 	// runs those due (which issues the invoices they make).
 	PermRunSchedules Permission = "run-schedules"
+	// PermRemind lists the invoices due for a payment reminder and makes
+	// reminders (PDF or e-mail).
+	PermRemind Permission = "remind"
 	// PermViewClients lists and opens clients.
 	PermViewClients Permission = "view-clients"
 	// PermManageClients adds, edits and removes clients.
@@ -81,7 +84,7 @@ const (
 var allPermissions = [...]Permission{
 	PermViewInvoices, PermCreateDraft, PermEditDraft, PermDeleteDraft,
 	PermIssueInvoice, PermRecordPayment, PermVoidInvoice, PermCreditNote,
-	PermRunSchedules,
+	PermRunSchedules, PermRemind,
 	PermViewClients, PermManageClients,
 	PermExportPDF, PermExportCSV, PermImport,
 	PermRunBackup, PermVerifyBackups, PermRestore,
@@ -120,6 +123,8 @@ func (p Permission) Description() string {
 		return "issue credit notes"
 	case PermRunSchedules:
 		return "set up and run recurring invoices"
+	case PermRemind:
+		return "send payment reminders"
 	case PermViewClients:
 		return "view clients"
 	case PermManageClients:
@@ -174,7 +179,7 @@ func (p Permission) Valid() bool {
 //
 //   - An administrator may do everything.
 //   - A bookkeeper handles invoices (drafts, issue, void, credit notes,
-//     recurring schedules), payments, clients, imports, PDF and CSV exports, and runs and verifies
+//     recurring schedules, reminders), payments, clients, imports, PDF and CSV exports, and runs and verifies
 //     backups. A bookkeeper may not restore, manage users or the policy, edit
 //     settings (the business profile and the like are the administrator's),
 //     see the user list, the alerts or the audit log.
@@ -198,7 +203,7 @@ func (r Role) Can(p Permission) bool {
 		switch p {
 		case PermViewInvoices, PermCreateDraft, PermEditDraft, PermDeleteDraft,
 			PermIssueInvoice, PermRecordPayment, PermVoidInvoice, PermCreditNote,
-			PermRunSchedules,
+			PermRunSchedules, PermRemind,
 			PermViewClients, PermManageClients,
 			PermExportPDF, PermExportCSV, PermImport,
 			PermRunBackup, PermVerifyBackups:

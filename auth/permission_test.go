@@ -23,6 +23,7 @@ var permissionMatrix = []struct {
 	{PermVoidInvoice, "AB"},
 	{PermCreditNote, "AB"},
 	{PermRunSchedules, "AB"},
+	{PermRemind, "AB"},
 	{PermViewClients, "ABCU"},
 	{PermManageClients, "ABC"},
 	{PermExportPDF, "AB"},

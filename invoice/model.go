@@ -69,6 +69,9 @@ type Invoice struct {
 	// Credits are the credit notes applied to an issued invoice (see
 	// ApplyCreditNote); they reduce its balance like payments do.
 	Credits []Credit `json:"credits,omitempty"`
+	// Reminders are the payment reminders made for an issued invoice,
+	// oldest first (see ReminderDue).
+	Reminders []Reminder `json:"reminders,omitempty"`
 	// Corrects is, on a credit note, the ID of the invoice it corrects.
 	Corrects string `json:"corrects,omitempty"`
 	// Schedule is, on an invoice a recurring schedule made, the schedule's

@@ -181,8 +181,8 @@ func (inv *Invoice) Validate() error {
 		if inv.Number != "" {
 			ps.add("number", inv.Number, fmt.Errorf("%w: a draft has no number; it is assigned at issue", ErrInvalid))
 		}
-		if len(inv.Payments) > 0 || len(inv.Credits) > 0 {
-			ps.add("payments", "", fmt.Errorf("%w: a draft has no payments or credits", ErrInvalid))
+		if len(inv.Payments) > 0 || len(inv.Credits) > 0 || len(inv.Reminders) > 0 {
+			ps.add("payments", "", fmt.Errorf("%w: a draft has no payments, credits or reminders", ErrInvalid))
 		}
 	case StatusSent, StatusAccepted, StatusDeclined:
 		ps.add("number", inv.Number, requiredText(inv.Number, MaxNumberLen, false))

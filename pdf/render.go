@@ -110,6 +110,19 @@ type Document struct {
 	// corrects. When empty, the credit note shows Invoice.Corrects, the
 	// corrected invoice's internal id.
 	CorrectsNumber string
+	// Reminder, when set, makes the document a payment reminder for the
+	// invoice: titled so, with the reminder's date, days overdue and text
+	// above the invoice's lines and balance.
+	Reminder *ReminderNote
+}
+
+// ReminderNote is what a payment reminder adds to its invoice.
+type ReminderNote struct {
+	Level       int
+	Date        string // YYYY-MM-DD
+	DaysOverdue int
+	// Text is the level's text, its placeholders filled in.
+	Text string
 }
 
 // Title returns the document's title as recorded in the PDF metadata:
@@ -130,6 +143,9 @@ func (d Document) Title() string {
 	}
 	if inv.Number == "" {
 		return kind + " (draft)"
+	}
+	if d.Reminder != nil {
+		return fmt.Sprintf("Reminder %d for invoice %s", d.Reminder.Level, oneLine(inv.Number))
 	}
 	t := kind + " " + oneLine(inv.Number)
 	if inv.Status == invoice.StatusVoid {
@@ -459,6 +475,12 @@ func (b *builder) heading() {
 	case b.inv.IsQuote():
 		title = "QUOTE"
 	}
+	if b.doc.Reminder != nil {
+		title = "PAYMENT REMINDER"
+		if b.doc.Reminder.Level > 1 {
+			title = fmt.Sprintf("REMINDER %d", b.doc.Reminder.Level)
+		}
+	}
 	titleColor := b.c.accent
 	if b.mark() != "" {
 		title = b.mark() + " " + title
@@ -468,6 +490,9 @@ func (b *builder) heading() {
 	num := "Not issued"
 	if b.inv.Number != "" {
 		num = "No. " + oneLine(b.inv.Number)
+	}
+	if b.doc.Reminder != nil {
+		num = "Invoice " + oneLine(b.inv.Number)
 	}
 	np := b.tp(11, align.Right, b.c.ink)
 	np.Top = 2
@@ -539,6 +564,10 @@ func (b *builder) parties() {
 	} else {
 		pair("Due date", b.inv.DueDate)
 	}
+	if r := b.doc.Reminder; r != nil {
+		pair("Reminder date", r.Date)
+		pair("Days overdue", fmt.Sprint(r.DaysOverdue))
+	}
 	pair("Currency", b.inv.Currency)
 	b.m.AddRows(row.New().Add(col.New(11).Add(from), col.New(1), col.New(7).Add(keys), col.New(5).Add(vals)))
 	b.m.AddRows(row.New(7))
@@ -604,8 +633,24 @@ func (b *builder) parties() {
 	b.m.AddRows(row.New(7))
 }
 
-// banner explains a void invoice or a draft in a framed box.
+// banner explains a void invoice or a draft in a framed box, or says a
+// reminder's text.
 func (b *builder) banner() {
+	if r := b.doc.Reminder; r != nil {
+		p := b.tp(baseSize+0.5, align.Left, b.c.ink)
+		p.Top, p.Bottom, p.Left, p.Right = 2.5, 2.5, 3, 3
+		for i, para := range paragraphs(r.Text, 20, " ") {
+			for j, c := range chunks(para, 700) {
+				if i > 0 || j > 0 {
+					p.Top = 0
+				}
+				b.m.AddRows(row.New().Add(col.New(gridSize).Add(b.text(c, p, gridSize))).
+					WithStyle(&props.Cell{BackgroundColor: b.c.band}))
+			}
+		}
+		b.m.AddRows(row.New(5))
+		return
+	}
 	var msg string
 	switch b.inv.Status {
 	case invoice.StatusVoid:

@@ -78,8 +78,12 @@ type OutboxEntry struct {
 	NextTry   time.Time `json:"next_try,omitzero"`
 	Reply     string    `json:"reply,omitempty"`
 	MessageID string    `json:"message_id,omitempty"`
-	Created   time.Time `json:"created"`
-	Sent      time.Time `json:"sent,omitzero"`
+	// Reminder is, for a payment reminder's message, its level, and
+	// ReminderDate the date it was made for; 0 for the invoice itself.
+	Reminder     int       `json:"reminder,omitempty"`
+	ReminderDate string    `json:"reminder_date,omitempty"`
+	Created      time.Time `json:"created"`
+	Sent         time.Time `json:"sent,omitzero"`
 }
 
 // OutboxEntry returns the entry id, or ErrNotFound.

@@ -56,6 +56,9 @@ type Settings struct {
 	QuotePattern      string `json:"quote_pattern,omitempty"`
 	// PaymentTerms is printed on invoices, e.g. "Payable within 30 days".
 	PaymentTerms string `json:"payment_terms,omitempty"`
+	// ReminderLevels are the payment reminders' levels; none means
+	// invoice.DefaultReminderLevels.
+	ReminderLevels []invoice.ReminderLevel `json:"reminder_levels,omitempty"`
 	// PaymentDays is the default due-date offset of new invoices.
 	PaymentDays int `json:"payment_days,omitempty"`
 	// DefaultTaxRate is the tax rate, in percent, of new invoice lines
