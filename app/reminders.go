@@ -151,6 +151,27 @@ func (s *Session) DueReminders(asOf string) ([]ReminderDue, error) {
 	return out, err
 }
 
+// NextReminder is the reminder the invoice id is due for today, not yet
+// made; an invoice not due gives an error wrapping invoice.ErrNoReminder.
+func (s *Session) NextReminder(id string) (invoice.Reminder, error) {
+	if err := s.require(auth.PermRemind); err != nil {
+		return invoice.Reminder{}, err
+	}
+	inv, err := s.Invoice(id)
+	if err != nil {
+		return invoice.Reminder{}, err
+	}
+	src, err := s.reminderSource(inv.Number)
+	if err != nil {
+		return invoice.Reminder{}, err
+	}
+	day, err := s.asOfDate("")
+	if err != nil {
+		return invoice.Reminder{}, err
+	}
+	return s.nextReminder(src, day)
+}
+
 // reminderSource is what a reminder is made of: the invoice, its client,
 // the settings and the level's text.
 type reminderSource struct {

@@ -23,6 +23,7 @@ type dashFacts struct {
 	hasFolder    bool
 	alerts       []app.Alert
 	auditProblem error
+	reminders    []app.ReminderDue
 }
 
 func gatherDashboard(s *app.Session) (dashFacts, error) {
@@ -42,6 +43,11 @@ func gatherDashboard(s *app.Session) (dashFacts, error) {
 	}
 	if s.User().Role.Can(auth.PermViewAlerts) {
 		if f.alerts, err = s.Alerts(true); err != nil {
+			return f, err
+		}
+	}
+	if s.User().Role.Can(auth.PermRemind) {
+		if f.reminders, err = s.DueReminders(""); err != nil {
 			return f, err
 		}
 	}
@@ -103,6 +109,9 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 	alertBox := container.NewVBox()
 	alertTitle := widget.NewLabelWithStyle("Alerts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	alertTitle.Hide()
+	reminderBox := container.NewVBox()
+	reminderTitle := widget.NewLabelWithStyle("Payment reminders due", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	reminderTitle.Hide()
 
 	var body *fyne.Container
 	var refresh func()
@@ -175,6 +184,9 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 				})
 				alertBox.Add(container.NewBorder(nil, nil, nil, ack, msg))
 			}
+			reminderTitle.Hidden = len(f.reminders) == 0
+			reminderTitle.Refresh()
+			reminderRows(sh, reminderBox, f.reminders, refresh)
 			// The figures may now take several lines (one per
 			// currency): lay the cards out again.
 			body.Refresh()
@@ -197,7 +209,7 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 			}
 		}))
 	}
-	body = container.NewVBox(grid, audit, alertTitle, alertBox)
+	body = container.NewVBox(grid, audit, alertTitle, alertBox, reminderTitle, reminderBox)
 	refresh()
 	return page("Dashboard", actions, container.NewVScroll(body))
 }

@@ -33,6 +33,7 @@ type editor struct {
 	clients  []invoice.Client
 	settings app.Settings
 	sent     []app.OutboxEntry
+	remind   int
 	client   *widget.Select
 	issue    *entry
 	due      *entry
@@ -142,6 +143,9 @@ type editorFacts struct {
 	settings app.Settings
 	// sent are the invoice's messages in the outbox.
 	sent []app.OutboxEntry
+	// remind is the level of the reminder the invoice is due for, 0 for
+	// none.
+	remind int
 }
 
 // showEditor opens the editor on inv once the clients and settings are
@@ -158,9 +162,20 @@ func showEditor(sh *shell, inv invoice.Invoice) {
 			return f, err
 		}
 		if inv.ID != "" && inv.Status != invoice.StatusDraft {
-			f.sent, err = sh.s.SentMessages(inv.ID)
+			if f.sent, err = sh.s.SentMessages(inv.ID); err != nil {
+				return f, err
+			}
 		}
-		return f, err
+		if inv.Number != "" && inv.Kind == invoice.KindInvoice && sh.s.User().Role.Can(auth.PermRemind) {
+			r, err := sh.s.NextReminder(inv.ID)
+			switch {
+			case err == nil:
+				f.remind = r.Level
+			case !errors.Is(err, invoice.ErrNoReminder):
+				return f, err
+			}
+		}
+		return f, nil
 	}, func(f editorFacts, err error) {
 		if !sh.still(opened) {
 			return // locked, or another screen was opened meanwhile
@@ -175,7 +190,7 @@ func showEditor(sh *shell, inv invoice.Invoice) {
 
 func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 	u, s := sh.u, sh.s
-	e := &editor{sh: sh, inv: inv, clients: f.clients, settings: f.settings, sent: f.sent}
+	e := &editor{sh: sh, inv: inv, clients: f.clients, settings: f.settings, sent: f.sent, remind: f.remind}
 	role := s.User().Role
 	e.editable = inv.Status == invoice.StatusDraft && (inv.ID == "" && role.Can(auth.PermCreateDraft) || inv.ID != "" && role.Can(auth.PermEditDraft))
 
@@ -567,6 +582,15 @@ func (e *editor) history() fyne.CanvasObject {
 		}
 		box.Add(widget.NewLabel(text))
 	}
+	for _, r := range e.inv.Reminders {
+		box.Add(widget.NewLabel(fmt.Sprintf("Payment reminder %d on %s (%d days overdue, balance %s)", r.Level, r.Date, r.DaysOverdue,
+			formatAmount(r.Balance, e.inv.Currency))))
+	}
+	if e.remind > 0 {
+		l := widget.NewLabel(fmt.Sprintf("Payment reminder %d is due (Export… makes it)", e.remind))
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
 	if e.inv.FromQuote != "" {
 		box.Add(e.link("Made from a quote", "Open the quote", e.inv.FromQuote))
 	}
@@ -636,6 +660,12 @@ func (e *editor) actions() []fyne.CanvasObject {
 					items = append(items, fyne.NewMenuItem("E-invoice ("+f+")", e.exportEInvoice))
 				}
 				items = append(items, fyne.NewMenuItem("Send by email…", func() { sendInvoice(e.sh, e.inv.Number, e.clientEmail()) }))
+				if e.remind > 0 && u.can(auth.PermRemind) {
+					reopen := func() { openInvoice(e.sh, e.inv.ID) }
+					items = append(items, fyne.NewMenuItemSeparator(),
+						fyne.NewMenuItem(fmt.Sprintf("Payment reminder %d (PDF)…", e.remind), func() { writeReminder(e.sh, e.inv.Number, e.remind, reopen) }),
+						fyne.NewMenuItem(fmt.Sprintf("Send payment reminder %d…", e.remind), func() { sendReminder(e.sh, e.inv.Number, e.remind, reopen) }))
+				}
 				widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), u.win.Canvas(), fyne.NewPos(0, export.Size().Height), export)
 			})
 			out = append(out, export)
