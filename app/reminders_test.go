@@ -210,13 +210,13 @@ func TestAReminderPDFAndMessage(t *testing.T) {
 func TestReminderLevelsAreTheAdministrators(t *testing.T) {
 	cfg := testConfig(t)
 	s := initVault(t, cfg)
-	if err := s.SetReminderLevels([]invoice.ReminderLevel{{10, "First"}, {10, "Second"}}); !errors.Is(err, invoice.ErrInvalid) {
+	if err := s.SetReminderLevels([]invoice.ReminderLevel{{Days: 10, Text: "First"}, {Days: 10, Text: "Second"}}); !errors.Is(err, invoice.ErrInvalid) {
 		t.Errorf("levels not growing: %v", err)
 	}
-	if err := s.SetReminderLevels([]invoice.ReminderLevel{{5, " "}}); !errors.Is(err, invoice.ErrInvalid) {
+	if err := s.SetReminderLevels([]invoice.ReminderLevel{{Days: 5, Text: " "}}); !errors.Is(err, invoice.ErrInvalid) {
 		t.Errorf("a level without text: %v", err)
 	}
-	if err := s.SetReminderLevels([]invoice.ReminderLevel{{3, "Please pay {balance}."}, {30, "Now."}}); err != nil {
+	if err := s.SetReminderLevels([]invoice.ReminderLevel{{Days: 3, Text: "Please pay {balance}."}, {Days: 30, Text: "Now."}}); err != nil {
 		t.Fatal(err)
 	}
 	if l, err := s.ReminderLevels(); err != nil || len(l) != 2 || l[0].Days != 3 {
