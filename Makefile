@@ -59,7 +59,8 @@ crash: deps
 # other targets a shorter run. Findings land in testdata/fuzz and fail here.
 FUZZTIME      ?= 30s
 FUZZTIME_MORE ?= 10s
-FUZZ_LONG  = invoice:FuzzParseAmount invoice:FuzzParsePattern interchange:FuzzParseJSON interchange:FuzzParseCSV
+FUZZ_LONG  = invoice:FuzzParseAmount invoice:FuzzParsePattern interchange:FuzzParseJSON interchange:FuzzParseCSV \
+             interchange:FuzzParseCatalogueCSV
 FUZZ_SHORT = invoice:FuzzLineNet invoice:FuzzScan auth:FuzzStrength storage:FuzzDecodeSummary \
              backup:FuzzOpenManifest pdf:FuzzSafeFileName
 

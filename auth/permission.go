@@ -35,6 +35,9 @@ const (
 	// PermRemind lists the invoices due for a payment reminder and makes
 	// reminders (PDF or e-mail).
 	PermRemind Permission = "remind"
+	// PermManageCatalogue adds, edits, removes, imports and exports the
+	// catalogue's items (everyone who drafts invoices picks from it).
+	PermManageCatalogue Permission = "manage-catalogue"
 	// PermViewClients lists and opens clients.
 	PermViewClients Permission = "view-clients"
 	// PermManageClients adds, edits and removes clients.
@@ -84,7 +87,7 @@ const (
 var allPermissions = [...]Permission{
 	PermViewInvoices, PermCreateDraft, PermEditDraft, PermDeleteDraft,
 	PermIssueInvoice, PermRecordPayment, PermVoidInvoice, PermCreditNote,
-	PermRunSchedules, PermRemind,
+	PermRunSchedules, PermRemind, PermManageCatalogue,
 	PermViewClients, PermManageClients,
 	PermExportPDF, PermExportCSV, PermImport,
 	PermRunBackup, PermVerifyBackups, PermRestore,
@@ -125,6 +128,8 @@ func (p Permission) Description() string {
 		return "set up and run recurring invoices"
 	case PermRemind:
 		return "send payment reminders"
+	case PermManageCatalogue:
+		return "manage the catalogue"
 	case PermViewClients:
 		return "view clients"
 	case PermManageClients:
@@ -203,7 +208,7 @@ func (r Role) Can(p Permission) bool {
 		switch p {
 		case PermViewInvoices, PermCreateDraft, PermEditDraft, PermDeleteDraft,
 			PermIssueInvoice, PermRecordPayment, PermVoidInvoice, PermCreditNote,
-			PermRunSchedules, PermRemind,
+			PermRunSchedules, PermRemind, PermManageCatalogue,
 			PermViewClients, PermManageClients,
 			PermExportPDF, PermExportCSV, PermImport,
 			PermRunBackup, PermVerifyBackups:

@@ -24,6 +24,7 @@ var permissionMatrix = []struct {
 	{PermCreditNote, "AB"},
 	{PermRunSchedules, "AB"},
 	{PermRemind, "AB"},
+	{PermManageCatalogue, "AB"},
 	{PermViewClients, "ABCU"},
 	{PermManageClients, "ABC"},
 	{PermExportPDF, "AB"},

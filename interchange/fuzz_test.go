@@ -1,6 +1,7 @@
 package interchange
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -83,6 +84,39 @@ func FuzzParseCSV(f *testing.F) {
 			if inv.Client == "" {
 				t.Fatal("an invoice without a client reference was accepted")
 			}
+		}
+	})
+}
+
+// FuzzParseCatalogueCSV: any bytes give items or an *Error naming a
+// record, and what the export writes of the items reads back the same.
+func FuzzParseCatalogueCSV(f *testing.F) {
+	f.Add([]byte("description,unit_price,unit,tax_rate,tax_category\nConsulting,95.00,HUR,19,\n\"'=cmd\",1,,0,E\n"))
+	f.Add([]byte("\ufeffunit_price,description\n1,a\n"))
+	f.Add([]byte("description,unit_price\n\"unterminated\n"))
+	f.Add([]byte("description,description\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		items, given, err := ParseCatalogueCSV(data)
+		if err != nil {
+			var ie *Error
+			if !errors.As(err, &ie) || ie.Record == "" {
+				t.Fatalf("error %v is not an *Error naming a record", err)
+			}
+			return
+		}
+		if len(items) == 0 || !given["description"] || !given["unit_price"] {
+			t.Fatalf("accepted %d items, columns %v", len(items), given)
+		}
+		var buf bytes.Buffer
+		if err := WriteCatalogueCSV(&buf, items); err != nil {
+			t.Fatal(err)
+		}
+		again, _, err := ParseCatalogueCSV(buf.Bytes())
+		if err != nil {
+			t.Fatalf("the export does not read back: %v\n%q", err, buf.String())
+		}
+		if !reflect.DeepEqual(again, items) {
+			t.Fatalf("round trip changed the items:\n%q\n%q", items, again)
 		}
 	})
 }

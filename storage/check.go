@@ -67,6 +67,7 @@ var checkKinds = map[string]func(payload []byte) error{
 	"mail":     decodeAs[MailSettings],
 	"outbox":   decodeAs[OutboxEntry],
 	"schedule": decodeAs[recurring.Schedule],
+	"item":     decodeAs[invoice.Item],
 }
 
 func decodeAs[T any](b []byte) error {

@@ -156,6 +156,7 @@ func commands() map[string]command {
 		"reminders":        {"reminders [--as-of DATE] [--json]  the invoices due for a payment reminder: number, level, days overdue, balance", runReminders},
 		"remind":           {"remind NUMBER [--as-of DATE] --pdf FILE | --send [--to ADDR]   make the reminder an invoice is due for", runRemind},
 		"reminder-levels":  {"reminder-levels [set DAYS... | text LEVEL TEXT | reset]   the reminder levels (administrators)", runReminderLevels},
+		"catalogue":        {"catalogue list | add --description D --price P [--unit U] [--tax-rate R] [--tax-category C] | remove ID | import FILE.csv | export --out FILE.csv", runCatalogue},
 		"credit":           {"credit NUMBER --reason TEXT         issue a credit note for the whole of an issued invoice", runCredit},
 		"mail-settings":    {"mail-settings --host H --security starttls|tls --from ADDR [--port P] [--from-name N] [--username U] [--smtp-password-file F] [--ca-file PEM] | show | test --to ADDR", runMailSettings},
 		"send":             {"send NUMBER... [--to ADDR] [--again] [--pdf-password-file F]   e-mail invoices (PDF, and the e-invoice for clients who receive one); one line per message", runSend},
