@@ -226,6 +226,11 @@ func buildEditor(sh *shell, inv invoice.Invoice, f editorFacts) {
 		addLine = container.NewHBox(u.button("Add line", theme.ContentAddIcon(), func() {
 			e.addLine(invoice.Line{Quantity: "1", TaxRate: e.lastRate()})
 			e.changed()
+		}), u.button("From the catalogue…", theme.ListIcon(), func() {
+			pickItem(sh, func(it invoice.Item) {
+				e.addItem(it)
+				e.changed()
+			})
 		}))
 	}
 	var clientRow fyne.CanvasObject = e.client
@@ -1038,4 +1043,23 @@ func (e *editor) quoteActions() []fyne.CanvasObject {
 		add("Duplicate", theme.ContentCopyIcon(), auth.PermCreateDraft, e.duplicate)
 	}
 	return out
+}
+
+// addItem puts a catalogue item into the lines: into the last line while
+// that is still empty, else as a new line.
+func (e *editor) addItem(it invoice.Item) {
+	l := it.Line()
+	if n := len(e.lines); n > 0 {
+		last := e.lines[n-1]
+		if strings.TrimSpace(last.desc.Text) == "" && strings.TrimSpace(last.price.Text) == "" {
+			last.desc.SetText(l.Description)
+			last.qty.SetText(l.Quantity)
+			last.price.SetText(l.UnitPrice)
+			last.tax.SetText(l.TaxRate)
+			last.unit.SetText(l.Unit)
+			last.category.SetSelected(categoryLabel(l.TaxCategory))
+			return
+		}
+	}
+	e.addLine(l)
 }

@@ -29,6 +29,7 @@ func screens() []screenDef {
 		{"quotes", "Quotes", theme.FileTextIcon(), auth.PermViewInvoices, buildQuotes},
 		{"recurring", "Recurring", theme.HistoryIcon(), auth.PermViewInvoices, buildRecurring},
 		{"clients", "Clients", theme.AccountIcon(), auth.PermViewClients, buildClients},
+		{"catalogue", "Catalogue", theme.ListIcon(), auth.PermViewInvoices, buildCatalogue},
 		{"backups", "Backups", theme.StorageIcon(), auth.PermVerifyBackups, buildBackups},
 		{"users", "Users and policy", theme.GridIcon(), auth.PermManageUsers, buildUsers},
 		{"audit", "Audit log", theme.ListIcon(), auth.PermViewAuditLog, buildAudit},
@@ -195,6 +196,12 @@ func (sh *shell) addShortcuts() {
 	add(fyne.KeyE, func() {
 		if sh.onExport != nil {
 			sh.onExport()
+		}
+	})
+	// Ctrl+, is Settings, as in most desktop programs (it is past Ctrl+9).
+	add(fyne.KeyComma, func() {
+		if sh.index("settings") >= 0 {
+			sh.open("settings")
 		}
 	})
 	digits := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}

@@ -36,7 +36,12 @@ func TestKeyboardShortcuts(t *testing.T) {
 			t.Errorf("Ctrl+%s opened %q, want %q", key, sh.current, sh.defs[i].id)
 		}
 	}
-	key := func(id string) fyne.KeyName { return digits[sh.index(id)] }
+	key := func(id string) fyne.KeyName {
+		if id == "settings" {
+			return fyne.KeyComma
+		}
+		return digits[sh.index(id)]
+	}
 
 	// Ctrl+F opens the invoice list with the search box focused.
 	press(u, fyne.Key1)
