@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"safeinvoice/auth"
 	"safeinvoice/interchange"
@@ -51,6 +52,13 @@ func (s *Session) SaveItem(it invoice.Item) (invoice.Item, error) {
 	}
 	it.Normalize()
 	now := s.cfg.now().UTC()
+	creating := it.ID == ""
+	if creating {
+		var err error
+		if it.ID, err = newID(); err != nil {
+			return it, err
+		}
+	}
 	err := s.update(func(tx *storage.Tx) error {
 		st, err := tx.Settings()
 		if err != nil {
@@ -67,10 +75,7 @@ func (s *Session) SaveItem(it invoice.Item) (invoice.Item, error) {
 			return fmt.Errorf("%q: %w", it.Description, ErrDuplicateItem)
 		}
 		action := "item.update"
-		if it.ID == "" {
-			if it.ID, err = newID(); err != nil {
-				return err
-			}
+		if creating {
 			it.Created, action = now, "item.create"
 		} else {
 			old, err := tx.Item(it.ID)
@@ -85,6 +90,9 @@ func (s *Session) SaveItem(it invoice.Item) (invoice.Item, error) {
 		}
 		return tx.Audit(action, it.ID, it.UnitPrice+" "+st.Currency+", "+it.TaxRate+" %")
 	})
+	if err != nil && creating {
+		it.ID = ""
+	}
 	return it, err
 }
 
@@ -123,7 +131,7 @@ type CatalogueImport struct {
 // and writes it all or nothing, in one transaction: an item whose
 // description is in the catalogue already (case and accents aside)
 // replaces its price, unit, rate and category (those of its columns the
-// file has); the others are added.
+// file has; a blank rate keeps the item's); the others are added.
 // Every row is checked first; the error names each bad one.
 func (s *Session) ImportCatalogue(path string) (CatalogueImport, error) {
 	var res CatalogueImport
@@ -153,34 +161,34 @@ func (s *Session) ImportCatalogue(path string) (CatalogueImport, error) {
 		seen := map[string]int{}
 		for i := range items {
 			it := &items[i]
-			it.Normalize()
 			row := fmt.Sprintf("CSV row %d", i+2)
-			if err := it.Validate(st.Currency); err != nil {
-				problems = append(problems, interchange.RecordError(row, err))
-				continue
-			}
-			key := invoice.Fold(it.Description)
+			key := invoice.Fold(strings.TrimSpace(it.Description))
 			if first, dup := seen[key]; dup {
 				problems = append(problems, fmt.Errorf("%s: %w, as on CSV row %d", row, ErrDuplicateItem, first))
 				continue
 			}
 			seen[key] = i + 2
-			if old, ok := byDesc[key]; ok {
-				it.ID, it.Created = old.ID, old.Created
-				// What the file leaves out stays as it was.
+			old, known := byDesc[key]
+			if known {
+				// What the file leaves out stays as it was: a column it
+				// lacks, or a blank tax rate.
 				if !given["unit"] {
 					it.Unit = old.Unit
 				}
-				if !given["tax_rate"] {
+				if !given["tax_rate"] || strings.TrimSpace(it.TaxRate) == "" {
 					it.TaxRate = old.TaxRate
 				}
 				if !given["tax_category"] {
 					it.TaxCategory = old.TaxCategory
 				}
-				if err := it.Validate(st.Currency); err != nil {
-					problems = append(problems, interchange.RecordError(row, err))
-					continue
-				}
+			}
+			it.Normalize()
+			if err := it.Validate(st.Currency); err != nil {
+				problems = append(problems, interchange.RecordError(row, err))
+				continue
+			}
+			if known {
+				it.ID, it.Created = old.ID, old.Created
 				res.Updated++
 			} else {
 				if it.ID, err = newID(); err != nil {

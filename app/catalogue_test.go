@@ -70,6 +70,26 @@ func TestTheCatalogueRoundTripsThroughCSV(t *testing.T) {
 		items[2].Description != "Travel" {
 		t.Errorf("after the second import (the unit kept, as the file has no unit column) %+v", items)
 	}
+	// A category for a known item without its rate: the rate stays; a
+	// blank rate keeps it too.
+	cat := filepath.Join(dir, "category.csv")
+	if err := os.WriteFile(cat, []byte("description,unit_price,tax_category\nTravel,0.42,S\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s2.ImportCatalogue(cat); err != nil || res.Updated != 1 {
+		t.Fatalf("a category without a rate: %+v %v", res, err)
+	}
+	blank := filepath.Join(dir, "blank.csv")
+	if err := os.WriteFile(blank, []byte("description,unit_price,tax_rate\nTravel,0.45,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.ImportCatalogue(blank); err != nil {
+		t.Fatal(err)
+	}
+	items, _ = s2.Items()
+	if items[2].TaxRate != "19" || items[2].TaxCategory != "S" || items[2].UnitPrice != "0.45" {
+		t.Errorf("travel after the partial files: %+v", items[2])
+	}
 	// All or nothing: one bad row, nothing changes, each row named.
 	bad := filepath.Join(dir, "bad.csv")
 	if err := os.WriteFile(bad, []byte("description,unit_price,tax_rate\nPainting,40.00,19\nGlue,abc,19\n,1.00,7\n"), 0o600); err != nil {

@@ -236,12 +236,15 @@ func (s *Session) SaveDraft(inv invoice.Invoice) (invoice.Invoice, []invoice.Fin
 	return inv, warnings, nil
 }
 
-// DeleteDraft deletes a draft; issued invoices cannot be deleted.
+// DeleteDraft deletes a draft; issued invoices cannot be deleted. A draft
+// made from a quote frees the quote to be made into an invoice again.
 func (s *Session) DeleteDraft(id string) error {
 	if err := s.require(auth.PermDeleteDraft); err != nil {
 		return err
 	}
+	var quote *invoice.Invoice
 	err := s.update(func(tx *storage.Tx) error {
+		quote = nil
 		inv, err := s.invoiceIn(tx, id)
 		if err != nil {
 			return err
@@ -252,10 +255,27 @@ func (s *Session) DeleteDraft(id string) error {
 		if err := tx.DeleteInvoice(id); err != nil {
 			return err
 		}
+		if inv.FromQuote != "" {
+			q, err := s.invoiceIn(tx, inv.FromQuote)
+			switch {
+			case errors.Is(err, storage.ErrNotFound):
+			case err != nil:
+				return err
+			case q.Invoiced == id:
+				q.Invoiced, q.Updated = "", s.cfg.now().UTC()
+				if err := tx.PutInvoice(q); err != nil {
+					return err
+				}
+				quote = &q
+			}
+		}
 		return tx.Audit("invoice.delete", id, "draft deleted")
 	})
 	if err == nil {
 		s.withIndex(func(x *search.Index) { x.Remove(id) })
+		if quote != nil {
+			s.indexInvoice(quote)
+		}
 	}
 	return err
 }

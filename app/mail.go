@@ -296,15 +296,28 @@ func (s *Session) deliver(ctx context.Context, sender email.Sender, e OutboxEntr
 	default:
 		e.State, e.Reply = storage.OutboxFailed, sendErr.Error()
 	}
+	var undone *invoice.Invoice
 	err := s.update(func(tx *storage.Tx) error {
+		undone = nil
 		if err := tx.PutOutboxEntry(e); err != nil {
 			return err
+		}
+		if e.Reminder > 0 && e.State == storage.OutboxFailed {
+			// A reminder refused for good was not made: its level is
+			// free again.
+			var err error
+			if undone, err = s.undoReminder(tx, e); err != nil {
+				return err
+			}
 		}
 		if e.State == storage.OutboxSent {
 			return tx.Audit("send", e.Number, fmt.Sprintf("to %s, message id %s", strings.Join(e.To, ", "), e.MessageID))
 		}
 		return tx.Audit("send.failed", e.Number, fmt.Sprintf("to %s, %s: %s", strings.Join(e.To, ", "), e.State, oneLine(e.Reply)))
 	})
+	if undone != nil {
+		s.indexInvoice(undone)
+	}
 	return e, errors.Join(sendErr, err)
 }
 
@@ -330,7 +343,14 @@ func (s *Session) SendDue(ctx context.Context) ([]SendResult, error) {
 	for _, e := range entries {
 		var msg email.Message
 		if e.Reminder > 0 {
-			msg, err = s.recordedReminderMessage(e)
+			var obsolete bool
+			if obsolete, err = s.cancelObsoleteReminder(&e); obsolete {
+				results = append(results, SendResult{Number: e.Number, Entry: e, Err: err})
+				continue
+			}
+			if err == nil {
+				msg, err = s.recordedReminderMessage(e)
+			}
 		} else {
 			var src messageSource
 			if src, err = s.messageSource(e.InvoiceID); err == nil {

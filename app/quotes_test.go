@@ -85,6 +85,16 @@ func TestAQuoteBecomesAnInvoiceWithTheSameLinesAndTotals(t *testing.T) {
 	if _, err := s.QuoteToInvoice(sent.ID); !errors.Is(err, invoice.ErrAlreadyInvoiced) {
 		t.Errorf("a second conversion: %v", err)
 	}
+	// Deleting the draft frees the quote; made again, it links anew.
+	if err := s.DeleteDraft(made.ID); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := s.Invoice(sent.ID); q.Invoiced != "" {
+		t.Errorf("the quote still links to the deleted draft %q", q.Invoiced)
+	}
+	if made, err = s.QuoteToInvoice(sent.ID); err != nil {
+		t.Fatal(err)
+	}
 	// Issued, the invoice keeps its link; the number is the invoices'.
 	issued := mustIssue(t, s, made.ID)
 	if issued.Number != "INV-2026-0002" || issued.FromQuote != sent.ID {

@@ -164,12 +164,11 @@ func (s *Session) RunDue(ctx context.Context, asOf string) (RunReport, error) {
 	if err := s.require(auth.PermRunSchedules); err != nil {
 		return rep, err
 	}
-	if asOf = strings.TrimSpace(asOf); asOf == "" {
-		asOf = s.today()
+	day, err := s.asOfDate(asOf, true) // invoices for days to come are never made ahead
+	if err != nil {
+		return rep, err
 	}
-	if _, err := invoice.ParseDate(asOf); err != nil {
-		return rep, fmt.Errorf("as-of date: %w", err)
-	}
+	asOf = day.Format(invoice.DateLayout)
 	schedules, err := s.Schedules()
 	if err != nil {
 		return rep, err
@@ -245,9 +244,13 @@ func (s *Session) makeOccurrence(scheduleID string, k int) (MadeInvoice, bool, e
 		if inv, err = sc.Make(k, id, now); err != nil {
 			return err
 		}
+		if s.imports.hidden(inv.ClientID) {
+			return fmt.Errorf("client: %w", errHidden(inv.ClientID))
+		}
 		if _, err := tx.Client(inv.ClientID); err != nil {
 			return fmt.Errorf("client: %w", err)
 		}
+		// The template's text was screened when its invoice was saved.
 		detail := fmt.Sprintf("occurrence %d of schedule %s, as a draft", k+1, sc.ID)
 		if !sc.Draft {
 			if err := inv.CheckIssuable(); err != nil {

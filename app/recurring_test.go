@@ -45,7 +45,8 @@ func scheduleInvoices(t *testing.T, s *Session, id string) map[int][]invoice.Inv
 }
 
 func TestRunDueCatchesUpMonthEndsOnce(t *testing.T) {
-	s, src := scheduleBooks(t, testConfig(t)) // the clock says 2026-11-24
+	cfg, clock := clockConfig(t) // 2026-11-24
+	s, src := scheduleBooks(t, cfg)
 	sc, err := s.AddSchedule(ScheduleParams{From: src.Number, Period: recurring.Monthly, Start: "2026-07-31"})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +78,12 @@ func TestRunDueCatchesUpMonthEndsOnce(t *testing.T) {
 	if rep, err := s.RunDue(t.Context(), ""); err != nil || len(rep.Made) != 0 {
 		t.Errorf("second run made %+v %v", rep.Made, err)
 	}
-	rep, err = s.RunDue(t.Context(), "2026-11-30")
+	// Nothing is made ahead of its day.
+	if _, err := s.RunDue(t.Context(), "2026-11-30"); !errors.Is(err, ErrFutureDate) {
+		t.Errorf("a run for a day to come: %v", err)
+	}
+	clock.Advance(6 * 24 * time.Hour)
+	rep, err = s.RunDue(t.Context(), "")
 	if err != nil || len(rep.Made) != 1 || rep.Made[0].IssueDate != "2026-11-30" {
 		t.Errorf("November: %+v %v", rep.Made, err)
 	}
@@ -109,7 +115,7 @@ func TestScheduleDraftsCountAndStop(t *testing.T) {
 	if _, err := s.StopSchedule("ffffffffffffffffff"); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("stopping none: %v", err)
 	}
-	rep, err := s.RunDue(t.Context(), "2027-06-01")
+	rep, err := s.RunDue(t.Context(), "")
 	if err != nil || len(rep.Made) != 3 {
 		t.Fatalf("made %+v %v", rep.Made, err)
 	}

@@ -87,12 +87,20 @@ func (s *Session) SetReminderLevels(levels []invoice.ReminderLevel) error {
 	})
 }
 
-// asOfDate parses a reminder's as-of date ("" is today).
-func (s *Session) asOfDate(asOf string) (time.Time, error) {
+// ErrFutureDate is an as-of date after today for something recorded: a
+// reminder or an invoice cannot be made for a day that has not come.
+var ErrFutureDate = errors.New("the date is after today")
+
+// asOfDate parses an as-of date ("" is today); with record, a date after
+// today is refused (ErrFutureDate).
+func (s *Session) asOfDate(asOf string, record bool) (time.Time, error) {
 	asOf = cmp.Or(strings.TrimSpace(asOf), s.today())
 	d, err := invoice.ParseDate(asOf)
 	if err != nil {
 		return d, fmt.Errorf("as-of date: %w", err)
+	}
+	if record && asOf > s.today() {
+		return d, fmt.Errorf("as-of date %s: %w (%s)", asOf, ErrFutureDate, s.today())
 	}
 	return d, nil
 }
@@ -104,7 +112,7 @@ func (s *Session) DueReminders(asOf string) ([]ReminderDue, error) {
 	if err := s.require(auth.PermRemind); err != nil {
 		return nil, err
 	}
-	day, err := s.asOfDate(asOf)
+	day, err := s.asOfDate(asOf, false)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +121,7 @@ func (s *Session) DueReminders(asOf string) ([]ReminderDue, error) {
 		return nil, err
 	}
 	var candidates []InvoiceRow
-	for q := (InvoiceQuery{Status: invoice.StatusOverdue, Kind: invoice.KindInvoice, Limit: 1000}); ; {
+	for q := (InvoiceQuery{Status: invoice.StatusOverdue, Limit: 1000}); ; {
 		page := x.Query(q, day)
 		candidates = append(candidates, page.Rows...)
 		q.Offset += len(page.Rows)
@@ -165,7 +173,7 @@ func (s *Session) NextReminder(id string) (invoice.Reminder, error) {
 	if err != nil {
 		return invoice.Reminder{}, err
 	}
-	day, err := s.asOfDate("")
+	day, err := s.asOfDate("", true)
 	if err != nil {
 		return invoice.Reminder{}, err
 	}
@@ -267,7 +275,7 @@ func (s *Session) WriteReminder(number, asOf, path string) (invoice.Reminder, er
 	if err := s.require(auth.PermRemind); err != nil {
 		return invoice.Reminder{}, err
 	}
-	day, err := s.asOfDate(asOf)
+	day, err := s.asOfDate(asOf, true)
 	if err != nil {
 		return invoice.Reminder{}, err
 	}
@@ -289,8 +297,20 @@ func (s *Session) WriteReminder(number, asOf, path string) (invoice.Reminder, er
 	}); err != nil {
 		return r, err
 	}
+	written := r
 	if r, err = s.recordReminder(src.inv.ID, r.Level, day, "written to "+path, nil); err != nil {
 		return r, errors.Join(err, os.Remove(path))
+	}
+	if r.Balance != written.Balance {
+		// A payment came in between: the PDF says what was recorded.
+		if src, err = s.reminderSource(number); err == nil {
+			if data, err = s.reminderPDF(src, r); err == nil {
+				err = fsutil.WriteBytes(path, data, 0o600, false)
+			}
+		}
+		if err != nil {
+			return r, fmt.Errorf("reminder %d of %s was recorded, but its PDF shows the balance before a payment: %w", r.Level, number, err)
+		}
 	}
 	return r, nil
 }
@@ -307,7 +327,7 @@ func (s *Session) SendReminder(ctx context.Context, number, asOf string, to []st
 	if err := s.require(auth.PermExportPDF); err != nil {
 		return invoice.Reminder{}, OutboxEntry{}, err
 	}
-	day, err := s.asOfDate(asOf)
+	day, err := s.asOfDate(asOf, true)
 	if err != nil {
 		return invoice.Reminder{}, OutboxEntry{}, err
 	}
@@ -331,8 +351,9 @@ func (s *Session) SendReminder(ctx context.Context, number, asOf string, to []st
 			return r, OutboxEntry{}, fmt.Errorf("recipient %q: %w", a, err)
 		}
 	}
-	msg, err := s.reminderMessage(src, r, to)
-	if err != nil {
+	// Made once before anything is recorded, so that a reminder that
+	// cannot be made is not recorded either.
+	if _, err := s.reminderMessage(src, r, to); err != nil {
 		return r, OutboxEntry{}, err
 	}
 	id, err := newID()
@@ -354,6 +375,25 @@ func (s *Session) SendReminder(ctx context.Context, number, asOf string, to []st
 		return tx.Audit("send.start", src.inv.Number, fmt.Sprintf("reminder %d to %s", r.Level, strings.Join(to, ", ")))
 	}); err != nil {
 		return r, OutboxEntry{}, err
+	}
+	// The message says what was recorded (a payment may have come in
+	// between), as a retry will.
+	msg, err := s.recordedReminderMessage(e)
+	if err != nil {
+		e.State, e.Reply = storage.OutboxFailed, err.Error()
+		var undone *invoice.Invoice
+		uerr := s.update(func(tx *storage.Tx) error {
+			if err := tx.PutOutboxEntry(e); err != nil {
+				return err
+			}
+			var err error
+			undone, err = s.undoReminder(tx, e)
+			return err
+		})
+		if undone != nil {
+			s.indexInvoice(undone)
+		}
+		return r, e, errors.Join(err, uerr)
 	}
 	e, err = s.deliver(ctx, sender, e, msg)
 	return r, e, err
@@ -401,4 +441,67 @@ func (s *Session) recordedReminderMessage(e OutboxEntry) (email.Message, error) 
 		return email.Message{}, fmt.Errorf("%s: reminder %d of %s is not recorded: %w", e.Number, e.Reminder, e.ReminderDate, storage.ErrNotFound)
 	}
 	return s.reminderMessage(src, src.inv.Reminders[i], e.To)
+}
+
+// ErrReminderObsolete is a queued reminder not sent because its invoice
+// was paid, voided or credited meanwhile.
+var ErrReminderObsolete = errors.New("the reminder is not sent any more")
+
+// cancelObsoleteReminder marks the queued reminder e failed, and frees its
+// level, when its invoice needs no reminder any more (paid, void or
+// credited since); it reports whether it did.
+func (s *Session) cancelObsoleteReminder(e *OutboxEntry) (bool, error) {
+	inv, err := s.Invoice(e.InvoiceID)
+	if err != nil {
+		return false, err
+	}
+	why := ""
+	switch {
+	case len(inv.Credits) > 0:
+		why = "corrected by a credit note"
+	case inv.Status == invoice.StatusPaid:
+		why = "paid"
+	case inv.Status == invoice.StatusVoid:
+		why = "void"
+	default:
+		return false, nil
+	}
+	e.State, e.Reply, e.NextTry = storage.OutboxFailed, fmt.Sprintf("not sent: %s is %s now", inv.Number, why), time.Time{}
+	var undone *invoice.Invoice
+	err = s.update(func(tx *storage.Tx) error {
+		if err := tx.PutOutboxEntry(*e); err != nil {
+			return err
+		}
+		if undone, err = s.undoReminder(tx, *e); err != nil {
+			return err
+		}
+		return tx.Audit("send.cancelled", e.Number, fmt.Sprintf("reminder %d: %s is %s now", e.Reminder, inv.Number, why))
+	})
+	if undone != nil {
+		s.indexInvoice(undone)
+	}
+	if err != nil {
+		return true, err
+	}
+	return true, fmt.Errorf("%s: %w: it is %s now", e.Number, ErrReminderObsolete, why)
+}
+
+// undoReminder removes, in tx, the reminder of the outbox entry e from its
+// invoice (a reminder never delivered was not made), audited; nil when the
+// invoice has no such reminder.
+func (s *Session) undoReminder(tx *storage.Tx, e OutboxEntry) (*invoice.Invoice, error) {
+	inv, err := s.invoiceIn(tx, e.InvoiceID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(inv.Reminders, func(r invoice.Reminder) bool { return r.Level == e.Reminder && r.Date == e.ReminderDate })
+	if i < 0 {
+		return nil, nil
+	}
+	inv.Reminders = slices.Delete(inv.Reminders, i, i+1)
+	inv.Updated = s.cfg.now().UTC()
+	if err := tx.PutInvoice(inv); err != nil {
+		return nil, err
+	}
+	return &inv, tx.Audit("invoice.remind.undone", inv.ID, fmt.Sprintf("%s: level %d was not delivered", inv.Number, e.Reminder))
 }

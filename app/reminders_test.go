@@ -56,7 +56,7 @@ func TestReminderLevelsComeOnceEachAroundTheirDays(t *testing.T) {
 		{"2026-07-22", 2}, // 21 days
 		{"2026-08-14", 0}, // 44 days
 		{"2026-08-15", 3}, // 45 days
-		{"2027-01-01", 0}, // after the last level, never again
+		{"2026-11-24", 0}, // today, after the last level: never again
 	} {
 		got := dueNumbers(t, s, step.asOf)[inv.Number]
 		if got != step.level {
@@ -76,6 +76,9 @@ func TestReminderLevelsComeOnceEachAroundTheirDays(t *testing.T) {
 		if err != nil || r.Level != step.level || r.Balance != "357.00" {
 			t.Fatalf("as of %s: %+v %v", step.asOf, r, err)
 		}
+	}
+	if _, err := s.WriteReminder(inv.Number, "2026-11-25", filepath.Join(dir, "tomorrow.pdf")); !errors.Is(err, ErrFutureDate) {
+		t.Errorf("a reminder dated tomorrow: %v", err)
 	}
 	inv, _ = s.Invoice(inv.ID)
 	if len(inv.Reminders) != 3 || inv.Reminders[0].Date != "2026-07-08" || inv.Reminders[1].DaysOverdue != 21 || inv.Reminders[2].Level != 3 {
@@ -250,5 +253,49 @@ func TestReminderLevelsAreTheAdministrators(t *testing.T) {
 	}
 	if _, err := bk.WriteReminder(inv.Number, "", filepath.Join(t.TempDir(), "r.pdf")); err != nil {
 		t.Errorf("a bookkeeper's reminder: %v", err)
+	}
+}
+
+// A reminder refused for good frees its level; one queued while the
+// invoice gets paid is not sent.
+func TestReminderMessagesThatDoNotGo(t *testing.T) {
+	cfg, clock := clockConfig(t)
+	fake := &email.Fake{Errors: []error{&email.Failure{Code: 550, Reply: "no such mailbox"},
+		&email.Failure{Temporary: true, Code: 421, Reply: "try later"}}}
+	cfg.Mailer = func(email.Settings) (email.Sender, error) { return fake, nil }
+	s := initVault(t, cfg)
+	pw := smtpPassword
+	if err := s.SetMailSettings(MailSettings{Host: "smtp.acme.example", Port: 587, Security: "starttls", Username: "billing", From: "billing@acme.example"}, &pw); err != nil {
+		t.Fatal(err)
+	}
+	c := mustClient(t, s, "Initech", "ap@initech.example")
+	inv := dueOn(t, s, c.ID, "2026-10-01", "2026-11-10") // 14 days: level 1
+	if _, e, err := s.SendReminder(t.Context(), inv.Number, "", nil); err == nil || e.State != storage.OutboxFailed {
+		t.Fatalf("a 550: %+v %v", e, err)
+	}
+	if got := dueNumbers(t, s, "")[inv.Number]; got != 1 {
+		t.Errorf("after a 550, level %d is due, want 1 again", got)
+	}
+	// Queued after a 421, then paid: the retry is cancelled, the level freed.
+	if _, e, err := s.SendReminder(t.Context(), inv.Number, "", []string{"ar@initech.example"}); err == nil || e.State != storage.OutboxQueued {
+		t.Fatalf("a 421: %+v %v", e, err)
+	}
+	if _, err := s.RecordPayment(inv.ID, invoice.Payment{Date: "2026-11-24", Amount: "357.00"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour)
+	results, err := s.SendDue(t.Context())
+	if err != nil || len(results) != 1 || !errors.Is(results[0].Err, ErrReminderObsolete) || results[0].Entry.State != storage.OutboxFailed {
+		t.Fatalf("the retry: %v %+v", err, results)
+	}
+	if n := len(fake.Messages()); n != 0 {
+		t.Errorf("%d messages went", n)
+	}
+	inv, _ = s.Invoice(inv.ID)
+	if len(inv.Reminders) != 0 {
+		t.Errorf("reminders recorded: %+v", inv.Reminders)
+	}
+	if r, err := s.VerifyAudit(); err != nil {
+		t.Errorf("audit: %v %+v", err, r)
 	}
 }

@@ -100,13 +100,11 @@ func New(id string, src *invoice.Invoice, from string, period Period, start, unt
 		return s, fmt.Errorf("%w: the invoice's dates: %w", ErrInvalid, err)
 	}
 	s.PaymentDays = int(due.Sub(issue).Hours() / 24)
-	t := *src
-	t.ID, t.Number, t.Status, t.IssueDate, t.DueDate = "", "", invoice.StatusDraft, "", ""
-	t.Kind = invoice.KindInvoice
-	t.Payments, t.Credits, t.Corrects, t.VoidReason = nil, nil, "", ""
-	t.Schedule, t.Occurrence = "", 0
-	t.Lines = append([]invoice.Line(nil), src.Lines...)
-	s.Template = t
+	// Field by field: what an invoice's history holds (payments, credits,
+	// reminders, links to a quote or a schedule) is not repeated.
+	s.Template = invoice.Invoice{Kind: invoice.KindInvoice, Status: invoice.StatusDraft, ClientID: src.ClientID,
+		Currency: src.Currency, Notes: src.Notes, Terms: src.Terms, Lines: append([]invoice.Line(nil), src.Lines...),
+		BuyerReference: src.BuyerReference, OrderReference: src.OrderReference}
 	return s, s.Check()
 }
 
@@ -139,6 +137,9 @@ func (s *Schedule) Check() error {
 	}
 	if s.Template.ClientID == "" || len(s.Template.Lines) == 0 {
 		return fmt.Errorf("%w: the invoice has no client or no lines", ErrInvalid)
+	}
+	if _, err := s.Make(0, "check", s.Created); err != nil {
+		return fmt.Errorf("%w: the invoices it makes: %w", ErrInvalid, err)
 	}
 	return nil
 }

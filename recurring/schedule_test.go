@@ -121,13 +121,20 @@ func TestDueCatchesUpAndEnds(t *testing.T) {
 }
 
 func TestMakeCopiesTheTemplateOnly(t *testing.T) {
-	s := schedule(t, Monthly, "2026-01-31", "", 0)
+	// The source's history is not repeated: reminders, credits, a quote.
+	src := source()
+	src.Reminders = []invoice.Reminder{{Level: 1, Date: "2026-02-01", DaysOverdue: 8, Balance: "58.31"}}
+	src.FromQuote, src.VoidReason = "q1", "x"
+	s, err := New("s1", src, "INV-2026-0007", Monthly, "2026-01-31", "", 0, false, "anna", now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	inv, err := s.Make(1, "gen1", now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if inv.IssueDate != "2026-02-28" || inv.DueDate != "2026-03-14" || inv.Status != invoice.StatusDraft || inv.Number != "" ||
-		inv.Payments != nil || inv.Schedule != "s1" || inv.Occurrence != 2 || inv.ClientID != "c1" || inv.Notes != "Hosting" ||
+		inv.Payments != nil || inv.Reminders != nil || inv.FromQuote != "" || inv.VoidReason != "" || inv.Schedule != "s1" || inv.Occurrence != 2 || inv.ClientID != "c1" || inv.Notes != "Hosting" ||
 		inv.Terms != "14 days" || inv.BuyerReference != "PO-1" || len(inv.Lines) != 1 {
 		t.Errorf("made %+v", inv)
 	}
