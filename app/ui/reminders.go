@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +14,7 @@ import (
 
 	"safeinvoice/app"
 	"safeinvoice/auth"
+	"safeinvoice/invoice"
 )
 
 // maxDashReminders is how many reminders the dashboard lists.
@@ -97,4 +100,79 @@ func sendReminder(sh *shell, number string, level int, done func()) {
 				}
 			})
 		}, u.win)
+}
+
+// showReminderLevels edits the reminder levels (Settings → Reminders…):
+// the days after the due date and the text of each.
+func showReminderLevels(sh *shell) {
+	u, s := sh.u, sh.s
+	fetch(u, s.ReminderLevels, func(levels []invoice.ReminderLevel, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		type levelRow struct {
+			days, text *entry
+		}
+		var rows []levelRow
+		box := container.NewVBox()
+		add := func(l invoice.ReminderLevel) {
+			days, text := u.newEntry(), u.newMultiLineEntry()
+			if l.Days > 0 {
+				days.SetText(strconv.Itoa(l.Days))
+			}
+			days.SetPlaceHolder("days")
+			text.SetText(l.Text)
+			text.SetMinRowsVisible(2)
+			text.Wrapping = fyne.TextWrapWord
+			rows = append(rows, levelRow{days, text})
+			box.Add(container.NewBorder(nil, nil, container.NewVBox(boldLabel(fmt.Sprintf("Level %d", len(rows))), days), nil, text))
+		}
+		for _, l := range levels {
+			add(l)
+		}
+		more := u.button("Add a level", theme.ContentAddIcon(), func() {
+			if len(rows) < invoice.MaxReminderLevels {
+				add(invoice.ReminderLevel{})
+			}
+		})
+		hint := wrapLabel("Days after the due date. In the text: {number}, {due_date}, {balance}, {days} (overdue), {level}. Leave a level's days empty to drop it.")
+		hint.Importance = widget.LowImportance
+		reset := u.button("Back to the defaults (7, 21, 45 days)", nil, nil)
+		var d dialog.Dialog
+		save := func(next []invoice.ReminderLevel) {
+			u.background(func() error { return s.SetReminderLevels(next) }, func(err error) {
+				if err != nil {
+					u.showError(err)
+					return
+				}
+				d.Hide()
+				sh.setStatus("Reminder levels saved")
+			})
+		}
+		reset.OnTapped = func() { save(nil) }
+		scroll := container.NewVScroll(box)
+		scroll.SetMinSize(fyne.NewSize(600, 320))
+		d = dialog.NewCustomConfirm("Payment reminders", "Save", "Cancel", container.NewBorder(nil, container.NewVBox(hint, container.NewHBox(more, reset)), nil, nil, scroll), func(ok bool) {
+			if !ok {
+				return
+			}
+			var next []invoice.ReminderLevel
+			for i, r := range rows {
+				t := strings.TrimSpace(r.days.Text)
+				if t == "" {
+					continue
+				}
+				n, err := strconv.Atoi(t)
+				if err != nil {
+					u.showError(fmt.Errorf("level %d: %w", i+1, errInvalid("days", t)))
+					return
+				}
+				next = append(next, invoice.ReminderLevel{Days: n, Text: r.text.Text})
+			}
+			save(next)
+		}, u.win)
+		d.Resize(fyne.NewSize(680, d.MinSize().Height))
+		d.Show()
+	})
 }

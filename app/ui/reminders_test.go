@@ -56,3 +56,36 @@ func TestRemindersOnTheDashboard(t *testing.T) {
 		t.Errorf("the history lacks the reminder: %s", labels(u))
 	}
 }
+
+// TestReminderLevelsInSettings: Settings → Reminders… changes the days of
+// a level and drops another; the defaults come back with one button.
+func TestReminderLevelsInSettings(t *testing.T) {
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	onUI(u, func() { u.shell.open("settings") })
+	u.Wait()
+	tap(t, u, "Reminders…")
+	es := dialogEntries(u) // text, days per level
+	if len(es) != 6 || es[1].Text != "7" || es[5].Text != "45" {
+		t.Fatalf("the levels shown: %d entries", len(es))
+	}
+	onUI(u, func() {
+		es[1].SetText("10")
+		es[0].SetText("Please pay {balance} for {number}.")
+		es[5].SetText("")
+	})
+	tap(t, u, "Save")
+	u.Wait()
+	levels, err := u.Session().ReminderLevels()
+	if err != nil || len(levels) != 2 || levels[0].Days != 10 || levels[0].Text != "Please pay {balance} for {number}." || levels[1].Days != 21 {
+		t.Fatalf("levels %+v %v; %q", levels, err, dialogText(u))
+	}
+	tap(t, u, "Reminders…")
+	tap(t, u, "Back to the defaults (7, 21, 45 days)")
+	u.Wait()
+	if levels, _ := u.Session().ReminderLevels(); len(levels) != 3 || levels[0].Days != 7 {
+		t.Errorf("after the reset %+v", levels)
+	}
+}

@@ -167,7 +167,8 @@ func settingsForm(sh *shell, st app.Settings) fyne.CanvasObject {
 		widget.NewSeparator(),
 		boldLabel("E-invoices and payment"), einvoices, einvoiceHint,
 	)
-	actions := []fyne.CanvasObject{u.button("Email…", theme.MailComposeIcon(), func() { showMailSettings(sh) }),
+	actions := []fyne.CanvasObject{u.button("Reminders…", theme.HistoryIcon(), func() { showReminderLevels(sh) }),
+		u.button("Email…", theme.MailComposeIcon(), func() { showMailSettings(sh) }),
 		u.primary("Save", theme.DocumentSaveIcon(), save)}
 	return page("Settings", actions, container.NewVScroll(body))
 }
