@@ -125,6 +125,9 @@ func TestKillDuringABatchSend(t *testing.T) {
 		t.Skip("sends 50 messages in a child process (make crash runs it)")
 	}
 	cfg, srv, numbers := smtpBooks(t, 50)
+	// A server that takes 20 ms a message: the batch lasts a second, so
+	// the kill at 400 ms comes halfway however fast the machine is.
+	srv.OnData(func(int) { time.Sleep(20 * time.Millisecond) })
 	c := testkit.StartChild(t, "mail-sender", envImportData+"="+cfg.DataDir, envImportAnchors+"="+cfg.AnchorDir,
 		envMailNumbers+"="+strings.Join(numbers, ","))
 	rep := c.KillAfterAck(t, 400*time.Millisecond)
