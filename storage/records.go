@@ -151,6 +151,22 @@ type InvoiceSummary struct {
 	Updated time.Time `json:"updated"`
 	// Payments are the payments recorded on the invoice, oldest first.
 	Payments []PaymentSummary `json:"payments,omitempty"`
+	// Net is the total before tax; Rates the tax breakdown per VAT
+	// category and rate (what reports need of the lines); Credits the
+	// credit notes applied, each with its date and amount (as
+	// PaymentSummary).
+	Net     string           `json:"net,omitempty"`
+	Rates   []RateSummary    `json:"rates,omitempty"`
+	Credits []PaymentSummary `json:"credits,omitempty"`
+}
+
+// RateSummary is one line of an invoice's tax breakdown: VAT category,
+// rate (percent), taxable net and tax, decimal strings in its currency.
+type RateSummary struct {
+	Category string `json:"category"`
+	Rate     string `json:"rate"`
+	Net      string `json:"net"`
+	Tax      string `json:"tax"`
 }
 
 // PaymentSummary is one payment of an invoice: its date (YYYY-MM-DD) and
@@ -181,15 +197,22 @@ func Summarize(inv *invoice.Invoice) (InvoiceSummary, error) {
 		text.WriteByte('\n')
 		text.WriteString(l.Description)
 	}
-	var payments []PaymentSummary
+	var payments, credits []PaymentSummary
 	for _, p := range inv.Payments {
 		payments = append(payments, PaymentSummary{Date: p.Date, Amount: p.Amount})
+	}
+	for _, c := range inv.Credits {
+		credits = append(credits, PaymentSummary{Date: c.Date, Amount: c.Amount})
+	}
+	var rates []RateSummary
+	for _, r := range t.Rates {
+		rates = append(rates, RateSummary{Category: r.Category, Rate: r.Rate, Net: r.Net.Number(), Tax: r.Tax.Number()})
 	}
 	return InvoiceSummary{
 		ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Status: inv.Status, ClientID: inv.ClientID,
 		Currency: inv.Currency, IssueDate: inv.IssueDate, DueDate: inv.DueDate,
 		Total: t.Total.Number(), Balance: balance, Text: text.String(), Updated: inv.Updated,
-		Payments: payments,
+		Payments: payments, Net: t.Net.Number(), Rates: rates, Credits: credits,
 	}, nil
 }
 

@@ -13,10 +13,12 @@ import (
 )
 
 // summaryFormat is the first byte of an encoded InvoiceSummary. Format 1
-// had no payments; it is still read (with none), and vaults holding it are
-// rewritten once at open (see ensureSummaries).
+// had no payments, format 2 no net, tax breakdown or credits; both are
+// still read (without them), and vaults holding them are rewritten once at
+// open (see ensureSummaries).
 const (
-	summaryFormat   = 2
+	summaryFormat   = 3
+	summaryFormatV2 = 2
 	summaryFormatV1 = 1
 )
 
@@ -25,7 +27,9 @@ var errBadSummary = errors.New("damaged invoice summary")
 
 // appendSummary encodes s compactly: a format byte, then each string field
 // as a uvarint length and its bytes, then Updated as Unix nanoseconds, then
-// the number of payments and each payment's date and amount as strings.
+// the number of payments and each payment's date and amount as strings,
+// then the net, the number of tax rates and each one's category, rate, net
+// and tax, and the number of credits and each one's date and amount.
 // Opening a vault decodes 100,000 of these, which JSON made the slowest part.
 func appendSummary(b []byte, s *InvoiceSummary) []byte {
 	b = append(b, summaryFormat)
@@ -39,6 +43,19 @@ func appendSummary(b []byte, s *InvoiceSummary) []byte {
 		b = appendString(b, p.Date)
 		b = appendString(b, p.Amount)
 	}
+	b = appendString(b, s.Net)
+	b = binary.AppendUvarint(b, uint64(len(s.Rates)))
+	for _, r := range s.Rates {
+		b = appendString(b, r.Category)
+		b = appendString(b, r.Rate)
+		b = appendString(b, r.Net)
+		b = appendString(b, r.Tax)
+	}
+	b = binary.AppendUvarint(b, uint64(len(s.Credits)))
+	for _, c := range s.Credits {
+		b = appendString(b, c.Date)
+		b = appendString(b, c.Amount)
+	}
 	return b
 }
 
@@ -47,14 +64,49 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// maxSummaryPayments bounds the payments a summary may claim, so that a
-// damaged count cannot make the decoder allocate without end.
+// maxSummaryPayments bounds the payments (and rates, and credits) a
+// summary may claim, so that a damaged count cannot make the decoder
+// allocate without end.
 const maxSummaryPayments = 1 << 16
+
+// tailReader reads the strings and counts after a summary's Updated: one
+// string holds them all and every field is a slice of it, so a summary
+// costs one allocation for its tail.
+type tailReader struct {
+	b   []byte
+	all string
+	pos int
+	bad bool
+}
+
+func (r *tailReader) count() int {
+	n, k := binary.Uvarint(r.b[r.pos:])
+	if k <= 0 || n > maxSummaryPayments || n > uint64(len(r.b)-r.pos) {
+		r.bad = true
+		return 0
+	}
+	r.pos += k
+	return int(n)
+}
+
+func (r *tailReader) str() string {
+	if r.bad {
+		return ""
+	}
+	l, k := binary.Uvarint(r.b[r.pos:])
+	if k <= 0 || uint64(len(r.b)-r.pos-k) < l {
+		r.bad = true
+		return ""
+	}
+	start := r.pos + k
+	r.pos = start + int(l)
+	return r.all[start:r.pos]
+}
 
 // decodeSummary is the inverse of appendSummary.
 func decodeSummary(b []byte) (InvoiceSummary, error) {
 	var s InvoiceSummary
-	if len(b) == 0 || (b[0] != summaryFormat && b[0] != summaryFormatV1) {
+	if len(b) == 0 || (b[0] != summaryFormat && b[0] != summaryFormatV2 && b[0] != summaryFormatV1) {
 		return s, errBadSummary
 	}
 	format := b[0]
@@ -92,39 +144,32 @@ func decodeSummary(b []byte) (InvoiceSummary, error) {
 		return s, nil
 	}
 	b = b[k:]
-	n, k := binary.Uvarint(b)
-	if k <= 0 || n > maxSummaryPayments || n > uint64(len(b)) {
-		return s, errBadSummary
+	r := &tailReader{b: b}
+	if len(b) > 1 { // a tail of more than an empty count is kept in one string
+		r.all = string(b)
 	}
-	b = b[k:]
-	if n == 0 {
-		if len(b) != 0 {
-			return s, errBadSummary
-		}
-		return s, nil
-	}
-	// One string holds every date and amount; the fields are slices of it.
-	all := string(b)
-	s.Payments = make([]PaymentSummary, n)
-	pos = 0
-	next := func() (string, bool) {
-		l, k := binary.Uvarint(b[pos:])
-		if k <= 0 || uint64(len(b)-pos-k) < l {
-			return "", false
-		}
-		start := pos + k
-		pos = start + int(l)
-		return all[start:pos], true
-	}
-	for i := range s.Payments {
-		var ok1, ok2 bool
-		s.Payments[i].Date, ok1 = next()
-		s.Payments[i].Amount, ok2 = next()
-		if !ok1 || !ok2 {
-			return InvoiceSummary{}, errBadSummary
+	if n := r.count(); n > 0 {
+		s.Payments = make([]PaymentSummary, n)
+		for i := range s.Payments {
+			s.Payments[i] = PaymentSummary{Date: r.str(), Amount: r.str()}
 		}
 	}
-	if pos != len(b) {
+	if format == summaryFormat {
+		s.Net = r.str()
+		if n := r.count(); n > 0 {
+			s.Rates = make([]RateSummary, n)
+			for i := range s.Rates {
+				s.Rates[i] = RateSummary{Category: r.str(), Rate: r.str(), Net: r.str(), Tax: r.str()}
+			}
+		}
+		if n := r.count(); n > 0 {
+			s.Credits = make([]PaymentSummary, n)
+			for i := range s.Credits {
+				s.Credits[i] = PaymentSummary{Date: r.str(), Amount: r.str()}
+			}
+		}
+	}
+	if r.bad || r.pos != len(b) {
 		return InvoiceSummary{}, errBadSummary
 	}
 	return s, nil

@@ -31,9 +31,50 @@ func TestSummaryEncodingRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSummaryCarriesWhatReportsNeed: the net, the tax breakdown and the
+// credits round-trip, and a format-2 summary (payments, no more) is read.
+func TestSummaryCarriesWhatReportsNeed(t *testing.T) {
+	s := InvoiceSummary{ID: "a1", Number: "INV-1", Kind: invoice.KindInvoice, Status: invoice.StatusPartiallyPaid, Currency: "EUR",
+		Total: "126.90", Balance: "26.90", Updated: time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC),
+		Payments: []PaymentSummary{{Date: "2026-11-02", Amount: "50.00"}},
+		Net:      "110.00", Rates: []RateSummary{{Category: "S", Rate: "19", Net: "60.00", Tax: "11.40"}, {Category: "S", Rate: "7", Net: "50.00", Tax: "3.50"}},
+		Credits:  []PaymentSummary{{Date: "2026-11-10", Amount: "50.00"}}}
+	enc := appendSummary(nil, &s)
+	got, err := decodeSummary(enc)
+	if err != nil || !reflect.DeepEqual(got, s) {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	for i := range enc {
+		if _, err := decodeSummary(enc[:i]); err == nil {
+			t.Fatalf("truncated to %d bytes decoded without error", i)
+		}
+	}
+	v2 := s
+	v2.Net, v2.Rates, v2.Credits = "", nil, nil
+	got, err = decodeSummary(appendSummaryV2(&v2))
+	if err != nil || !reflect.DeepEqual(got, v2) {
+		t.Fatalf("format 2: %+v, %v", got, err)
+	}
+}
+
+// appendSummaryV2 encodes s in format 2, as vaults made before the tax
+// breakdown and credits were summarised hold it.
+func appendSummaryV2(s *InvoiceSummary) []byte {
+	b := appendSummaryV1(s)
+	b[0] = summaryFormatV2
+	b = binary.AppendUvarint(b, uint64(len(s.Payments)))
+	for _, p := range s.Payments {
+		b = appendString(b, p.Date)
+		b = appendString(b, p.Amount)
+	}
+	return b
+}
+
 func FuzzDecodeSummary(f *testing.F) {
 	f.Add(appendSummary(nil, &InvoiceSummary{ID: "x", Total: "1.00"}))
 	f.Add(appendSummaryV1(&InvoiceSummary{ID: "x", Total: "1.00"}))
+	f.Add(appendSummaryV2(&InvoiceSummary{ID: "x", Total: "1.00", Payments: []PaymentSummary{{Date: "2026-11-01", Amount: "2.50"}}}))
+	f.Add(appendSummary(nil, &InvoiceSummary{ID: "z", Net: "1.00", Rates: []RateSummary{{"S", "19", "1.00", "0.19"}}, Credits: []PaymentSummary{{"2026-11-01", "1.19"}}}))
 	f.Add(appendSummary(nil, &InvoiceSummary{ID: "y", Total: "5.00", Payments: []PaymentSummary{{Date: "2026-11-01", Amount: "2.50"}}}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := decodeSummary(b)
