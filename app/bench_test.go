@@ -284,3 +284,34 @@ func BenchmarkResidentMemory(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReports is each report over the large vault, from the loaded
+// index (one pass, no invoice opened). Target ≤ 200 ms each at 100,000
+// invoices.
+func BenchmarkReports(b *testing.B) {
+	dir := benchVault(b)
+	s, err := Login(benchConfig(dir), adminName, benchPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.ListInvoices(InvoiceQuery{Limit: 1}); err != nil { // the index, loaded once
+		b.Fatal(err)
+	}
+	for _, r := range []struct {
+		name string
+		run  func() (int, error)
+	}{
+		{"aging", func() (int, error) { rows, err := s.AgingReport(""); return len(rows), err }},
+		{"tax", func() (int, error) { rows, err := s.TaxReport("2000-01-01", "2099-12-31"); return len(rows), err }},
+		{"revenue", func() (int, error) { rows, err := s.RevenueReport("2025-12-01", "2026-11-30"); return len(rows), err }},
+	} {
+		b.Run(r.name, func(b *testing.B) {
+			for b.Loop() {
+				if n, err := r.run(); err != nil || n == 0 {
+					b.Fatalf("%d rows, %v", n, err)
+				}
+			}
+		})
+	}
+}

@@ -38,7 +38,7 @@ func TestSummaryCarriesWhatReportsNeed(t *testing.T) {
 		Total: "126.90", Balance: "26.90", Updated: time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC),
 		Payments: []PaymentSummary{{Date: "2026-11-02", Amount: "50.00"}},
 		Net:      "110.00", Rates: []RateSummary{{Category: "S", Rate: "19", Net: "60.00", Tax: "11.40"}, {Category: "S", Rate: "7", Net: "50.00", Tax: "3.50"}},
-		Credits:  []PaymentSummary{{Date: "2026-11-10", Amount: "50.00"}}}
+		Credits: []PaymentSummary{{Date: "2026-11-10", Amount: "50.00"}}}
 	enc := appendSummary(nil, &s)
 	got, err := decodeSummary(enc)
 	if err != nil || !reflect.DeepEqual(got, s) {

@@ -90,10 +90,12 @@ var allowed = map[string][]string{
 	"einvoice":    {"invoice"},
 	// Recurring schedules: dates and the invoice each occurrence makes.
 	"recurring": {"invoice"},
+	// Reports: sums over what the list keeps of each document.
+	"reports": {"invoice"},
 	// Mail knows SMTP and MIME, nothing of invoices.
 	"email": {},
 	// The use cases tie everything together; the index is theirs alone.
-	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "einvoice", "email", "recurring", "internal/fsutil", "app/internal/search"},
+	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "einvoice", "email", "recurring", "reports", "internal/fsutil", "app/internal/search"},
 	"app/internal/search": {"invoice", "storage"},
 	// Front ends go through app, never to storage, backup or pdf.
 	"app/ui":  {"app", "invoice", "auth", "recurring", "assets"},

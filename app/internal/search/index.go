@@ -58,8 +58,12 @@ type Doc struct {
 	// summary's date does not parse.
 	due time.Time
 	// Payments are the invoice's Payments (nil for most invoices), for
-	// the dashboard's "paid this month".
+	// the dashboard's "paid this month"; Net, Rates and Credits are the
+	// summary's, for the reports.
 	Payments []storage.PaymentSummary
+	Net      string
+	Rates    []storage.RateSummary
+	Credits  []storage.PaymentSummary
 }
 
 func docOf(s *storage.InvoiceSummary) Doc {
@@ -69,7 +73,7 @@ func docOf(s *storage.InvoiceSummary) Doc {
 	}
 	return Doc{due: due, ID: s.ID, Number: s.Number, ClientID: s.ClientID, Currency: s.Currency,
 		IssueDate: s.IssueDate, DueDate: s.DueDate, Total: s.Total, Balance: s.Balance,
-		Kind: s.Kind, Status: s.Status, alive: true, Payments: s.Payments}
+		Kind: s.Kind, Status: s.Status, alive: true, Payments: s.Payments, Net: s.Net, Rates: s.Rates, Credits: s.Credits}
 }
 
 type clientEntry struct {
@@ -494,6 +498,13 @@ func (x *Index) Query(q Query, today time.Time) Page {
 // stored status.
 func (d *Doc) EffectiveStatus(today time.Time) invoice.Status {
 	return invoice.Effective(d.Kind, d.Status, d.due, today)
+}
+
+// ClientName is the name of client id as the index knows it.
+func (x *Index) ClientName(id string) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.clients[id].name
 }
 
 // Each calls fn with every live document, holding the index's lock, and

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"safeinvoice/app"
+)
+
+func runReport(c *ctx, args []string) error {
+	if len(args) == 0 || (args[0] != "aging" && args[0] != "tax" && args[0] != "revenue") {
+		return usagef("report: aging [--as-of DATE], tax --from DATE --to DATE or revenue --from DATE --to DATE")
+	}
+	name := args[0]
+	fs := c.flags("report " + name)
+	asOf := fs.String("as-of", "", "with aging: the `date` the balances are as of (default: today)")
+	from := fs.String("from", "", "with tax and revenue: the period's first `date`, YYYY-MM-DD")
+	to := fs.String("to", "", "with tax and revenue: the period's last `date`, YYYY-MM-DD")
+	csvOut := fs.String("csv", "", "also write the report as CSV to `file` (an existing file is not replaced)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := c.parse(fs, args[1:], 0); err != nil {
+		return err
+	}
+	switch {
+	case name == "aging" && (*from != "" || *to != ""):
+		return usagef("report aging: takes --as-of, not --from and --to")
+	case name != "aging" && (*from == "" || *to == ""):
+		return usagef("report %s: --from DATE and --to DATE are required", name)
+	case name != "aging" && *asOf != "":
+		return usagef("report %s: takes --from and --to, not --as-of", name)
+	}
+	return c.withSession(func(s *app.Session) error {
+		var rows any
+		var err error
+		switch name {
+		case "aging":
+			rows, err = s.AgingReport(*asOf)
+		case "tax":
+			rows, err = s.TaxReport(*from, *to)
+		default:
+			rows, err = s.RevenueReport(*from, *to)
+		}
+		if err != nil {
+			return err
+		}
+		if *csvOut != "" {
+			if err := s.WriteReportCSV(*csvOut, name, rows); err != nil {
+				return err
+			}
+		}
+		if *asJSON {
+			enc := json.NewEncoder(c.env.Stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rows)
+		}
+		tw := tabwriter.NewWriter(c.env.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		switch rs := rows.(type) {
+		case []app.AgingRow:
+			fmt.Fprintln(tw, "CLIENT\tCURRENCY\tCURRENT\t1-30\t31-60\t61-90\tOVER-90\tTOTAL\t")
+			for _, r := range rs {
+				client := oneLine(r.Client)
+				if r.ClientID == "" {
+					client = "TOTAL"
+				}
+				b := r.Buckets
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", client, r.Currency, b[0], b[1], b[2], b[3], b[4], r.Total)
+			}
+		case []app.TaxRow:
+			fmt.Fprintln(tw, "CURRENCY\tCATEGORY\tRATE\tNET\tTAX\t")
+			for _, r := range rs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Currency, r.Category, r.Rate, r.Net, r.Tax)
+			}
+		case []app.RevenueRow:
+			fmt.Fprintln(tw, "MONTH\tCURRENCY\tINVOICED_NET\tINVOICED_GROSS\tRECEIVED\t")
+			for _, r := range rs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Month, r.Currency, r.Net, r.Gross, r.Received)
+			}
+		}
+		return tw.Flush()
+	})
+}

@@ -1,0 +1,369 @@
+// Package reports computes the bookkeepers' reports from what the invoice
+// list keeps of each document (Entry): aged receivables as of a date, the
+// tax summary of a period and revenue per month. Amounts of different
+// currencies are never added together; every sum is exact decimal
+// arithmetic in the currency's minor units (invoice.ParseAmount), as the
+// invoices and their PDFs have them. It does no I/O: the app feeds it one
+// pass over its index.
+package reports
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/bojanz/currency"
+
+	"safeinvoice/invoice"
+)
+
+// Dated is an amount on a date: a payment, or a credit note applied.
+type Dated struct {
+	Date   string // YYYY-MM-DD
+	Amount string
+}
+
+// Rate is one line of a document's tax breakdown.
+type Rate struct {
+	Category, Rate, Net, Tax string
+}
+
+// Entry is what the reports need of one invoice, credit note or quote.
+type Entry struct {
+	Number, ClientID, Client string
+	Kind                     invoice.Kind
+	Status                   invoice.Status
+	Currency                 string
+	IssueDate, DueDate       string
+	Net, Total               string
+	Rates                    []Rate
+	Payments, Credits        []Dated
+}
+
+// ErrPeriod is a period whose dates do not parse or are the wrong way round.
+var ErrPeriod = errors.New("invalid period")
+
+// counts reports whether e is an issued invoice or credit note, not void:
+// what the books hold (drafts, quotes and void invoices are not).
+func counts(e *Entry) bool {
+	switch e.Kind {
+	case invoice.KindQuote:
+		return false
+	}
+	return e.Status != invoice.StatusDraft && e.Status != invoice.StatusVoid && e.Status != ""
+}
+
+func isCreditNote(e *Entry) bool { return e.Kind == invoice.KindCreditNote }
+
+// sum is a running total in one currency.
+type sum struct{ a currency.Amount }
+
+func zero(code string) (sum, error) {
+	a, err := invoice.ParseAmount("0", code)
+	return sum{a.Round()}, err // "0.00", "0" (JPY), "0.000" (BHD)
+}
+
+func (s *sum) add(v, code string) error {
+	a, err := invoice.ParseAmount(v, code)
+	if err != nil {
+		return err
+	}
+	s.a, err = s.a.Add(a)
+	return err
+}
+
+func (s *sum) sub(v, code string) error {
+	a, err := invoice.ParseAmount(v, code)
+	if err != nil {
+		return err
+	}
+	s.a, err = s.a.Sub(a)
+	return err
+}
+
+func (s sum) String() string { return s.a.Number() }
+
+// Buckets are the aging report's columns, in order.
+var Buckets = []string{"current", "1-30", "31-60", "61-90", "over-90"}
+
+// AgingRow is one client's open balance in one currency, by bucket (see
+// Buckets), and its total; Client "" is the currency's total row.
+type AgingRow struct {
+	Client   string    `json:"client"`
+	ClientID string    `json:"-"`
+	Currency string    `json:"currency"`
+	Buckets  [5]string `json:"buckets"`
+	Total    string    `json:"total"`
+}
+
+// bucket is the aging bucket of an invoice days past due.
+func bucket(days int) int {
+	switch {
+	case days <= 0:
+		return 0
+	case days <= 30:
+		return 1
+	case days <= 60:
+		return 2
+	case days <= 90:
+		return 3
+	}
+	return 4
+}
+
+// daysBetween is to − from in whole days (UTC midnights).
+func daysBetween(from, to time.Time) int { return int(to.Sub(from) / (24 * time.Hour)) }
+
+// OpenBalance is what e still owes as of asOf: its total less the payments
+// and credits dated on or before that day ("" when it owes nothing, or is
+// not an issued invoice issued by then).
+func OpenBalance(e *Entry, asOf string) (string, error) {
+	if !counts(e) || isCreditNote(e) || e.IssueDate > asOf {
+		return "", nil
+	}
+	open, err := zero(e.Currency)
+	if err != nil {
+		return "", err
+	}
+	if err := open.add(e.Total, e.Currency); err != nil {
+		return "", err
+	}
+	for _, p := range append(slices.Clip(e.Payments), e.Credits...) {
+		if p.Date <= asOf {
+			if err := open.sub(p.Amount, e.Currency); err != nil {
+				return "", err
+			}
+		}
+	}
+	if !open.a.IsPositive() {
+		return "", nil
+	}
+	return open.String(), nil
+}
+
+// Aging is the aged receivables as of asOf (YYYY-MM-DD): per client and
+// currency, the open balance (OpenBalance) of each issued invoice in the
+// bucket of its days past due, by client name; then one total row per
+// currency (Client ""), by currency.
+func Aging(entries []Entry, asOf string) ([]AgingRow, error) {
+	day, err := invoice.ParseDate(asOf)
+	if err != nil {
+		return nil, fmt.Errorf("as-of date: %w", err)
+	}
+	type key struct{ client, currency string }
+	rows := map[key]*[6]sum{}
+	names := map[key]string{}
+	for i := range entries {
+		e := &entries[i]
+		open, err := OpenBalance(e, asOf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Number, err)
+		}
+		if open == "" {
+			continue
+		}
+		due, err := invoice.ParseDate(e.DueDate)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Number, err)
+		}
+		b := bucket(daysBetween(due, day))
+		for _, k := range []key{{e.ClientID, e.Currency}, {"", e.Currency}} {
+			r := rows[k]
+			if r == nil {
+				r = new([6]sum)
+				for j := range r {
+					if r[j], err = zero(e.Currency); err != nil {
+						return nil, err
+					}
+				}
+				rows[k] = r
+			}
+			if err := r[b].add(open, e.Currency); err != nil {
+				return nil, err
+			}
+			if err := r[5].add(open, e.Currency); err != nil {
+				return nil, err
+			}
+		}
+		names[key{e.ClientID, e.Currency}] = e.Client
+	}
+	out := make([]AgingRow, 0, len(rows))
+	for k, r := range rows {
+		row := AgingRow{Client: names[k], ClientID: k.client, Currency: k.currency, Total: r[5].String()}
+		for j := range row.Buckets {
+			row.Buckets[j] = r[j].String()
+		}
+		out = append(out, row)
+	}
+	slices.SortFunc(out, func(a, b AgingRow) int {
+		// Clients first (by name, then currency), the currency totals last.
+		return cmp.Or(boolOrder(a.ClientID == "", b.ClientID == ""),
+			cmp.Compare(invoice.Fold(a.Client), invoice.Fold(b.Client)), cmp.Compare(a.ClientID, b.ClientID),
+			cmp.Compare(a.Currency, b.Currency))
+	})
+	return out, nil
+}
+
+// boolOrder puts false before true.
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// TaxRow is the taxable net and the tax of one currency, VAT category and
+// rate in a period.
+type TaxRow struct {
+	Currency string `json:"currency"`
+	Category string `json:"tax_category"`
+	Rate     string `json:"tax_rate"`
+	Net      string `json:"net"`
+	Tax      string `json:"tax"`
+}
+
+// period checks from and to.
+func period(from, to string) error {
+	f, err1 := invoice.ParseDate(from)
+	t, err2 := invoice.ParseDate(to)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("%w: %w", ErrPeriod, err)
+	}
+	if t.Before(f) {
+		return fmt.Errorf("%w: %s is before %s", ErrPeriod, to, from)
+	}
+	return nil
+}
+
+// Tax is the tax summary of the invoices and credit notes issued from
+// from to to (inclusive): per currency, category and rate, the taxable net
+// and the tax, as each invoice's breakdown says, credit notes subtracted.
+// Rows are by currency, category and rate.
+func Tax(entries []Entry, from, to string) ([]TaxRow, error) {
+	if err := period(from, to); err != nil {
+		return nil, err
+	}
+	type key struct{ currency, category, rate string }
+	rows := map[key]*[2]sum{}
+	for i := range entries {
+		e := &entries[i]
+		if !counts(e) || e.IssueDate < from || e.IssueDate > to {
+			continue
+		}
+		for _, r := range e.Rates {
+			k := key{e.Currency, r.Category, r.Rate}
+			s := rows[k]
+			if s == nil {
+				z, err := zero(e.Currency)
+				if err != nil {
+					return nil, err
+				}
+				s = &[2]sum{z, z}
+				rows[k] = s
+			}
+			op := (*sum).add
+			if isCreditNote(e) {
+				op = (*sum).sub
+			}
+			if err := op(&s[0], r.Net, e.Currency); err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Number, err)
+			}
+			if err := op(&s[1], r.Tax, e.Currency); err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Number, err)
+			}
+		}
+	}
+	out := make([]TaxRow, 0, len(rows))
+	for k, s := range rows {
+		out = append(out, TaxRow{Currency: k.currency, Category: k.category, Rate: k.rate, Net: s[0].String(), Tax: s[1].String()})
+	}
+	slices.SortFunc(out, func(a, b TaxRow) int {
+		return cmp.Or(cmp.Compare(a.Currency, b.Currency), cmp.Compare(a.Category, b.Category),
+			invoice.CompareDecimal(a.Rate, b.Rate))
+	})
+	return out, nil
+}
+
+// RevenueRow is one month's revenue in one currency: invoiced net and
+// gross (invoices issued that month, credit notes subtracted) and received
+// (payments dated that month).
+type RevenueRow struct {
+	Month    string `json:"month"` // YYYY-MM
+	Currency string `json:"currency"`
+	Net      string `json:"invoiced_net"`
+	Gross    string `json:"invoiced_gross"`
+	Received string `json:"received"`
+}
+
+// month is YYYY-MM of a YYYY-MM-DD date.
+func month(date string) string { return date[:min(len(date), 7)] }
+
+// Revenue is the revenue per month from from to to (inclusive), every
+// month of the period that has any, by month and currency.
+func Revenue(entries []Entry, from, to string) ([]RevenueRow, error) {
+	if err := period(from, to); err != nil {
+		return nil, err
+	}
+	type key struct{ month, currency string }
+	rows := map[key]*[3]sum{}
+	get := func(month, code string) (*[3]sum, error) {
+		k := key{month, code}
+		if s := rows[k]; s != nil {
+			return s, nil
+		}
+		z, err := zero(code)
+		if err != nil {
+			return nil, err
+		}
+		s := &[3]sum{z, z, z}
+		rows[k] = s
+		return s, nil
+	}
+	for i := range entries {
+		e := &entries[i]
+		if !counts(e) {
+			continue
+		}
+		if e.IssueDate >= from && e.IssueDate <= to {
+			s, err := get(month(e.IssueDate), e.Currency)
+			if err != nil {
+				return nil, err
+			}
+			op := (*sum).add
+			if isCreditNote(e) {
+				op = (*sum).sub
+			}
+			if err := errors.Join(op(&s[0], e.Net, e.Currency), op(&s[1], e.Total, e.Currency)); err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Number, err)
+			}
+		}
+		if isCreditNote(e) {
+			continue
+		}
+		for _, p := range e.Payments {
+			if p.Date < from || p.Date > to {
+				continue
+			}
+			s, err := get(month(p.Date), e.Currency)
+			if err != nil {
+				return nil, err
+			}
+			if err := s[2].add(p.Amount, e.Currency); err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Number, err)
+			}
+		}
+	}
+	out := make([]RevenueRow, 0, len(rows))
+	for k, s := range rows {
+		out = append(out, RevenueRow{Month: k.month, Currency: k.currency, Net: s[0].String(), Gross: s[1].String(), Received: s[2].String()})
+	}
+	slices.SortFunc(out, func(a, b RevenueRow) int {
+		return cmp.Or(cmp.Compare(a.Month, b.Month), cmp.Compare(a.Currency, b.Currency))
+	})
+	return out, nil
+}
