@@ -62,7 +62,7 @@ FUZZTIME_MORE ?= 10s
 FUZZ_LONG  = invoice:FuzzParseAmount invoice:FuzzParsePattern interchange:FuzzParseJSON interchange:FuzzParseCSV \
              interchange:FuzzParseCatalogueCSV
 FUZZ_SHORT = invoice:FuzzLineNet invoice:FuzzScan auth:FuzzStrength storage:FuzzDecodeSummary \
-             backup:FuzzOpenManifest pdf:FuzzSafeFileName
+             backup:FuzzOpenManifest pdf:FuzzSafeFileName reports:FuzzSum
 
 ## fuzz: run every fuzz target for a while (scripts/fuzz-one)
 fuzz:

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"iter"
 
 	"safeinvoice/app/internal/search"
 	"safeinvoice/auth"
@@ -23,8 +24,10 @@ type (
 	RevenueRow = reports.RevenueRow
 )
 
-// reportEntries is what the reports read of every document in the index.
-func (s *Session) reportEntries() ([]reports.Entry, error) {
+// reportEntries is what the reports read of every document in the index,
+// one at a time: the entry yielded (and its slices) is reused for the next
+// document, so a pass allocates nothing per document.
+func (s *Session) reportEntries() (iter.Seq[*reports.Entry], error) {
 	if err := s.require(auth.PermViewInvoices); err != nil {
 		return nil, err
 	}
@@ -32,40 +35,29 @@ func (s *Session) reportEntries() ([]reports.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []reports.Entry
-	err = x.Each(func(d *search.Doc) error {
-		e := reports.Entry{Number: d.Number, ClientID: d.ClientID, Kind: d.Kind, Status: d.Status, Currency: d.Currency,
-			IssueDate: d.IssueDate, DueDate: d.DueDate, Net: d.Net, Total: d.Total}
-		for _, r := range d.Rates {
-			e.Rates = append(e.Rates, reports.Rate{Category: r.Category, Rate: r.Rate, Net: r.Net, Tax: r.Tax})
-		}
-		e.Payments = dated(d.Payments)
-		e.Credits = dated(d.Credits)
-		out = append(out, e)
-		return nil
-	})
-	names := map[string]string{}
-	for i := range out {
-		id := out[i].ClientID
-		name, ok := names[id]
-		if !ok {
-			name = x.ClientName(id)
-			names[id] = name
-		}
-		out[i].Client = name
-	}
-	return out, err
+	return func(yield func(*reports.Entry) bool) {
+		var e reports.Entry
+		_ = x.Each(func(d *search.Doc, client string) error { // only errStop
+			e = reports.Entry{Number: d.Number, ClientID: d.ClientID, Client: client, Kind: d.Kind, Status: d.Status,
+				Currency: d.Currency, IssueDate: d.IssueDate, DueDate: d.DueDate, Net: d.Net, Total: d.Total,
+				Rates: e.Rates[:0], Payments: dated(e.Payments[:0], d.Payments), Credits: dated(e.Credits[:0], d.Credits)}
+			for _, r := range d.Rates {
+				e.Rates = append(e.Rates, reports.Rate{Category: r.Category, Rate: r.Rate, Net: r.Net, Tax: r.Tax})
+			}
+			if !yield(&e) {
+				return errStop
+			}
+			return nil
+		})
+	}, nil
 }
 
-func dated(ps []storage.PaymentSummary) []reports.Dated {
-	if len(ps) == 0 {
-		return nil
+// dated appends ps to buf.
+func dated(buf []reports.Dated, ps []storage.PaymentSummary) []reports.Dated {
+	for _, p := range ps {
+		buf = append(buf, reports.Dated{Date: p.Date, Amount: p.Amount})
 	}
-	out := make([]reports.Dated, len(ps))
-	for i, p := range ps {
-		out[i] = reports.Dated{Date: p.Date, Amount: p.Amount}
-	}
-	return out
+	return buf
 }
 
 // AgingReport is the aged receivables as of asOf ("" is today).

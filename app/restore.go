@@ -43,6 +43,7 @@ func (c Config) loaderThen(inspect func(v *storage.Vault) error) backup.Loader {
 	}
 }
 
+// errStop ends a pass early; the caller that returns it ignores it.
 var errStop = errors.New("stop")
 
 // storageKit is the restore kit of a backup, as storage takes it.

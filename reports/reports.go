@@ -11,10 +11,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
-
-	"github.com/bojanz/currency"
 
 	"safeinvoice/invoice"
 )
@@ -31,6 +30,8 @@ type Rate struct {
 }
 
 // Entry is what the reports need of one invoice, credit note or quote.
+// The reports read an entry only while it is yielded to them, so a source
+// may reuse one Entry for every document.
 type Entry struct {
 	Number, ClientID, Client string
 	Kind                     invoice.Kind
@@ -40,6 +41,17 @@ type Entry struct {
 	Net, Total               string
 	Rates                    []Rate
 	Payments, Credits        []Dated
+}
+
+// All is the entries of a slice, for the reports.
+func All(entries []Entry) iter.Seq[*Entry] {
+	return func(yield func(*Entry) bool) {
+		for i := range entries {
+			if !yield(&entries[i]) {
+				return
+			}
+		}
+	}
 }
 
 // ErrPeriod is a period whose dates do not parse or are the wrong way round.
@@ -56,34 +68,6 @@ func counts(e *Entry) bool {
 }
 
 func isCreditNote(e *Entry) bool { return e.Kind == invoice.KindCreditNote }
-
-// sum is a running total in one currency.
-type sum struct{ a currency.Amount }
-
-func zero(code string) (sum, error) {
-	a, err := invoice.ParseAmount("0", code)
-	return sum{a.Round()}, err // "0.00", "0" (JPY), "0.000" (BHD)
-}
-
-func (s *sum) add(v, code string) error {
-	a, err := invoice.ParseAmount(v, code)
-	if err != nil {
-		return err
-	}
-	s.a, err = s.a.Add(a)
-	return err
-}
-
-func (s *sum) sub(v, code string) error {
-	a, err := invoice.ParseAmount(v, code)
-	if err != nil {
-		return err
-	}
-	s.a, err = s.a.Sub(a)
-	return err
-}
-
-func (s sum) String() string { return s.a.Number() }
 
 // Buckets are the aging report's columns, in order.
 var Buckets = []string{"current", "1-30", "31-60", "61-90", "over-90"}
@@ -120,34 +104,41 @@ func daysBetween(from, to time.Time) int { return int(to.Sub(from) / (24 * time.
 // and credits dated on or before that day ("" when it owes nothing, or is
 // not an issued invoice issued by then).
 func OpenBalance(e *Entry, asOf string) (string, error) {
-	if !counts(e) || isCreditNote(e) || e.IssueDate > asOf {
-		return "", nil
-	}
-	open, err := zero(e.Currency)
-	if err != nil {
+	open, ok, err := openBalance(e, asOf)
+	if err != nil || !ok {
 		return "", err
+	}
+	return open.String(), nil
+}
+
+// openBalance is OpenBalance as a sum, ok false when nothing is owed.
+func openBalance(e *Entry, asOf string) (open sum, ok bool, err error) {
+	if !counts(e) || isCreditNote(e) || e.IssueDate > asOf {
+		return sum{}, false, nil
+	}
+	if open, err = zero(e.Currency); err != nil {
+		return sum{}, false, err
 	}
 	if err := open.add(e.Total, e.Currency); err != nil {
-		return "", err
+		return sum{}, false, err
 	}
-	for _, p := range append(slices.Clip(e.Payments), e.Credits...) {
-		if p.Date <= asOf {
-			if err := open.sub(p.Amount, e.Currency); err != nil {
-				return "", err
+	for _, ps := range [2][]Dated{e.Payments, e.Credits} {
+		for _, p := range ps {
+			if p.Date <= asOf {
+				if err := open.sub(p.Amount, e.Currency); err != nil {
+					return sum{}, false, err
+				}
 			}
 		}
 	}
-	if !open.a.IsPositive() {
-		return "", nil
-	}
-	return open.String(), nil
+	return open, open.isPositive(), nil
 }
 
 // Aging is the aged receivables as of asOf (YYYY-MM-DD): per client and
 // currency, the open balance (OpenBalance) of each issued invoice in the
 // bucket of its days past due, by client name; then one total row per
 // currency (Client ""), by currency.
-func Aging(entries []Entry, asOf string) ([]AgingRow, error) {
+func Aging(entries iter.Seq[*Entry], asOf string) ([]AgingRow, error) {
 	day, err := invoice.ParseDate(asOf)
 	if err != nil {
 		return nil, fmt.Errorf("as-of date: %w", err)
@@ -155,13 +146,12 @@ func Aging(entries []Entry, asOf string) ([]AgingRow, error) {
 	type key struct{ client, currency string }
 	rows := map[key]*[6]sum{}
 	names := map[key]string{}
-	for i := range entries {
-		e := &entries[i]
-		open, err := OpenBalance(e, asOf)
+	for e := range entries {
+		open, ok, err := openBalance(e, asOf)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", e.Number, err)
 		}
-		if open == "" {
+		if !ok {
 			continue
 		}
 		due, err := invoice.ParseDate(e.DueDate)
@@ -169,7 +159,7 @@ func Aging(entries []Entry, asOf string) ([]AgingRow, error) {
 			return nil, fmt.Errorf("%s: %w", e.Number, err)
 		}
 		b := bucket(daysBetween(due, day))
-		for _, k := range []key{{e.ClientID, e.Currency}, {"", e.Currency}} {
+		for _, k := range [2]key{{e.ClientID, e.Currency}, {"", e.Currency}} {
 			r := rows[k]
 			if r == nil {
 				r = new([6]sum)
@@ -180,10 +170,7 @@ func Aging(entries []Entry, asOf string) ([]AgingRow, error) {
 				}
 				rows[k] = r
 			}
-			if err := r[b].add(open, e.Currency); err != nil {
-				return nil, err
-			}
-			if err := r[5].add(open, e.Currency); err != nil {
+			if err := errors.Join(r[b].addSum(open), r[5].addSum(open)); err != nil {
 				return nil, err
 			}
 		}
@@ -197,10 +184,14 @@ func Aging(entries []Entry, asOf string) ([]AgingRow, error) {
 		}
 		out = append(out, row)
 	}
+	// Clients first (by name, then currency), the currency totals last.
+	folded := make(map[string]string, len(names))
+	for k, name := range names {
+		folded[k.client] = invoice.Fold(name)
+	}
 	slices.SortFunc(out, func(a, b AgingRow) int {
-		// Clients first (by name, then currency), the currency totals last.
 		return cmp.Or(boolOrder(a.ClientID == "", b.ClientID == ""),
-			cmp.Compare(invoice.Fold(a.Client), invoice.Fold(b.Client)), cmp.Compare(a.ClientID, b.ClientID),
+			cmp.Compare(folded[a.ClientID], folded[b.ClientID]), cmp.Compare(a.ClientID, b.ClientID),
 			cmp.Compare(a.Currency, b.Currency))
 	})
 	return out, nil
@@ -244,14 +235,13 @@ func period(from, to string) error {
 // from to to (inclusive): per currency, category and rate, the taxable net
 // and the tax, as each invoice's breakdown says, credit notes subtracted.
 // Rows are by currency, category and rate.
-func Tax(entries []Entry, from, to string) ([]TaxRow, error) {
+func Tax(entries iter.Seq[*Entry], from, to string) ([]TaxRow, error) {
 	if err := period(from, to); err != nil {
 		return nil, err
 	}
 	type key struct{ currency, category, rate string }
 	rows := map[key]*[2]sum{}
-	for i := range entries {
-		e := &entries[i]
+	for e := range entries {
 		if !counts(e) || e.IssueDate < from || e.IssueDate > to {
 			continue
 		}
@@ -305,7 +295,7 @@ func month(date string) string { return date[:min(len(date), 7)] }
 
 // Revenue is the revenue per month from from to to (inclusive), every
 // month of the period that has any, by month and currency.
-func Revenue(entries []Entry, from, to string) ([]RevenueRow, error) {
+func Revenue(entries iter.Seq[*Entry], from, to string) ([]RevenueRow, error) {
 	if err := period(from, to); err != nil {
 		return nil, err
 	}
@@ -324,8 +314,7 @@ func Revenue(entries []Entry, from, to string) ([]RevenueRow, error) {
 		rows[k] = s
 		return s, nil
 	}
-	for i := range entries {
-		e := &entries[i]
+	for e := range entries {
 		if !counts(e) {
 			continue
 		}

@@ -28,7 +28,7 @@ func TestAgingBucketEdges(t *testing.T) {
 		inv("G", "c1", "EUR", "2026-01-01", "2026-01-30", "64.00"),
 		inv("H", "c1", "EUR", "2026-01-01", "2026-01-29", "128.00"),
 	}
-	rows, err := Aging(entries, "2026-04-30")
+	rows, err := Aging(All(entries), "2026-04-30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestAgingTakesPaymentsAndCreditsUpToTheDate(t *testing.T) {
 		IssueDate: "2026-04-20", DueDate: "2026-04-20", Total: "1000"}
 	quote := inv("Q", "c1", "EUR", "2026-03-01", "2026-03-31", "500.00")
 	quote.Kind, quote.Status = invoice.KindQuote, invoice.StatusSent
-	rows, err := Aging([]Entry{a, paid, void, later, note, quote}, "2026-04-30")
+	rows, err := Aging(All([]Entry{a, paid, void, later, note, quote}), "2026-04-30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestTaxSubtractsCreditNotesAndKeepsCurrenciesApart(t *testing.T) {
 		Rates: []Rate{{"S", "19", "999.00", "189.81"}}}
 	void := b
 	void.Status = invoice.StatusVoid
-	rows, err := Tax([]Entry{a, b, n, pln, out, void}, "2026-04-01", "2026-04-30")
+	rows, err := Tax(All([]Entry{a, b, n, pln, out, void}), "2026-04-01", "2026-04-30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestRevenuePerMonth(t *testing.T) {
 		Net: "10.00", Total: "11.90", Payments: []Dated{{"2026-04-15", "11.90"}}}
 	n := Entry{Number: "CN", Kind: invoice.KindCreditNote, Status: invoice.StatusIssued, Currency: "EUR", IssueDate: "2026-04-20",
 		Net: "20.00", Total: "23.80"}
-	rows, err := Revenue([]Entry{a, b, n}, "2026-03-01", "2026-04-30")
+	rows, err := Revenue(All([]Entry{a, b, n}), "2026-03-01", "2026-04-30")
 	if err != nil {
 		t.Fatal(err)
 	}
