@@ -79,7 +79,7 @@ fuzz:
 BENCH_N ?= 100000
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./storage/
-	SAFEINVOICE_BENCH_N=$(BENCH_N) $(GO) test -run '^$$' -bench 'UnlockToFirstPage|Search|Import|ResidentMemory|CheckBooks|Reports' -benchtime 10x -timeout 60m ./app/
+	SAFEINVOICE_BENCH_N=$(BENCH_N) $(GO) test -run '^$$' -bench 'UnlockToFirstPage|Search|Import|ResidentMemory|CheckBooks|Reports|Dashboard' -benchtime 10x -timeout 60m ./app/
 	SAFEINVOICE_BENCH_N=$(BENCH_N) $(GO) test -run '^$$' -bench 'Backup' -benchtime 2x -timeout 60m ./app/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench 'RenderOnePage$$|Render120|Export1000|Chromium' -benchtime 1x ./pdf/
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench 'RenderOnePage$$' -benchtime 500x ./pdf/

@@ -298,6 +298,7 @@ func BenchmarkReports(b *testing.B) {
 	if _, err := s.ListInvoices(InvoiceQuery{Limit: 1}); err != nil { // the index, loaded once
 		b.Fatal(err)
 	}
+	settle(b, s)
 	for _, r := range []struct {
 		name string
 		run  func() (int, error)
@@ -313,5 +314,40 @@ func BenchmarkReports(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// settle waits for the checks a login starts in the background (the audit
+// chain, then the database files' checksums a few seconds later), so that
+// they do not run inside the measured loop.
+func settle(b *testing.B, s *Session) {
+	b.Helper()
+	if err := s.AuditProblem(); err != nil {
+		b.Fatal(err)
+	}
+	<-s.filesDone
+}
+
+// BenchmarkDashboard is what the dashboard reads of the books when it
+// opens, on the large vault with its index loaded: the figures and the
+// charts (revenue per month, aging buckets).
+func BenchmarkDashboard(b *testing.B) {
+	dir := benchVault(b)
+	s, err := Login(benchConfig(dir), adminName, benchPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.ListInvoices(InvoiceQuery{Limit: 1}); err != nil {
+		b.Fatal(err)
+	}
+	settle(b, s)
+	for b.Loop() {
+		if _, err := s.Dashboard(); err != nil {
+			b.Fatal(err)
+		}
+		if sets, err := s.DashboardCharts(); err != nil || len(sets) == 0 {
+			b.Fatalf("%d chart sets, %v", len(sets), err)
+		}
 	}
 }

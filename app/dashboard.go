@@ -65,7 +65,7 @@ func (s *Session) Dashboard() (Dashboard, error) {
 	}
 	now := s.cfg.now()
 	d := Dashboard{Outstanding: Sums{}, Overdue: Sums{}, PaidThisMonth: Sums{}, Month: now.Format("2006-01")}
-	err = x.Each(func(doc *search.Doc, _ string) error {
+	err = x.Each(func(doc *search.Doc) error {
 		if doc.Kind == invoice.KindCreditNote || doc.Kind == invoice.KindQuote {
 			return nil
 		}

@@ -1,15 +1,18 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"safeinvoice/invoice"
+	"safeinvoice/reports"
 	"safeinvoice/storage"
 )
 
@@ -269,15 +272,15 @@ func TestReportCSVColumnsAndFormulaSafety(t *testing.T) {
 	d.IssueDate, d.DueDate = "2026-09-01", "2026-09-15"
 	mustIssue(t, s, mustDraft(t, s, d).ID)
 	dir := t.TempDir()
-	aging, err := s.AgingReport("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tax, _ := s.TaxReport("2026-01-01", "2026-12-31")
-	rev, _ := s.RevenueReport("2026-01-01", "2026-12-31")
-	for name, rows := range map[string]any{"aging": aging, "tax": tax, "revenue": rev} {
+	for _, q := range []ReportQuery{{Kind: ReportAging}, {Kind: ReportTax, From: "2026-01-01", To: "2026-12-31"},
+		{Kind: ReportRevenue, From: "2026-01-01", To: "2026-12-31"}} {
+		r, err := s.Report(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := q.Kind
 		path := filepath.Join(dir, name+".csv")
-		if err := s.WriteReportCSV(path, name, rows); err != nil {
+		if err := s.WriteReportCSV(path, r); err != nil {
 			t.Fatal(err)
 		}
 		data, _ := os.ReadFile(path)
@@ -298,8 +301,125 @@ func TestReportCSVColumnsAndFormulaSafety(t *testing.T) {
 				t.Errorf("revenue CSV:\n%s", data)
 			}
 		}
-		if err := s.WriteReportCSV(path, name, rows); err == nil {
+		if err := s.WriteReportCSV(path, r); err == nil {
 			t.Errorf("%s: written over a file", name)
 		}
+	}
+}
+
+func TestReportKindAndPeriodErrors(t *testing.T) {
+	s := initVault(t, testConfig(t))
+	if _, err := s.Report(ReportQuery{Kind: "profit"}); !errors.Is(err, ErrReportKind) {
+		t.Errorf("profit: %v, want ErrReportKind", err)
+	}
+	if _, err := s.Report(ReportQuery{Kind: ReportRevenue, From: "2026-12-01", To: "2026-01-01"}); !errors.Is(err, reports.ErrPeriod) {
+		t.Errorf("backwards period: %v, want reports.ErrPeriod", err)
+	}
+}
+
+// pdfText is the text of the PDF at path (poppler's pdftotext, which the
+// test set-up installs), after qpdf has checked the file's structure.
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	if out, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --check %s: %v\n%s", path, err, out)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
+}
+
+// The report PDFs carry the report's figures in the locale's format, the
+// charts' labels and the business's name, and no client in their metadata.
+func TestReportPDFs(t *testing.T) {
+	cfg := testConfig(t)
+	s := initVault(t, cfg)
+	c := mustClient(t, s, "Blue Door Café", "hello@bluedoor.example")
+	for i, day := range []string{"2026-09-01", "2026-10-05", "2026-11-20"} {
+		d := draft(c.ID)
+		d.IssueDate, d.DueDate = day, day
+		d.Lines[0].UnitPrice = fmt.Sprint(1000 * (i + 1))
+		mustIssue(t, s, mustDraft(t, s, d).ID)
+	}
+	dir := t.TempDir()
+	for _, c := range []struct {
+		q    ReportQuery
+		want []string
+	}{
+		{ReportQuery{Kind: ReportAging, AsOf: "2026-11-30"}, []string{"Aged receivables", "As of 2026-11-30",
+			"Open balance, EUR", "90+ days", "Over 90", "Blue Door Café", "14,280.00", "Total", "7,140.00", "61–90"}},
+		{ReportQuery{Kind: ReportTax, From: "2026-01-01", To: "2026-12-31"}, []string{"Tax summary",
+			"2026-01-01 to 2026-12-31", "S standard rate", "19%", "12,000.00", "2,280.00"}},
+		{ReportQuery{Kind: ReportRevenue, From: "2026-01-01", To: "2026-12-31"}, []string{"Revenue per month",
+			"Invoiced and received, EUR", "Invoiced", "Received", "2026-10", "7,140.00", "7.14k", "4.76k"}},
+	} {
+		r, err := s.Report(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, r.FileName()+".pdf")
+		if err := s.WriteReportPDF(path, r); err != nil {
+			t.Fatal(err)
+		}
+		text := pdfText(t, path)
+		for _, w := range append(c.want, "Acme") {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: no %q in\n%s", c.q.Kind, w, text)
+			}
+		}
+		info, err := exec.Command("pdfinfo", path).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(info), r.Title()+" · "+r.Period()) || strings.Contains(string(info), "Blue Door") {
+			t.Errorf("%s: metadata\n%s", c.q.Kind, info)
+		}
+		if err := s.WriteReportPDF(path, r); err == nil {
+			t.Errorf("%s: written over a file", c.q.Kind)
+		}
+	}
+	entries, err := s.AuditLog(AuditFilter{Action: "export.report"})
+	if err != nil || len(entries) != 3 || !strings.Contains(entries[0].Detail+entries[2].Detail, "report as PDF") {
+		t.Errorf("audit entries %+v, %v; want three PDF exports", entries, err)
+	}
+}
+
+// The dashboard's charts are the revenue report of the last 12 months and
+// the aging report's totals, one set per currency, the default first.
+func TestDashboardCharts(t *testing.T) {
+	s := initVault(t, testConfig(t)) // today is 2026-11-24
+	c := mustClient(t, s, "Blue Door Café", "hello@bluedoor.example")
+	for _, d := range []struct{ cur, issue, due, price string }{
+		{"USD", "2026-11-02", "2026-11-16", "10.00"},
+		{"EUR", "2025-11-30", "2025-12-14", "999.00"}, // 13 months ago: aging only
+		{"EUR", "2026-06-10", "2026-06-24", "100.00"},
+		{"EUR", "2026-11-20", "2026-12-04", "50.00"},
+	} {
+		inv := draft(c.ID)
+		inv.Currency, inv.IssueDate, inv.DueDate, inv.Lines[0].UnitPrice = d.cur, d.issue, d.due, d.price
+		mustIssue(t, s, mustDraft(t, s, inv).ID)
+	}
+	sets, err := s.DashboardCharts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 2 || sets[0].Currency != "EUR" || sets[1].Currency != "USD" {
+		t.Fatalf("chart sets %+v, want EUR then USD", sets)
+	}
+	rev := sets[0].Revenue
+	if len(rev.Groups) != 12 || rev.Groups[0] != "2025-12" || rev.Groups[11] != "2026-11" {
+		t.Errorf("months %v, want 2025-12 … 2026-11", rev.Groups)
+	}
+	if rev.Values[6][0] != "238.00" || rev.Values[11][0] != "119.00" || rev.Values[0][0] != "0.00" {
+		t.Errorf("invoiced %v", rev.Values)
+	}
+	aging := sets[0].Aging.Values // current, 1–30, 31–60, 61–90, 90+
+	if aging[0][0] != "119.00" || aging[4][0] != "2615.62" || aging[1][0] != "0.00" {
+		t.Errorf("aging %v", aging)
+	}
+	if sets[1].Aging.Values[1][0] != "23.80" {
+		t.Errorf("USD aging %v", sets[1].Aging.Values)
 	}
 }

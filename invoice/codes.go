@@ -28,6 +28,17 @@ const (
 	VATCeutaMelilla   = "M"  // tax for production, services and importation in Ceuta and Melilla (IPSI)
 )
 
+// CategoryName is a VAT category in words, as documents and reports
+// print it: "standard rate", "reverse charge"; "" for a code it does not
+// know.
+func CategoryName(c string) string {
+	return map[string]string{
+		VATStandard: "standard rate", VATZero: "zero-rated", VATExempt: "exempt from VAT", VATReverseCharge: "reverse charge",
+		VATIntraCommunity: "intra-EU supply, exempt", VATExport: "export outside the EU",
+		VATOutOfScope: "not subject to VAT", VATCanary: "Canary Islands IGIC", VATCeutaMelilla: "Ceuta and Melilla IPSI",
+	}[c]
+}
+
 // vatCategories are the categories a line may name.
 var vatCategories = []string{VATStandard, VATZero, VATExempt, VATReverseCharge, VATIntraCommunity, VATExport, VATOutOfScope, VATCanary, VATCeutaMelilla}
 

@@ -346,9 +346,12 @@ func build(doc Document, seller invoice.Party, opts Options, fonts *fontCopy) (c
 
 // config is the maroto configuration: embedded fonts only, compression,
 // page numbers and metadata without client data.
-func (b *builder) config() *entity.Config {
+func (b *builder) config() *entity.Config { return docConfig(b.doc.Title(), b.opts, b.fonts, b.c) }
+
+// docConfig is the configuration every document shares, with its title.
+func docConfig(title string, opts Options, fonts *fontCopy, c palette) *entity.Config {
 	size := pagesize.A4
-	if b.opts.PaperSize == Letter {
+	if opts.PaperSize == Letter {
 		size = pagesize.Letter
 	}
 	return config.NewBuilder().
@@ -359,21 +362,21 @@ func (b *builder) config() *entity.Config {
 		WithBottomMargin(marginBottom).
 		WithMaxGridSize(gridSize).
 		WithCustomFonts([]*entity.CustomFont{
-			{Family: fontFamily, Style: fontstyle.Normal, Bytes: b.fonts.regular},
+			{Family: fontFamily, Style: fontstyle.Normal, Bytes: fonts.regular},
 		}).
-		WithDefaultFont(&props.Font{Family: fontFamily, Style: fontstyle.Normal, Size: baseSize, Color: b.c.ink}).
+		WithDefaultFont(&props.Font{Family: fontFamily, Style: fontstyle.Normal, Size: baseSize, Color: c.ink}).
 		WithPageNumber(props.PageNumber{
 			Pattern: "Page {current} of {total}",
 			Place:   props.RightBottom,
 			Family:  fontFamily,
 			Style:   fontstyle.Normal,
 			Size:    smallSize,
-			Color:   b.c.muted,
+			Color:   c.muted,
 		}).
 		WithCompression(true).
-		WithTitle(b.doc.Title(), true).
+		WithTitle(title, true).
 		WithCreator(Creator, true).
-		WithCreationDate(b.opts.CreationDate).
+		WithCreationDate(opts.CreationDate).
 		Build()
 }
 
@@ -680,6 +683,35 @@ type column struct {
 	al    align.Type
 }
 
+// tableHeader starts a table: its heading row, repeated at the top of
+// every page the table runs onto, on a new page if the heading and a first
+// row do not fit on this one.
+func (b *builder) tableHeader(cols []column) error {
+	hp := b.tp(smallSize, align.Left, b.c.ink)
+	hp.Top, hp.Left, hp.Right = 2.4, cellPad, cellPad
+	head := row.New(headerRowH).WithStyle(&props.Cell{BackgroundColor: b.c.band, BorderType: border.Bottom, BorderColor: b.c.accent, BorderThickness: 0.4})
+	for _, c := range cols {
+		p := hp
+		p.Align = c.al
+		head.Add(col.New(c.size).Add(text.New(c.title, p)))
+	}
+	if !b.m.FitlnCurrentPage(headerRowH + 12) {
+		b.m.AddPages(page.New())
+	}
+	if err := b.m.RegisterHeader(head); err != nil {
+		return fmt.Errorf("table header: %w", err)
+	}
+	return nil
+}
+
+// tableCell is the text style of a table's cells and the rule under each
+// row.
+func (b *builder) tableCell() (props.Text, *props.Cell) {
+	cell := b.tp(baseSize, align.Left, b.c.ink)
+	cell.Top, cell.Bottom, cell.Left, cell.Right = lineTop, lineBottom, cellPad, cellPad
+	return cell, &props.Cell{BorderType: border.Bottom, BorderColor: b.c.rule, BorderThickness: 0.2}
+}
+
 // lines adds the line table. Its header row is registered as maroto's page
 // header while the table lasts, so it is repeated at the top of every page
 // the table continues on.
@@ -694,27 +726,11 @@ func (b *builder) lines() error {
 	if discount {
 		cols = []column{{"Description", 9, align.Left}, {"Qty", 3, align.Right}, {"Unit price", 4, align.Right}, {"Disc.", 2, align.Right}, {"Tax", 2, align.Right}, {"Net", 4, align.Right}}
 	}
-
-	hp := b.tp(smallSize, align.Left, b.c.ink)
-	hp.Top, hp.Left, hp.Right = 2.4, cellPad, cellPad
-	head := row.New(headerRowH).WithStyle(&props.Cell{BackgroundColor: b.c.band, BorderType: border.Bottom, BorderColor: b.c.accent, BorderThickness: 0.4})
-	for _, c := range cols {
-		p := hp
-		p.Align = c.al
-		head.Add(col.New(c.size).Add(text.New(c.title, p)))
-	}
-	// Keep the header with at least one line: start a new page if both do
-	// not fit.
-	if !b.m.FitlnCurrentPage(headerRowH + 12) {
-		b.m.AddPages(page.New())
-	}
-	if err := b.m.RegisterHeader(head); err != nil {
-		return fmt.Errorf("table header: %w", err)
+	if err := b.tableHeader(cols); err != nil {
+		return err
 	}
 
-	cell := b.tp(baseSize, align.Left, b.c.ink)
-	cell.Top, cell.Bottom, cell.Left, cell.Right = lineTop, lineBottom, cellPad, cellPad
-	sep := &props.Cell{BorderType: border.Bottom, BorderColor: b.c.rule, BorderThickness: 0.2}
+	cell, sep := b.tableCell()
 	for i, l := range b.inv.Lines {
 		price, err := invoice.ParseUnitPrice(l.UnitPrice, b.inv.Currency)
 		if err != nil {
@@ -758,11 +774,10 @@ type totalsRow struct {
 // categoryWords says, under its tax row, what a VAT category other than
 // the standard rate means ("" for S and for none).
 func categoryWords(c string) string {
-	return map[string]string{
-		invoice.VATZero: "zero-rated", invoice.VATExempt: "exempt from VAT", invoice.VATReverseCharge: "reverse charge",
-		invoice.VATIntraCommunity: "intra-EU supply, exempt", invoice.VATExport: "export outside the EU",
-		invoice.VATOutOfScope: "not subject to VAT", invoice.VATCanary: "Canary Islands IGIC", invoice.VATCeutaMelilla: "Ceuta and Melilla IPSI",
-	}[c]
+	if c == invoice.VATStandard {
+		return ""
+	}
+	return invoice.CategoryName(c)
 }
 
 func (b *builder) totals() {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"time"
 
 	"safeinvoice/invoice"
@@ -137,8 +138,19 @@ func openBalance(e *Entry, asOf string) (open sum, ok bool, err error) {
 // Aging is the aged receivables as of asOf (YYYY-MM-DD): per client and
 // currency, the open balance (OpenBalance) of each issued invoice in the
 // bucket of its days past due, by client name; then one total row per
-// currency (Client ""), by currency.
-func Aging(entries iter.Seq[*Entry], asOf string) ([]AgingRow, error) {
+// currency (Client ""), by currency. name, when not nil, gives the
+// clients' names (the entries' Client is not read then), once per row.
+func Aging(entries iter.Seq[*Entry], asOf string, name func(clientID string) string) ([]AgingRow, error) {
+	return aging(entries, asOf, name, true)
+}
+
+// AgingTotals is Aging's currency totals only, without the per-client
+// rows: what a chart of the buckets needs.
+func AgingTotals(entries iter.Seq[*Entry], asOf string) ([]AgingRow, error) {
+	return aging(entries, asOf, nil, false)
+}
+
+func aging(entries iter.Seq[*Entry], asOf string, name func(clientID string) string, perClient bool) ([]AgingRow, error) {
 	day, err := invoice.ParseDate(asOf)
 	if err != nil {
 		return nil, fmt.Errorf("as-of date: %w", err)
@@ -146,6 +158,7 @@ func Aging(entries iter.Seq[*Entry], asOf string) ([]AgingRow, error) {
 	type key struct{ client, currency string }
 	rows := map[key]*[6]sum{}
 	names := map[key]string{}
+	bucketOf := map[string]int{}
 	for e := range entries {
 		open, ok, err := openBalance(e, asOf)
 		if err != nil {
@@ -154,12 +167,17 @@ func Aging(entries iter.Seq[*Entry], asOf string) ([]AgingRow, error) {
 		if !ok {
 			continue
 		}
-		due, err := invoice.ParseDate(e.DueDate)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Number, err)
+		b, ok := bucketOf[e.DueDate] // a few thousand due dates among 100,000 invoices
+		if !ok {
+			due, err := invoice.ParseDate(e.DueDate)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Number, err)
+			}
+			b = bucket(daysBetween(due, day))
+			bucketOf[e.DueDate] = b
 		}
-		b := bucket(daysBetween(due, day))
-		for _, k := range [2]key{{e.ClientID, e.Currency}, {"", e.Currency}} {
+		keys := [2]key{{"", e.Currency}, {e.ClientID, e.Currency}}
+		for _, k := range keys[:1+boolInt(perClient)] {
 			r := rows[k]
 			if r == nil {
 				r = new([6]sum)
@@ -169,32 +187,64 @@ func Aging(entries iter.Seq[*Entry], asOf string) ([]AgingRow, error) {
 					}
 				}
 				rows[k] = r
+				if k.client != "" {
+					names[k] = e.Client
+				}
 			}
 			if err := errors.Join(r[b].addSum(open), r[5].addSum(open)); err != nil {
 				return nil, err
 			}
 		}
-		names[key{e.ClientID, e.Currency}] = e.Client
 	}
 	out := make([]AgingRow, 0, len(rows))
 	for k, r := range rows {
 		row := AgingRow{Client: names[k], ClientID: k.client, Currency: k.currency, Total: r[5].String()}
+		if name != nil && k.client != "" {
+			row.Client = name(k.client)
+		}
 		for j := range row.Buckets {
 			row.Buckets[j] = r[j].String()
 		}
 		out = append(out, row)
 	}
-	// Clients first (by name, then currency), the currency totals last.
-	folded := make(map[string]string, len(names))
-	for k, name := range names {
-		folded[k.client] = invoice.Fold(name)
-	}
-	slices.SortFunc(out, func(a, b AgingRow) int {
-		return cmp.Or(boolOrder(a.ClientID == "", b.ClientID == ""),
-			cmp.Compare(folded[a.ClientID], folded[b.ClientID]), cmp.Compare(a.ClientID, b.ClientID),
-			cmp.Compare(a.Currency, b.Currency))
-	})
+	SortAging(out)
 	return out, nil
+}
+
+// SortAging puts aging rows in their order: clients by name (then id and
+// currency), the currency totals last.
+func SortAging(rows []AgingRow) {
+	type sortable struct {
+		fold string
+		row  AgingRow
+	}
+	keyed := make([]sortable, len(rows))
+	for i, r := range rows {
+		keyed[i] = sortable{invoice.Fold(r.Client), r}
+	}
+	slices.SortFunc(keyed, func(a, b sortable) int {
+		// Not cmp.Or: it would make every comparison for every pair.
+		if c := boolOrder(a.row.ClientID == "", b.row.ClientID == ""); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.fold, b.fold); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.row.ClientID, b.row.ClientID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.row.Currency, b.row.Currency)
+	})
+	for i := range keyed {
+		rows[i] = keyed[i].row
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // boolOrder puts false before true.
@@ -354,5 +404,51 @@ func Revenue(entries iter.Seq[*Entry], from, to string) ([]RevenueRow, error) {
 	slices.SortFunc(out, func(a, b RevenueRow) int {
 		return cmp.Or(cmp.Compare(a.Month, b.Month), cmp.Compare(a.Currency, b.Currency))
 	})
+	return out, nil
+}
+
+// TaxTotals is the tax report's total per currency: its net and tax over
+// every category and rate (Category and Rate ""), by currency.
+func TaxTotals(rows []TaxRow) ([]TaxRow, error) {
+	var out []TaxRow
+	for _, code := range Currencies(rows) {
+		net, err := zero(code)
+		if err != nil {
+			return nil, err
+		}
+		tax := net
+		for _, r := range rows {
+			if r.Currency == code {
+				if err := errors.Join(net.add(r.Net, code), tax.add(r.Tax, code)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out = append(out, TaxRow{Currency: code, Net: net.String(), Tax: tax.String()})
+	}
+	return out, nil
+}
+
+// RevenueTotals is the revenue report's total per currency over the
+// period (Month ""), by currency.
+func RevenueTotals(rows []RevenueRow) ([]RevenueRow, error) {
+	var out []RevenueRow
+	for _, code := range Currencies(rows) {
+		var s [3]sum
+		for i := range s {
+			var err error
+			if s[i], err = zero(code); err != nil {
+				return nil, err
+			}
+		}
+		for _, r := range rows {
+			if r.Currency == code {
+				if err := errors.Join(s[0].add(r.Net, code), s[1].add(r.Gross, code), s[2].add(r.Received, code)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out = append(out, RevenueRow{Currency: code, Net: s[0].String(), Gross: s[1].String(), Received: s[2].String()})
+	}
 	return out, nil
 }

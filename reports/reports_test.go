@@ -28,7 +28,7 @@ func TestAgingBucketEdges(t *testing.T) {
 		inv("G", "c1", "EUR", "2026-01-01", "2026-01-30", "64.00"),
 		inv("H", "c1", "EUR", "2026-01-01", "2026-01-29", "128.00"),
 	}
-	rows, err := Aging(All(entries), "2026-04-30")
+	rows, err := Aging(All(entries), "2026-04-30", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestAgingTakesPaymentsAndCreditsUpToTheDate(t *testing.T) {
 		IssueDate: "2026-04-20", DueDate: "2026-04-20", Total: "1000"}
 	quote := inv("Q", "c1", "EUR", "2026-03-01", "2026-03-31", "500.00")
 	quote.Kind, quote.Status = invoice.KindQuote, invoice.StatusSent
-	rows, err := Aging(All([]Entry{a, paid, void, later, note, quote}), "2026-04-30")
+	rows, err := Aging(All([]Entry{a, paid, void, later, note, quote}), "2026-04-30", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestAgingTakesPaymentsAndCreditsUpToTheDate(t *testing.T) {
 	if open, _ := OpenBalance(&a, "2026-05-02"); open != "" {
 		t.Errorf("paid off on 2 May, still open %q", open)
 	}
-	if _, err := Aging(nil, "30 April"); err == nil {
+	if _, err := Aging(nil, "30 April", nil); err == nil {
 		t.Error("a bad date was taken")
 	}
 }
@@ -117,5 +117,43 @@ func TestRevenuePerMonth(t *testing.T) {
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("got  %+v\nwant %+v", rows, want)
+	}
+}
+
+func TestTotalsPerCurrency(t *testing.T) {
+	tax, err := TaxTotals([]TaxRow{
+		{Currency: "EUR", Category: "S", Rate: "19", Net: "100.00", Tax: "19.00"},
+		{Currency: "EUR", Category: "S", Rate: "7", Net: "-10.00", Tax: "-0.70"},
+		{Currency: "JPY", Category: "S", Rate: "8", Net: "1000", Tax: "80"},
+	})
+	want := []TaxRow{{Currency: "EUR", Net: "90.00", Tax: "18.30"}, {Currency: "JPY", Net: "1000", Tax: "80"}}
+	if err != nil || !reflect.DeepEqual(tax, want) {
+		t.Errorf("TaxTotals = %+v, %v; want %+v", tax, err, want)
+	}
+	rev, err := RevenueTotals([]RevenueRow{
+		{Month: "2026-01", Currency: "EUR", Net: "100.00", Gross: "119.00", Received: "0.00"},
+		{Month: "2026-02", Currency: "EUR", Net: "1.00", Gross: "1.19", Received: "119.00"},
+	})
+	if err != nil || !reflect.DeepEqual(rev, []RevenueRow{{Currency: "EUR", Net: "101.00", Gross: "120.19", Received: "119.00"}}) {
+		t.Errorf("RevenueTotals = %+v, %v", rev, err)
+	}
+}
+
+func TestAgingTotalsAreAgingsTotalRows(t *testing.T) {
+	entries := []Entry{
+		inv("A", "c1", "EUR", "2026-04-01", "2026-04-30", "1.00"),
+		inv("B", "c2", "EUR", "2026-01-01", "2026-01-29", "128.00"),
+		inv("J", "c2", "JPY", "2026-03-01", "2026-03-31", "500"),
+	}
+	all, err := Aging(All(entries), "2026-04-30", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	totals, err := AgingTotals(All(entries), "2026-04-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 5 || !reflect.DeepEqual(totals, all[3:]) {
+		t.Errorf("totals %+v, want the last rows of %+v", totals, all)
 	}
 }

@@ -157,7 +157,7 @@ func commands() map[string]command {
 		"remind":           {"remind NUMBER [--as-of DATE] --pdf FILE | --send [--to ADDR]   make the reminder an invoice is due for", runRemind},
 		"reminder-levels":  {"reminder-levels [set DAYS... | text LEVEL TEXT | reset]   the reminder levels (administrators)", runReminderLevels},
 		"catalogue":        {"catalogue list | add --description D --price P [--unit U] [--tax-rate R] [--tax-category C] | remove ID | import FILE.csv | export --out FILE.csv", runCatalogue},
-		"report":           {"report aging [--as-of DATE] | report tax --from DATE --to DATE | report revenue --from DATE --to DATE   [--csv FILE] [--json]", runReport},
+		"report":           {"report aging [--as-of DATE] | report tax --from DATE --to DATE | report revenue --from DATE --to DATE   [--csv FILE] [--pdf FILE] [--json]", runReport},
 		"credit":           {"credit NUMBER --reason TEXT         issue a credit note for the whole of an issued invoice", runCredit},
 		"mail-settings":    {"mail-settings --host H --security starttls|tls --from ADDR [--port P] [--from-name N] [--username U] [--smtp-password-file F] [--ca-file PEM] | show | test --to ADDR", runMailSettings},
 		"send":             {"send NUMBER... [--to ADDR] [--again] [--pdf-password-file F]   e-mail invoices (PDF, and the e-invoice for clients who receive one); one line per message", runSend},

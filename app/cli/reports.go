@@ -18,6 +18,7 @@ func runReport(c *ctx, args []string) error {
 	from := fs.String("from", "", "with tax and revenue: the period's first `date`, YYYY-MM-DD")
 	to := fs.String("to", "", "with tax and revenue: the period's last `date`, YYYY-MM-DD")
 	csvOut := fs.String("csv", "", "also write the report as CSV to `file` (an existing file is not replaced)")
+	pdfOut := fs.String("pdf", "", "also write the report as PDF, with its charts, to `file` (an existing file is not replaced)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := c.parse(fs, args[1:], 0); err != nil {
 		return err
@@ -31,24 +32,21 @@ func runReport(c *ctx, args []string) error {
 		return usagef("report %s: takes --from and --to, not --as-of", name)
 	}
 	return c.withSession(func(s *app.Session) error {
-		var rows any
-		var err error
-		switch name {
-		case "aging":
-			rows, err = s.AgingReport(*asOf)
-		case "tax":
-			rows, err = s.TaxReport(*from, *to)
-		default:
-			rows, err = s.RevenueReport(*from, *to)
-		}
+		r, err := s.Report(app.ReportQuery{Kind: name, AsOf: *asOf, From: *from, To: *to})
 		if err != nil {
 			return err
 		}
 		if *csvOut != "" {
-			if err := s.WriteReportCSV(*csvOut, name, rows); err != nil {
+			if err := s.WriteReportCSV(*csvOut, r); err != nil {
 				return err
 			}
 		}
+		if *pdfOut != "" {
+			if err := s.WriteReportPDF(*pdfOut, r); err != nil {
+				return err
+			}
+		}
+		rows := r.Rows()
 		if *asJSON {
 			enc := json.NewEncoder(c.env.Stdout)
 			enc.SetIndent("", "  ")

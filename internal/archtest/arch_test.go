@@ -85,7 +85,7 @@ var allowed = map[string][]string{
 	// Backups move encrypted streams and know nothing of invoices or users.
 	"backup": {"internal/fsutil"},
 	// Documents and file formats read invoices; they know no users.
-	"pdf":         {"invoice", "internal/fsutil", "assets"},
+	"pdf":         {"invoice", "reports", "internal/fsutil", "assets"},
 	"interchange": {"invoice"},
 	"einvoice":    {"invoice"},
 	// Recurring schedules: dates and the invoice each occurrence makes.

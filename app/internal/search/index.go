@@ -507,17 +507,17 @@ func (x *Index) ClientName(id string) string {
 	return x.clients[id].name
 }
 
-// Each calls fn with every live document and its client's name, holding
-// the index's lock, and stops at the first error, which it returns. fn
-// must not call back into the index.
-func (x *Index) Each(fn func(d *Doc, client string) error) error {
+// Each calls fn with every live document, holding the index's lock, and
+// stops at the first error, which it returns. fn must not call back into
+// the index.
+func (x *Index) Each(fn func(d *Doc) error) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for i := range x.docs {
 		if !x.docs[i].alive {
 			continue
 		}
-		if err := fn(&x.docs[i], x.clients[x.docs[i].ClientID].name); err != nil {
+		if err := fn(&x.docs[i]); err != nil {
 			return err
 		}
 	}
