@@ -228,6 +228,12 @@ func (s *Session) Report(q ReportQuery) (Report, error) {
 	default:
 		return r, fmt.Errorf("%w %q: aging, tax or revenue", ErrReportKind, q.Kind)
 	}
+	if err != nil {
+		return r, err
+	}
+	// The business's own currency first.
+	st, err := s.Settings()
+	slices.SortStableFunc(r.Charts, func(a, b Chart) int { return boolFirst(a.Currency == st.Currency, b.Currency == st.Currency) })
 	return r, err
 }
 
@@ -288,8 +294,24 @@ func (s *Session) WriteReportCSV(path string, r Report) error {
 	return s.update(func(tx *storage.Tx) error { return tx.Audit("export.report", path, r.Kind+" report as CSV") })
 }
 
-// The report's table as the PDF prints it: the CSV's columns, headed for
-// people.
+// ReportColumn and ReportRow are a report's table as people read it, in
+// the window and in the PDF.
+type (
+	ReportColumn = pdf.ReportColumn
+	ReportRow    = pdf.ReportRow
+)
+
+// Table is the report's table as the window shows it and the PDF prints
+// it: the CSV's columns headed for people, the rows, and total rows
+// (Total) per currency: the aging report's currency totals, the tax and
+// revenue reports' sums over the period. Empty is what to say when there
+// are no rows.
+func (r Report) Table() (cols []ReportColumn, rows []ReportRow, empty string, err error) {
+	doc, err := r.document()
+	return doc.Columns, doc.Rows, doc.Empty, err
+}
+
+// document is the report as the PDF prints it.
 func (r Report) document() (pdf.Report, error) {
 	doc := pdf.Report{Title: r.Title(), Period: r.Period(), Charts: r.Charts}
 	money := func(title string, size int) pdf.ReportColumn {

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,12 +27,16 @@ type dashFacts struct {
 	alerts       []app.Alert
 	auditProblem error
 	reminders    []app.ReminderDue
+	charts       []app.DashboardCharts
 }
 
 func gatherDashboard(s *app.Session) (dashFacts, error) {
 	var f dashFacts
 	var err error
 	if f.figures, err = s.Dashboard(); err != nil {
+		return f, err
+	}
+	if f.charts, err = s.DashboardCharts(); err != nil {
 		return f, err
 	}
 	if bs, err := s.BackupSettings(); err == nil {
@@ -113,6 +120,8 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 	reminderTitle := widget.NewLabelWithStyle("Payment reminders due", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	reminderTitle.Hide()
 
+	charts := newDashboardCharts()
+
 	var body *fyne.Container
 	var refresh func()
 	refresh = func() {
@@ -187,6 +196,7 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 			reminderTitle.Hidden = len(f.reminders) == 0
 			reminderTitle.Refresh()
 			reminderRows(sh, reminderBox, f.reminders, refresh)
+			charts.set(f.charts)
 			// The figures may now take several lines (one per
 			// currency): lay the cards out again.
 			body.Refresh()
@@ -209,7 +219,101 @@ func buildDashboard(sh *shell) fyne.CanvasObject {
 			}
 		}))
 	}
-	body = container.NewVBox(grid, audit, alertTitle, alertBox, reminderTitle, reminderBox)
+	body = container.NewVBox(grid, charts.box, audit, alertTitle, alertBox, reminderTitle, reminderBox)
 	refresh()
 	return page("Dashboard", actions, container.NewVScroll(body))
+}
+
+// dashboardCharts is the dashboard's row of charts: revenue per month over
+// the last 12 and today's aging buckets, in one currency at a time (a
+// choice when the books have several), each with a line that names the
+// figures of the bar under the pointer.
+type dashboardCharts struct {
+	box              *fyne.Container
+	currency         *widget.Select
+	pick             *fyne.Container // "Charts in" and the currency
+	revenue, aging   *barChart
+	revInfo, ageInfo *widget.Label
+	sets             []app.DashboardCharts
+}
+
+// The charts' resting captions, when no bar is hovered.
+const (
+	revenueHint = "Invoiced (gross) against payments received, per month. Point at a month for its figures."
+	agingHint   = "What is owed today, by days past the due date. Point at a bar for its figure."
+)
+
+func newDashboardCharts() *dashboardCharts {
+	d := &dashboardCharts{revenue: newBarChart(app.Chart{}), aging: newBarChart(app.Chart{}),
+		revInfo: wrapLabel(revenueHint), ageInfo: wrapLabel(agingHint)}
+	d.revInfo.SizeName, d.ageInfo.SizeName = theme.SizeNameCaptionText, theme.SizeNameCaptionText
+	d.revenue.OnHover = func(s string) { d.revInfo.SetText(cmp.Or(s, revenueHint)) }
+	d.aging.OnHover = func(s string) { d.ageInfo.SetText(cmp.Or(s, agingHint)) }
+	d.currency = widget.NewSelect(nil, func(code string) { d.show(code) })
+	d.pick = container.NewHBox(layout.NewSpacer(), widget.NewLabel("Charts in"), d.currency)
+	d.pick.Hide()
+	left := widget.NewCard("", "", container.NewBorder(nil, d.revInfo, nil, nil, d.revenue))
+	right := widget.NewCard("", "", container.NewBorder(nil, d.ageInfo, nil, nil, d.aging))
+	d.box = container.NewBorder(d.pick, nil, nil, nil,
+		container.New(&ratioColumns{ratio: 0.6}, left, right))
+	d.box.Hide()
+	return d
+}
+
+// set shows the charts of the first currency (the default one), or hides
+// the row when the books are empty.
+func (d *dashboardCharts) set(sets []app.DashboardCharts) {
+	d.sets = sets
+	d.box.Hidden = len(sets) == 0
+	if len(sets) == 0 {
+		d.box.Refresh()
+		return
+	}
+	codes := make([]string, len(sets))
+	for i, c := range sets {
+		codes[i] = c.Currency
+	}
+	d.currency.Options = codes
+	d.pick.Hidden = len(sets) < 2
+	cur := d.currency.Selected
+	if !slices.Contains(codes, cur) {
+		cur = codes[0]
+	}
+	d.currency.SetSelected(cur) // calls show
+	d.show(cur)
+	d.box.Refresh()
+}
+
+func (d *dashboardCharts) show(code string) {
+	for _, c := range d.sets {
+		if c.Currency == code {
+			d.revenue.SetChart(c.Revenue)
+			d.aging.SetChart(c.Aging)
+		}
+	}
+}
+
+// ratioColumns lays out two objects side by side, the first taking ratio
+// of the width, both as tall as the taller needs.
+type ratioColumns struct{ ratio float32 }
+
+func (l *ratioColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) < 2 {
+		return
+	}
+	gap := theme.Padding()
+	w := (size.Width - gap) * l.ratio
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(w, size.Height))
+	objs[1].Move(fyne.NewPos(w+gap, 0))
+	objs[1].Resize(fyne.NewSize(size.Width-w-gap, size.Height))
+}
+
+func (l *ratioColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for _, o := range objs {
+		m := o.MinSize()
+		w, h = w+m.Width, max(h, m.Height)
+	}
+	return fyne.NewSize(w+theme.Padding(), h)
 }

@@ -30,9 +30,10 @@ func screens() []screenDef {
 		{"recurring", "Recurring", theme.HistoryIcon(), auth.PermViewInvoices, buildRecurring},
 		{"clients", "Clients", theme.AccountIcon(), auth.PermViewClients, buildClients},
 		{"catalogue", "Catalogue", theme.ListIcon(), auth.PermViewInvoices, buildCatalogue},
+		{"reports", "Reports", theme.DocumentPrintIcon(), auth.PermViewInvoices, buildReports},
 		{"backups", "Backups", theme.StorageIcon(), auth.PermVerifyBackups, buildBackups},
-		{"users", "Users and policy", theme.GridIcon(), auth.PermManageUsers, buildUsers},
 		{"audit", "Audit log", theme.ListIcon(), auth.PermViewAuditLog, buildAudit},
+		{"users", "Users and policy", theme.GridIcon(), auth.PermManageUsers, buildUsers},
 		{"settings", "Settings", theme.SettingsIcon(), auth.PermEditSettings, buildSettings},
 		{"account", "My account", theme.LoginIcon(), auth.PermChangeOwnPassword, buildAccount},
 	}
