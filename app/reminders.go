@@ -257,8 +257,8 @@ func (s *Session) recordReminder(id string, level int, day time.Time, how string
 				return err
 			}
 		}
-		return tx.Audit("invoice.remind", inv.ID, fmt.Sprintf("%s: level %d, %d days overdue, balance %s %s, %s",
-			inv.Number, r.Level, r.DaysOverdue, r.Balance, inv.Currency, how))
+		return tx.Audit("invoice.remind", inv.ID, fmt.Sprintf("%s: level %d, %s overdue, balance %s %s, %s",
+			inv.Number, r.Level, invoice.Days(r.DaysOverdue), r.Balance, inv.Currency, how))
 	})
 	if err != nil {
 		return r, err

@@ -128,7 +128,7 @@ func (inv *Invoice) ReminderDue(levels []ReminderLevel, asOf time.Time) (level, 
 	case level == 0 && days == 0:
 		return 0, 0, fmt.Errorf("%w: %s is not overdue (due %s)", ErrNoReminder, name, inv.DueDate)
 	case level == 0:
-		return 0, days, fmt.Errorf("%w: %s is %d days overdue; the first reminder comes after %d", ErrNoReminder, name, days, levels[0].Days)
+		return 0, days, fmt.Errorf("%w: %s is %s overdue; the first reminder comes after %s", ErrNoReminder, name, Days(days), Days(levels[0].Days))
 	case level <= last:
 		if last >= len(levels) {
 			return 0, days, fmt.Errorf("%w: %s had its last reminder (level %d)", ErrNoReminder, name, last)
@@ -170,4 +170,12 @@ func (inv *Invoice) RecordReminder(levels []ReminderLevel, level int, asOf time.
 func ReminderText(text string, inv *Invoice, r Reminder) string {
 	return strings.NewReplacer("{number}", inv.Number, "{due_date}", inv.DueDate, "{balance}", r.Balance+" "+inv.Currency,
 		"{days}", fmt.Sprint(r.DaysOverdue), "{level}", fmt.Sprint(r.Level)).Replace(text)
+}
+
+// Days is a number of days in words: "1 day", "12 days".
+func Days(n int) string {
+	if n == 1 || n == -1 {
+		return fmt.Sprintf("%d day", n)
+	}
+	return fmt.Sprintf("%d days", n)
 }

@@ -68,20 +68,20 @@ func runRemind(c *ctx, args []string) error {
 			defer stop()
 			r, e, err := s.SendReminder(cx, pos[0], *asOf, recipients)
 			if err != nil && e.State == "queued" {
-				fmt.Fprintf(c.env.Stdout, "Reminder %d for %s (%d days overdue) waits in the outbox: %v\n", r.Level, pos[0], r.DaysOverdue, err)
+				fmt.Fprintf(c.env.Stdout, "Reminder %d for %s (%s overdue) waits in the outbox: %v\n", r.Level, pos[0], invoice.Days(r.DaysOverdue), err)
 				return nil
 			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.env.Stdout, "Sent reminder %d for %s (%d days overdue, balance %s) to %s.\n", r.Level, pos[0], r.DaysOverdue, r.Balance, strings.Join(e.To, ", "))
+			fmt.Fprintf(c.env.Stdout, "Sent reminder %d for %s (%s overdue, balance %s) to %s.\n", r.Level, pos[0], invoice.Days(r.DaysOverdue), r.Balance, strings.Join(e.To, ", "))
 			return nil
 		}
 		r, err := s.WriteReminder(pos[0], *asOf, *out)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.env.Stdout, "Wrote reminder %d for %s (%d days overdue, balance %s) to %s.\n", r.Level, pos[0], r.DaysOverdue, r.Balance, *out)
+		fmt.Fprintf(c.env.Stdout, "Wrote reminder %d for %s (%s overdue, balance %s) to %s.\n", r.Level, pos[0], invoice.Days(r.DaysOverdue), r.Balance, *out)
 		return nil
 	})
 }

@@ -588,7 +588,7 @@ func (e *editor) history() fyne.CanvasObject {
 		box.Add(widget.NewLabel(text))
 	}
 	for _, r := range e.inv.Reminders {
-		box.Add(widget.NewLabel(fmt.Sprintf("Payment reminder %d on %s (%d days overdue, balance %s)", r.Level, r.Date, r.DaysOverdue,
+		box.Add(widget.NewLabel(fmt.Sprintf("Payment reminder %d on %s (%s overdue, balance %s)", r.Level, r.Date, invoice.Days(r.DaysOverdue),
 			formatAmount(r.Balance, e.inv.Currency))))
 	}
 	if e.remind > 0 {

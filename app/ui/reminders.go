@@ -31,7 +31,7 @@ func reminderRows(sh *shell, box *fyne.Container, due []app.ReminderDue, done fu
 			box.Add(more)
 			break
 		}
-		text := fmt.Sprintf("%s · %s · %d days overdue · %s · reminder %d", d.Number, d.Client, d.DaysOverdue,
+		text := fmt.Sprintf("%s · %s · %s overdue · %s · reminder %d", d.Number, d.Client, invoice.Days(d.DaysOverdue),
 			formatAmount(d.Balance, d.Currency), d.Level)
 		box.Add(container.NewBorder(nil, nil, nil, remindButtons(sh, d.Number, d.Level, done), wrapLabel(text)))
 	}

@@ -285,9 +285,13 @@ func buildReports(sh *shell) fyne.CanvasObject {
 			if mine != gen {
 				return
 			}
+			// A period the wrong way round is said where the dates are,
+			// not in a dialog that would interrupt the typing.
+			status.Importance = widget.MediumImportance
 			if err != nil {
-				status.SetText("")
-				u.showError(err)
+				status.Importance = widget.DangerImportance
+				status.SetText(sentence(plainError(err)))
+				report = app.Report{} // nothing to export
 				return
 			}
 			report = r

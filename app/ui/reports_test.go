@@ -110,6 +110,16 @@ func TestReportsScreen(t *testing.T) {
 
 	tap(t, u, "Export CSV…")
 	u.Wait()
+	defer func() {
+		// A period the wrong way round is said on the screen, and leaves
+		// nothing to export.
+		closeDialogs(u)
+		onUI(u, func() { es[0].SetText("2026-12-01") })
+		u.Wait()
+		if !hasLabel(u, "Invalid period: 2026-11-30 is before 2026-12-01.") || u.win.Canvas().Overlays().Top() != nil {
+			t.Errorf("backwards period: %s", labels(u))
+		}
+	}()
 	data, err := os.ReadFile(filepath.Join(u.pickPath(""), "revenue-2026-07-01-to-2026-11-30.csv"))
 	if err != nil {
 		t.Fatalf("export: %v (%q)", err, dialogText(u))
