@@ -81,8 +81,12 @@ func WriteBytes(path string, data []byte, perm fs.FileMode, noReplace bool) erro
 }
 
 // SyncDir flushes a folder's entries (new, renamed or removed names) to disk.
-// Platforms that cannot sync a folder are not an error.
+// Platforms that cannot sync a folder are not an error; on Windows it does
+// nothing (see syncFolder there).
 func SyncDir(dir string) error {
+	if !canSyncFolders {
+		return nil
+	}
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open folder %s: %w", dir, err)
