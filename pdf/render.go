@@ -450,14 +450,7 @@ func (b *builder) layout() error {
 // footer is repeated at the bottom of every page, above the page number:
 // seller name and document title, and the status mark.
 func (b *builder) footer() core.Row {
-	left := b.tp(smallSize, align.Left, b.c.muted)
-	left.Top = 3
-	info := oneLine(b.seller.Name)
-	if info != "" {
-		info += "  ·  "
-	}
-	info += b.doc.Title()
-	cols := []core.Col{col.New(16).Add(text.New(truncate(info, 110), left))}
+	cols := []core.Col{col.New(16).Add(b.footerInfo(b.doc.Title(), 110))}
 	if mk := b.mark(); mk != "" {
 		p := b.tp(smallSize, align.Right, b.markColor())
 		p.Top = 3
@@ -465,7 +458,24 @@ func (b *builder) footer() core.Row {
 	} else {
 		cols = append(cols, col.New(8))
 	}
-	return row.New(8).Add(cols...).WithStyle(&props.Cell{BorderType: border.Top, BorderColor: b.c.rule, BorderThickness: 0.2})
+	return row.New(8).Add(cols...).WithStyle(b.footerRule())
+}
+
+// footerInfo is the footer's line: the seller's name and the document's
+// title, cut to at most n runes.
+func (b *builder) footerInfo(title string, n int) core.Component {
+	left := b.tp(smallSize, align.Left, b.c.muted)
+	left.Top = 3
+	info := oneLine(b.seller.Name)
+	if info != "" {
+		info += "  ·  "
+	}
+	return text.New(truncate(info+title, n), left)
+}
+
+// footerRule is the thin rule above the footer.
+func (b *builder) footerRule() *props.Cell {
+	return &props.Cell{BorderType: border.Top, BorderColor: b.c.rule, BorderThickness: 0.2}
 }
 
 // heading is the logo (or the seller's name) on the left and the title and

@@ -55,7 +55,8 @@ type ReportRow struct {
 // row that does not fit them.
 var ErrReport = errors.New("invalid report")
 
-// Title is the report's title as recorded in the PDF's metadata.
+// title is the report's title as recorded in the PDF's metadata and its
+// footer: "Tax summary · 2026-01-01 to 2026-12-31".
 func (r Report) title() string {
 	if r.Period == "" {
 		return r.Title
@@ -139,16 +140,10 @@ func (r *Renderer) buildReport(rep Report, opts Options, fonts *fontCopy) (core.
 	return b.m, nil
 }
 
+// reportFooter is the invoices' footer with the report's title, and no
+// status mark.
 func (b *reportBuilder) reportFooter() core.Row {
-	left := b.tp(smallSize, align.Left, b.c.muted)
-	left.Top = 3
-	info := oneLine(b.seller.Name)
-	if info != "" {
-		info += "  ·  "
-	}
-	info += b.rep.title()
-	return row.New(8).Add(col.New(24).Add(text.New(truncate(info, 140), left))).
-		WithStyle(&props.Cell{BorderType: border.Top, BorderColor: b.c.rule, BorderThickness: 0.2})
+	return row.New(8).Add(col.New(gridSize).Add(b.footerInfo(b.rep.title(), 140))).WithStyle(b.footerRule())
 }
 
 // reportHeading is the seller's name on the left, the report's title,

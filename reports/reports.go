@@ -207,13 +207,13 @@ func aging(entries iter.Seq[*Entry], asOf string, name func(clientID string) str
 		}
 		out = append(out, row)
 	}
-	SortAging(out)
+	sortAging(out)
 	return out, nil
 }
 
-// SortAging puts aging rows in their order: clients by name (then id and
+// sortAging puts aging rows in their order: clients by name (then id and
 // currency), the currency totals last.
-func SortAging(rows []AgingRow) {
+func sortAging(rows []AgingRow) {
 	type sortable struct {
 		fold string
 		row  AgingRow

@@ -279,7 +279,8 @@ func (d *dashboardCharts) set(sets []app.DashboardCharts) {
 	if !slices.Contains(codes, cur) {
 		cur = codes[0]
 	}
-	d.currency.SetSelected(cur) // calls show
+	d.currency.Selected = cur // not SetSelected: show once, here
+	d.currency.Refresh()
 	d.show(cur)
 	d.box.Refresh()
 }

@@ -225,10 +225,15 @@ func buildReports(sh *shell) fyne.CanvasObject {
 	f, t := periodDates("This year", today)
 	from.set(f)
 	to.set(t)
+	var run func()
+	quiet := false // both dates of a period change, one report runs
 	period := widget.NewSelect(periods, func(p string) {
 		f, t := periodDates(p, u.now())
+		quiet = true
 		from.set(f)
 		to.set(t)
+		quiet = false
+		run()
 	})
 	period.PlaceHolder = "Period…"
 	status := widget.NewLabel("")
@@ -266,7 +271,7 @@ func buildReports(sh *shell) fyne.CanvasObject {
 		return q
 	}
 	gen := 0
-	run := func() {
+	run = func() {
 		gen++
 		mine, q := gen, query()
 		status.SetText("Working…")
@@ -310,7 +315,8 @@ func buildReports(sh *shell) fyne.CanvasObject {
 			chartCurrency.Hidden = len(codes) < 2
 			chartBox.Hidden = len(codes) == 0
 			if len(codes) > 0 {
-				chartCurrency.SetSelected(codes[0])
+				chartCurrency.Selected = codes[0] // not SetSelected: draw once, here
+				chartCurrency.Refresh()
 				chart.SetChart(r.Charts[0])
 				chartInfo.SetText(chartHint)
 			}
@@ -329,7 +335,7 @@ func buildReports(sh *shell) fyne.CanvasObject {
 	}
 	for _, e := range []*entry{asOf.entry, from.entry, to.entry} {
 		e.OnChanged = func(string) {
-			if e.Validate() == nil {
+			if !quiet && e.Validate() == nil {
 				run()
 			}
 		}

@@ -59,6 +59,20 @@ func seedReports(t *testing.T, cfg app.Config) {
 	}
 }
 
+// openOnReportsVault signs in to a vault with seedReports' invoices and
+// opens screen.
+func openOnReportsVault(t *testing.T, screen string) *UI {
+	t.Helper()
+	cfg, _ := testConfig(t)
+	seedVault(t, cfg)
+	seedReports(t, cfg)
+	u := newTestUI(t, cfg)
+	signIn(t, u, adminName, adminPassword)
+	onUI(u, func() { u.shell.open(screen) })
+	u.Wait()
+	return u
+}
+
 func findSelect(t *testing.T, u *UI, option string) *widget.Select {
 	t.Helper()
 	for _, o := range all(u) {
@@ -77,13 +91,7 @@ func findSelect(t *testing.T, u *UI, option string) *widget.Select {
 // TestReportsScreen: the aged receivables as of today with their chart,
 // then the revenue per month of a period typed in, then a CSV export.
 func TestReportsScreen(t *testing.T) {
-	cfg, _ := testConfig(t)
-	seedVault(t, cfg)
-	seedReports(t, cfg)
-	u := newTestUI(t, cfg)
-	signIn(t, u, adminName, adminPassword)
-	onUI(u, func() { u.shell.open("reports") })
-	u.Wait()
+	u := openOnReportsVault(t, "reports")
 	// Blue Door owes 376.00 (476.00 less 100.00) 132 days past due; Alder
 	// 59.50 EUR 14 days past due and 95.20 USD, not yet due.
 	for _, want := range []string{"As of 2026-11-24 · 3 rows", "Blue Door Café", "€376.00", "€59.50", "$95.20", "€435.50", "Open balance, EUR"} {
@@ -118,6 +126,12 @@ func TestReportsScreen(t *testing.T) {
 		u.Wait()
 		if !hasLabel(u, "Invalid period: 2026-11-30 is before 2026-12-01.") || u.win.Canvas().Overlays().Top() != nil {
 			t.Errorf("backwards period: %s", labels(u))
+		}
+		// A ready-made period sets both dates and runs the report once.
+		onUI(u, func() { findSelect(t, u, "Last month").SetSelected("Last month") })
+		u.Wait()
+		if !hasLabel(u, "2026-10-01 to 2026-10-31 · 1 row") {
+			t.Errorf("last month: %s", labels(u))
 		}
 	}()
 	data, err := os.ReadFile(filepath.Join(u.pickPath(""), "revenue-2026-07-01-to-2026-11-30.csv"))
@@ -213,13 +227,7 @@ func TestPeriodDates(t *testing.T) {
 // default currency, another currency a choice away, and a month's figures
 // under the pointer.
 func TestDashboardCharts(t *testing.T) {
-	cfg, _ := testConfig(t)
-	seedVault(t, cfg)
-	seedReports(t, cfg)
-	u := newTestUI(t, cfg)
-	signIn(t, u, adminName, adminPassword)
-	onUI(u, func() { u.shell.open("dashboard") })
-	u.Wait()
+	u := openOnReportsVault(t, "dashboard")
 	for _, want := range []string{"Invoiced and received, EUR", "Open balance, EUR", "Jul", "2025", "90+ days"} {
 		if !hasText(u, want) {
 			t.Errorf("no %q on the dashboard", want)
