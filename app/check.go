@@ -12,6 +12,7 @@ import (
 
 	"safeinvoice/auth"
 	"safeinvoice/backup"
+	"safeinvoice/internal/fsutil"
 	"safeinvoice/invoice"
 	"safeinvoice/storage"
 )
@@ -261,7 +262,7 @@ func (s *Session) restoredHolds(ctx context.Context, path string, key backup.Rec
 		return nil, err
 	}
 	defer func() {
-		if err := os.RemoveAll(scratch); err != nil {
+		if err := fsutil.RemoveAll(scratch); err != nil {
 			s.cfg.logf("app: remove %s: %v", scratch, err)
 		}
 	}()

@@ -177,7 +177,7 @@ func Restore(ctx context.Context, cfg Config, p RestoreParams) (RestoreResult, e
 	done := false
 	defer func() {
 		if !done {
-			_ = os.RemoveAll(staging)
+			_ = fsutil.RemoveAll(staging)
 		}
 	}()
 	m, err := backup.RestoreChain(ctx, staging, chain, key, cfg.loader(), backup.Progress(p.Progress))

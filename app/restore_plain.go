@@ -123,7 +123,7 @@ func RestorePlain(ctx context.Context, p PlainRestoreParams) (PlainRestoreResult
 	done := false
 	defer func() {
 		if !done {
-			_ = os.RemoveAll(staging)
+			_ = fsutil.RemoveAll(staging)
 		}
 	}()
 	var counts map[string]int

@@ -220,7 +220,7 @@ func prepareDir(dir string) (undo func(), err error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		return func() { _ = os.RemoveAll(dir) }, nil
+		return func() { _ = fsutil.RemoveAll(dir) }, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -232,7 +232,7 @@ func prepareDir(dir string) (undo func(), err error) {
 	}
 	return func() {
 		for _, name := range ours {
-			_ = os.RemoveAll(filepath.Join(dir, name))
+			_ = fsutil.RemoveAll(filepath.Join(dir, name))
 		}
 	}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -425,7 +426,11 @@ func TestMissingFolder(t *testing.T) {
 	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
 		t.Error("the folder was created")
 	}
-	// The folder vanishes while the stream is being written.
+	// The folder vanishes while the stream is being written. Windows
+	// removes no folder holding an open file, so that cannot happen there.
+	if runtime.GOOS == "windows" {
+		return
+	}
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"safeinvoice/internal/fsutil"
 )
 
 // VerifyOptions tune Verify.
@@ -223,7 +225,7 @@ func restoreScratch(parent string, chain []Backup, key RecoveryKey, load Loader,
 		return fmt.Errorf("scratch folder: %w", err)
 	}
 	defer func() {
-		if rerr := os.RemoveAll(scratch); rerr != nil && err == nil {
+		if rerr := fsutil.RemoveAll(scratch); rerr != nil && err == nil {
 			err = fmt.Errorf("remove scratch folder: %w", rerr)
 		}
 	}()

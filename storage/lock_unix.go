@@ -4,56 +4,20 @@ package storage
 
 import (
 	"errors"
-	"fmt"
 	"os"
-	"path/filepath"
 	"syscall"
 )
 
-// dirLock is an exclusive advisory lock on a data directory, held for as long
-// as a vault is open, so that a second process gets ErrAlreadyOpen before it
-// asks for a password.
-type dirLock struct{ f *os.File }
-
-func lockDir(dir string) (*dirLock, error) {
-	p := filepath.Join(dir, "lock")
-	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
+// lockFile takes an advisory flock on f, waiting for it or, without wait,
+// failing with errLocked while another holds it.
+func lockFile(f *os.File, wait bool) error {
+	how := syscall.LOCK_EX
+	if !wait {
+		how |= syscall.LOCK_NB
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		_ = f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%s: %w", dir, ErrAlreadyOpen)
-		}
-		return nil, fmt.Errorf("lock %s: %w", p, err)
+	err := syscall.Flock(int(f.Fd()), how)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return errLocked
 	}
-	return &dirLock{f: f}, nil
-}
-
-func (l *dirLock) unlock() error {
-	if l == nil || l.f == nil {
-		return nil
-	}
-	err := l.f.Close() // closing the descriptor releases the flock
-	l.f = nil
 	return err
-}
-
-// LockFile takes an exclusive advisory lock on the file name in dir
-// (created if need be), waiting for another process to release it, and
-// returns the function that releases it. The failed-login journal is read
-// and rewritten under such a lock, so that two logins at once do not lose
-// each other's failures.
-func LockFile(dir, name string) (release func() error, err error) {
-	p := filepath.Join(dir, name)
-	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("lock %s: %w", p, err)
-	}
-	return f.Close, nil
 }

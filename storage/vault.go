@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -494,7 +495,14 @@ func openBadger(dir string, key []byte, logf func(string, ...any), sync bool) (*
 // copies or re-permits the folder: the books' files are the user's alone.
 // It runs when the vault opens, on the garbage-collection timer and when
 // it closes, so the files Badger makes meanwhile are tightened too.
+// Windows has no permission bits (os.Chmod there only sets the read-only
+// attribute, and fails on a file Badger holds open): the files inherit the
+// access list of the data folder, which under %LocalAppData% lets in only
+// the user, the administrators and the system.
 func privateFiles(dbdir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	entries, err := os.ReadDir(dbdir)
 	if err != nil {
 		return err

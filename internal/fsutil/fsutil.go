@@ -23,6 +23,10 @@ const TempPrefix = ".safeinvoice-tmp-"
 // already exists.
 var ErrExists = errors.New("file already exists")
 
+// ErrInUse is returned by WriteFile when the file to replace stays open in
+// another program that forbids it (Windows: a PDF viewer holding the file).
+var ErrInUse = errors.New("file is in use")
+
 // WriteFile atomically creates or replaces path with the bytes produced by
 // write, with the given permission bits. The data becomes visible under path
 // only after write returned nil and the data reached the disk. With noReplace,
@@ -43,6 +47,9 @@ func WriteFile(path string, perm fs.FileMode, noReplace bool, write func(w io.Wr
 	if err = f.Chmod(perm); err != nil {
 		return fmt.Errorf("set permissions of %s: %w", tmp, err)
 	}
+	if err = restrictToOwner(f, perm); err != nil {
+		return err
+	}
 	if err = write(f); err != nil {
 		return err
 	}
@@ -53,18 +60,13 @@ func WriteFile(path string, perm fs.FileMode, noReplace bool, write func(w io.Wr
 		return fmt.Errorf("close %s: %w", tmp, err)
 	}
 	if noReplace {
-		// A hard link fails if the target exists, so the check and the
-		// publication are one atomic step.
-		if err = os.Link(tmp, path); err != nil {
+		if err = publishNew(tmp, path); err != nil {
 			if errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("%s: %w", path, ErrExists)
 			}
 			return fmt.Errorf("publish %s: %w", path, err)
 		}
-		if err = os.Remove(tmp); err != nil {
-			return fmt.Errorf("remove %s: %w", tmp, err)
-		}
-	} else if err = os.Rename(tmp, path); err != nil {
+	} else if err = replaceFile(tmp, path); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", tmp, path, err)
 	}
 	return SyncDir(dir)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"safeinvoice/internal/testkit"
@@ -27,7 +28,8 @@ func TestWriteFileCreatesAndReplaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Mode().Perm() != 0o600 {
+	// Windows has no permission bits (see fsutil_windows_test.go).
+	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v, want 0600", st.Mode().Perm())
 	}
 	assertNoTemp(t, dir)
@@ -84,5 +86,26 @@ func assertNoTemp(t *testing.T, dir string) {
 		if IsTemp(n) {
 			t.Errorf("temporary file left behind: %s", n)
 		}
+	}
+}
+
+func TestRemoveAllRemovesATree(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "scratch")
+	if err := os.MkdirAll(filepath.Join(dir, "a", "b"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(dir, "x"), filepath.Join(dir, "a", "b", "y")} {
+		if err := os.WriteFile(p, []byte("z"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("after RemoveAll: %v", err)
+	}
+	if err := RemoveAll(dir); err != nil {
+		t.Errorf("RemoveAll of a missing folder: %v", err)
 	}
 }

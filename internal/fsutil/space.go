@@ -3,7 +3,6 @@ package fsutil
 import (
 	"errors"
 	"fmt"
-	"syscall"
 )
 
 // ErrDiskFull means a folder's disk has too little free space for what is
@@ -28,10 +27,10 @@ func NeedSpace(dir string, need uint64, what string) error {
 }
 
 // DiskFull maps err, a write in dir that failed for want of space
-// (ENOSPC), to an error wrapping ErrDiskFull that names dir; any other err
+// (ENOSPC; ERROR_DISK_FULL on Windows), to an error wrapping ErrDiskFull that names dir; any other err
 // is returned as it is.
 func DiskFull(dir string, err error) error {
-	if err != nil && errors.Is(err, syscall.ENOSPC) && !errors.Is(err, ErrDiskFull) {
+	if err != nil && isDiskFull(err) && !errors.Is(err, ErrDiskFull) {
 		return fmt.Errorf("the disk of %s is full: free some space, or choose another folder: %w (%v)", dir, ErrDiskFull, err)
 	}
 	return err

@@ -1,0 +1,77 @@
+package fsutil
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"golang.org/x/sys/windows"
+)
+
+// replaceTries and replaceWait bound how long replaceFile waits for a file
+// that another program holds open: an antivirus scan, the search indexer or
+// a backup agent lets go within moments; a PDF viewer keeps the file open
+// until it is closed, and then the user is told so (ErrInUse).
+const (
+	replaceTries = 20
+	replaceWait  = 100 * time.Millisecond
+)
+
+// replaceFile renames tmp over path. Windows refuses to replace a file that
+// another handle holds open without FILE_SHARE_DELETE (Access denied, or a
+// sharing violation); the rename is tried again for about two seconds
+// before the error, which then wraps ErrInUse. MOVEFILE_WRITE_THROUGH makes
+// the rename itself reach the disk before the call returns, which is what
+// syncing the folder does elsewhere.
+func replaceFile(tmp, path string) error {
+	var err error
+	for i := 0; i < replaceTries; i++ {
+		err = moveFile(tmp, path, windows.MOVEFILE_REPLACE_EXISTING|windows.MOVEFILE_WRITE_THROUGH)
+		if !inUse(err) {
+			break
+		}
+		time.Sleep(replaceWait)
+	}
+	switch {
+	case err == nil:
+		return nil
+	case inUse(err):
+		return fmt.Errorf("%s is open in another program: close it there and try again: %w (%v)", path, ErrInUse, err)
+	}
+	return err
+}
+
+// publishNew renames tmp to path only if path does not exist: without
+// MOVEFILE_REPLACE_EXISTING the check and the rename are one step. Unlike a
+// hard link it also works on FAT and exFAT, the file systems of many USB
+// drives.
+func publishNew(tmp, path string) error {
+	err := moveFile(tmp, path, windows.MOVEFILE_WRITE_THROUGH)
+	if errors.Is(err, windows.ERROR_ALREADY_EXISTS) || errors.Is(err, windows.ERROR_FILE_EXISTS) {
+		return fmt.Errorf("%w: %v", fs.ErrExist, err)
+	}
+	return err
+}
+
+func moveFile(from, to string, flags uint32) error {
+	f, err := windows.UTF16PtrFromString(from)
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
+	}
+	t, err := windows.UTF16PtrFromString(to)
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
+	}
+	if err := windows.MoveFileEx(f, t, flags); err != nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
+	}
+	return nil
+}
+
+// inUse reports whether err is Windows refusing a rename because the
+// target is open.
+func inUse(err error) bool {
+	return errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_SHARING_VIOLATION)
+}
