@@ -30,6 +30,9 @@ func main() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	if len(os.Args) > 1 {
+		attachConsole()
+	}
 	env := cli.StdEnv()
 	inv, err := cli.Parse(os.Args[1:])
 	if err != nil {
