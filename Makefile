@@ -7,7 +7,7 @@ BIN         ?= safeinvoice
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LANG := en_US.UTF-8
 
-.PHONY: all deps deps-test build run test check fuzz fmt-check vet staticcheck unit race crash bench clean package smoke
+.PHONY: all deps deps-test deps-windows build run test check fuzz fmt-check vet staticcheck unit race crash bench clean package smoke windows wine-test
 
 all: build
 
@@ -22,11 +22,15 @@ run: build
 	./$(BIN)
 
 ## test: formatting, vet, staticcheck, the whole test suite with -race, the
-## crash tests without it, and a short fuzzing run of every fuzz target
-test: deps-test check race crash fuzz
+## crash tests without it, a short fuzzing run of every fuzz target, and the
+## Windows build with its tests under Wine
+test: deps-test check race crash fuzz wine-test
 
 deps-test:
 	@scripts/install-deps test
+
+deps-windows:
+	@scripts/install-deps windows
 
 check: deps fmt-check vet staticcheck
 
@@ -100,5 +104,18 @@ SMOKE_OUT ?= smoke-out
 smoke: deps
 	scripts/smoke-window $(SMOKE_OUT)
 
+## windows: SafeInvoice.exe for 64-bit Windows, cross-built with mingw-w64
+## (icon, version information), and dist/SafeInvoice-<version>-windows-amd64.zip
+## with the licences (scripts/windows-dist)
+windows: deps-windows
+	GO=$(GO) FYNE=$(FYNE) scripts/windows-dist
+
+## wine-test: the Windows build's tests under Wine (scripts/wine-test): the
+## Windows test binaries of the packages that work with files, and the
+## command line of dist/SafeInvoice.exe on a fresh prefix
+wine-test: windows
+	scripts/wine-test dist/SafeInvoice.exe
+
 clean:
 	rm -f $(BIN)
+	rm -rf dist

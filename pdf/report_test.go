@@ -43,6 +43,8 @@ func TestRenderReportIsDeterministicAndWellFormed(t *testing.T) {
 	if err != nil || !bytes.Equal(a, b) {
 		t.Fatalf("two renders differ (%v)", err)
 	}
+	needTool(t, "qpdf", "qpdf")
+	needTool(t, "pdftotext", "poppler-utils")
 	path := filepath.Join(t.TempDir(), "r.pdf")
 	if err := os.WriteFile(path, a, 0o600); err != nil {
 		t.Fatal(err)
