@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"safeinvoice/auth"
 	"safeinvoice/einvoice"
@@ -33,7 +32,8 @@ func sellerOf(st storage.Settings) einvoice.Seller {
 type eDocument struct {
 	doc    einvoice.Document
 	format einvoice.Format
-	name   string
+	// number and client name the file (pdf.FreeName).
+	number, client string
 	// pdf is, for Factur-X, the document the PDF is rendered from.
 	pdf pdf.Document
 }
@@ -101,7 +101,7 @@ func (s *Session) ExportEInvoices(ctx context.Context, dir string, format einvoi
 				break
 			}
 		}
-		path, err := writeNew(dir, d.name, d.format.Ext(), data)
+		path, err := writeNew(dir, d.number, d.client, d.format.Ext(), data)
 		if err != nil {
 			exportErr = fmt.Errorf("export e-invoices: %s: %w", d.doc.Number, fsutil.DiskFull(dir, err))
 			break
@@ -171,7 +171,7 @@ func (s *Session) buildEInvoices(ids []string, format einvoice.Format, seller ei
 				problems = append(problems, err)
 				continue
 			}
-			e := eDocument{doc: d, format: f, name: strings.TrimSuffix(pdf.SafeFileName(inv.Number, client.Name), ".pdf")}
+			e := eDocument{doc: d, format: f, number: inv.Number, client: client.Name}
 			if f == einvoice.FacturX {
 				e.pdf = pdf.Document{Invoice: &inv, Client: &client}
 				if corrected != nil {
@@ -197,22 +197,23 @@ func (s *Session) facturX(r *pdf.Renderer, d eDocument, xml []byte) ([]byte, err
 	return pdf.FacturX(plain, xml, pdf.FacturXMeta{Title: d.pdf.Title(), Created: s.cfg.now()})
 }
 
-// writeNew writes data atomically into dir under name+ext, or the first
-// free "name (N)ext", never over an existing file.
-func writeNew(dir, name, ext string, data []byte) (string, error) {
+// writeNew writes data atomically into dir under the name pdf.FreeName
+// gives the document, or its first free variant "name (N)ext", never over
+// an existing file.
+func writeNew(dir, number, client, ext string, data []byte) (string, error) {
 	for n := 1; n <= 1000; n++ {
-		file := name + ext
-		if n > 1 {
-			file = fmt.Sprintf("%s (%d)%s", name, n, ext)
+		name, err := pdf.FreeName(dir, number, client, ext, n)
+		if err != nil {
+			return "", err
 		}
-		path := filepath.Join(dir, file)
-		err := fsutil.WriteBytes(path, data, 0o600, true)
+		path := filepath.Join(dir, name)
+		err = fsutil.WriteBytes(path, data, 0o600, true)
 		if errors.Is(err, fsutil.ErrExists) {
 			continue
 		}
 		return path, err
 	}
-	return "", fmt.Errorf("no free file name for %s%s in %s", name, ext, dir)
+	return "", fmt.Errorf("no free file name for %s in %s", pdf.SafeFileName(number, client), dir)
 }
 
 // EInvoiceFormat is an e-invoice format (see einvoice.Format).

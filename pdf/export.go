@@ -50,7 +50,10 @@ type BatchOptions struct {
 // order of docs.
 //
 // Each file is named by SafeFileName from the invoice number ("Draft" for a
-// draft) and the client's name, and is written atomically (see
+// draft) and the client's name, shortened where the folder's path is long
+// so that the file's stays within MaxPathLength (FreeName; a folder that
+// leaves no room fails with ErrPathTooLong before anything is written),
+// and is written atomically (see
 // fsutil.WriteFile): it appears complete or not at all. An existing file is
 // never overwritten: when the name is taken, Export uses the first free one
 // of "NAME (2).pdf", "NAME (3).pdf", … up to " (1000)", then fails with
@@ -71,6 +74,9 @@ func Export(ctx context.Context, docs []Document, dir string, opts BatchOptions)
 		return paths, fmt.Errorf("export folder: %w", err)
 	} else if !st.IsDir() {
 		return paths, fmt.Errorf("export folder %s: not a folder", dir)
+	}
+	if _, err := nameRoom(dir); err != nil {
+		return paths, fmt.Errorf("export folder: %w", err)
 	}
 	r, err := NewRenderer(opts.Seller, opts.Options)
 	if err != nil {
@@ -160,13 +166,16 @@ func exportOne(ctx context.Context, r *Renderer, doc Document, dir string) (stri
 	if doc.Client != nil {
 		client = doc.Client.Name
 	}
-	stem := fileStem(number, client)
 	for n := 1; n <= maxVariants; n++ {
-		path := filepath.Join(dir, finish(stem, n))
+		name, err := FreeName(dir, number, client, fileExt, n)
+		if err != nil {
+			return "", fmt.Errorf("export %s: %w", doc.Title(), err)
+		}
+		path := filepath.Join(dir, name)
 		if _, err := os.Lstat(path); err == nil {
 			continue // taken: try the next variant without writing
 		}
-		err := fsutil.WriteFile(path, FilePerm, true, func(w io.Writer) error {
+		err = fsutil.WriteFile(path, FilePerm, true, func(w io.Writer) error {
 			if _, err := w.Write(b); err != nil {
 				return fmt.Errorf("write %s: %w", path, err)
 			}
@@ -180,5 +189,5 @@ func exportOne(ctx context.Context, r *Renderer, doc Document, dir string) (stri
 		}
 		return path, nil
 	}
-	return "", fmt.Errorf("export %s as %q: %w", doc.Title(), finish(stem, 0), ErrNoFreeName)
+	return "", fmt.Errorf("export %s as %q: %w", doc.Title(), SafeFileName(number, client), ErrNoFreeName)
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"safeinvoice/internal/fsutil"
 	"safeinvoice/internal/testkit"
@@ -210,5 +211,60 @@ func TestExportStopsOnError(t *testing.T) {
 	}
 	if _, err := Export(context.Background(), docs, t.TempDir(), BatchOptions{Options: Options{Logo: []byte("GIF89a")}}); !errors.Is(err, ErrLogo) {
 		t.Errorf("bad logo: %v", err)
+	}
+}
+
+// deepFolder makes a folder inside t.TempDir whose absolute path has about
+// want UTF-16 units.
+func deepFolder(t *testing.T, want int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for units(dir) < want-12 {
+		dir = filepath.Join(dir, "Buchhaltung")
+	}
+	dir += strings.Repeat("x", max(0, want-units(dir)))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func units(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// A long folder path and a long client name: the names are cut so that
+// each full path stays within MaxPathLength, the number still leading and
+// the variants distinct; a folder that leaves no room is refused before
+// anything is written.
+func TestExportKeepsPathsWithinMaxPath(t *testing.T) {
+	dir := deepFolder(t, 200)
+	long := strings.Repeat("Überlange Holzwerkstatt ", 10)
+	docs := batch(2, long)
+	docs = append(docs, docs[0])
+	paths, err := Export(context.Background(), docs, dir, BatchOptions{Options: Options{CreationDate: fixedDate}, Seller: testSeller()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range paths {
+		if units(p) > MaxPathLength {
+			t.Errorf("path %d has %d units > %d: %s", i, units(p), MaxPathLength, p)
+		}
+		if filepath.Dir(p) != dir || !strings.HasPrefix(filepath.Base(p), docs[i].Invoice.Number+" Überlange") || !strings.HasSuffix(p, ".pdf") {
+			t.Errorf("path %d = %s", i, p)
+		}
+	}
+	if !strings.HasSuffix(paths[2], " (2).pdf") {
+		t.Errorf("the second export of %s is %s, want a (2) variant", docs[0].Invoice.Number, paths[2])
+	}
+	if n := len(listDir(t, dir)); n != 3 {
+		t.Errorf("%d files, want 3", n)
+	}
+
+	tooDeep := deepFolder(t, MaxPathLength-20)
+	_, err = Export(context.Background(), docs, tooDeep, BatchOptions{Options: Options{CreationDate: fixedDate}})
+	if !errors.Is(err, ErrPathTooLong) || !strings.Contains(err.Error(), "choose a folder with a shorter path") {
+		t.Fatalf("export into a folder %d units long: %v, want ErrPathTooLong", units(tooDeep), err)
+	}
+	if n := len(listDir(t, tooDeep)); n != 0 {
+		t.Errorf("%d files written into the refused folder", n)
 	}
 }

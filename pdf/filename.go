@@ -1,9 +1,13 @@
 package pdf
 
 import (
+	"errors"
+	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -15,7 +19,23 @@ import (
 // room for the " (N)" that Export adds to avoid an existing file.
 const MaxFileNameBytes = 180
 
-// fileExt is the extension of every exported file.
+// MaxPathLength is the longest full path, in UTF-16 units, that Export and
+// FreeName give a file: Windows' MAX_PATH (260) less its terminating NUL.
+// SafeInvoice itself could write longer paths, but Explorer, mail programs
+// and many PDF viewers on Windows cannot open them; a name is shortened to
+// fit, and a folder whose own path leaves too little room is refused with
+// ErrPathTooLong.
+const MaxPathLength = 259
+
+// minStemBytes is the least of a name's stem that a folder must leave room
+// for, so that a shortened name still says which invoice it holds.
+const minStemBytes = 16
+
+// ErrPathTooLong is returned when a folder's path is so long that no
+// recognisable file name fits in MaxPathLength.
+var ErrPathTooLong = errors.New("folder path too long for its file names")
+
+// fileExt is the extension of every exported PDF.
 const fileExt = ".pdf"
 
 // SafeFileName returns the file name, with the ".pdf" extension, of a
@@ -39,7 +59,38 @@ const fileExt = ".pdf"
 // directly inside dir, on Windows, macOS and Linux. Letters of any script
 // are kept. Runs of spaces collapse into one.
 func SafeFileName(number, clientName string) string {
-	return finish(fileStem(number, clientName), 0)
+	return finish(fileStem(number, clientName), 0, fileExt, MaxFileNameBytes)
+}
+
+// FreeName returns the name of variant n (1: the plain name; 2 and more:
+// "name (n)") with extension ext of the document with the given number and
+// client name, to be written in dir: SafeFileName's name with ext,
+// shortened where needed so that the whole path, dir made absolute,
+// stays within MaxPathLength. It fails with ErrPathTooLong when dir leaves
+// less than minStemBytes for the name's stem.
+func FreeName(dir, number, clientName, ext string, n int) (string, error) {
+	limit, err := nameRoom(dir)
+	if err != nil {
+		return "", err
+	}
+	return finish(fileStem(number, clientName), n, ext, limit), nil
+}
+
+// nameRoom is how many bytes a file name in dir may have so that its full
+// path stays within MaxPathLength UTF-16 units (a UTF-8 name never has more
+// UTF-16 units than bytes), at most MaxFileNameBytes.
+func nameRoom(dir string) (int, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return 0, fmt.Errorf("folder %s: %w", dir, err)
+	}
+	used := len(utf16.Encode([]rune(abs))) + 1 // the separator before the name
+	room := min(MaxFileNameBytes, MaxPathLength-used)
+	if room < minStemBytes+len(" (1000)")+len(".xml")+1 {
+		return 0, fmt.Errorf("%s: its path has %d characters, which leaves no room for a file name within %d: choose a folder with a shorter path: %w",
+			abs, used-1, MaxPathLength, ErrPathTooLong)
+	}
+	return room, nil
 }
 
 // fileStem is the sanitized "number client" from which SafeFileName and
@@ -81,8 +132,8 @@ func sanitize(s string) string {
 
 // finish turns a sanitized stem into the final name: trims it, protects its
 // start, adds " (n)" when n > 1, cuts it so that the whole name fits in
-// MaxFileNameBytes, adds the extension and avoids reserved names.
-func finish(stem string, n int) string {
+// maxBytes, adds the extension ext and avoids reserved names.
+func finish(stem string, n int, ext string, maxBytes int) string {
 	suffix := ""
 	if n > 1 {
 		suffix = " (" + strconv.Itoa(n) + ")"
@@ -94,7 +145,7 @@ func finish(stem string, n int) string {
 	if stem == "" {
 		stem = "invoice"
 	}
-	limit := MaxFileNameBytes - len(fileExt) - len(suffix) - 1 // 1: room for a "_" prefix
+	limit := maxBytes - len(ext) - len(suffix) - 1 // 1: room for a "_" prefix
 	if len(stem) > limit {
 		cut := limit
 		for cut > 0 && !utf8.RuneStart(stem[cut]) {
@@ -108,7 +159,7 @@ func finish(stem string, n int) string {
 	if reserved(stem) {
 		stem = "_" + stem
 	}
-	return stem + suffix + fileExt
+	return stem + suffix + ext
 }
 
 // trimStem removes the spaces and dots that may not end a Windows name and

@@ -1,10 +1,12 @@
 package pdf
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -57,7 +59,7 @@ func TestSafeFileName(t *testing.T) {
 		t.Errorf("long name: %q (%d bytes)", got, len(got))
 	}
 	for n := 2; n <= maxVariants; n *= 10 {
-		v := finish(fileStem("INV-1", long), n)
+		v := finish(fileStem("INV-1", long), n, fileExt, MaxFileNameBytes)
 		if len(v) > MaxFileNameBytes || !strings.HasSuffix(v, ")"+fileExt) || !utf8.ValidString(v) {
 			t.Errorf("variant %d: %q (%d bytes)", n, v, len(v))
 		}
@@ -109,7 +111,42 @@ func FuzzSafeFileName(f *testing.F) {
 			t.Fatal("not deterministic")
 		}
 		for _, n := range []int{2, 17, maxVariants} {
-			checkSafe(t, finish(fileStem(number, client), n))
+			checkSafe(t, finish(fileStem(number, client), n, fileExt, MaxFileNameBytes))
 		}
 	})
+}
+
+func TestFreeNameFitsTheFolder(t *testing.T) {
+	sep := string(filepath.Separator)
+	base, err := filepath.Abs(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := FreeName(base, "INV-7", "Łódź Bakery", ".xml", 1); err != nil || got != "INV-7 Łódź Bakery.xml" {
+		t.Errorf("FreeName in a short folder = %q, %v", got, err)
+	}
+	if got, _ := FreeName(base, "INV-7", "Łódź Bakery", ".pdf", 3); got != "INV-7 Łódź Bakery (3).pdf" {
+		t.Errorf("variant 3 = %q", got)
+	}
+	client := strings.Repeat("Żółć ", 60)
+	for _, room := range []int{30, 60, 120, 200} {
+		dir := base + sep + strings.Repeat("d", max(1, MaxPathLength-room-len(base)-1))
+		for _, n := range []int{1, 2, 1000} {
+			name, err := FreeName(dir, "INV-2026-0001", client, ".pdf", n)
+			if err != nil {
+				t.Fatalf("room %d, variant %d: %v", room, n, err)
+			}
+			checkSafe(t, name)
+			if p := filepath.Join(dir, name); len(utf16.Encode([]rune(p))) > MaxPathLength {
+				t.Errorf("room %d, variant %d: %d units: %s", room, n, len(utf16.Encode([]rune(p))), p)
+			}
+			if !strings.HasPrefix(name, "INV-2026-0001") {
+				t.Errorf("room %d: the number is cut: %q", room, name)
+			}
+		}
+	}
+	dir := base + sep + strings.Repeat("d", MaxPathLength-len(base)-10)
+	if _, err := FreeName(dir, "INV-1", "A", ".pdf", 1); !errors.Is(err, ErrPathTooLong) {
+		t.Errorf("FreeName with no room: %v, want ErrPathTooLong", err)
+	}
 }
