@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"safeinvoice/app/internal/search"
 	"safeinvoice/auth"
@@ -280,6 +281,24 @@ func (s *Session) DeleteDraft(id string) error {
 	return err
 }
 
+// issueIn gives inv, checked as issuable, the next number of its sequence
+// inside tx and marks it issued at now (invoice.Invoice.Issue); the caller
+// stores it. It returns the number.
+func issueIn(tx *storage.Tx, inv *invoice.Invoice, now time.Time) (string, error) {
+	set, err := tx.Settings()
+	if err != nil {
+		return "", err
+	}
+	number, err := nextNumber(tx, set, inv)
+	if err != nil {
+		return "", err
+	}
+	if err := inv.Issue(number, now); err != nil {
+		return "", err
+	}
+	return number, nil
+}
+
 // nextNumber takes the next free number of the document's sequence inside
 // tx. Numbers already carried by other invoices are skipped, so the numbers
 // in the vault stay unique and, for the sequence's own numbers, gap-free.
@@ -347,15 +366,8 @@ func (s *Session) IssueInvoice(id string) (invoice.Invoice, error) {
 				return err
 			}
 		}
-		set, err := tx.Settings()
+		number, err := issueIn(tx, &inv, now)
 		if err != nil {
-			return err
-		}
-		number, err := nextNumber(tx, set, &inv)
-		if err != nil {
-			return err
-		}
-		if err := inv.Issue(number, now); err != nil {
 			return err
 		}
 		if err := tx.PutInvoice(inv); err != nil {

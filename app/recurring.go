@@ -256,15 +256,8 @@ func (s *Session) makeOccurrence(scheduleID string, k int) (MadeInvoice, bool, e
 			if err := inv.CheckIssuable(); err != nil {
 				return err
 			}
-			set, err := tx.Settings()
+			number, err := issueIn(tx, &inv, now)
 			if err != nil {
-				return err
-			}
-			number, err := nextNumber(tx, set, &inv)
-			if err != nil {
-				return err
-			}
-			if err := inv.Issue(number, now); err != nil {
 				return err
 			}
 			detail = fmt.Sprintf("occurrence %d of schedule %s, issued as %s", k+1, sc.ID, number)
