@@ -147,3 +147,28 @@ func TestSyncDirOfAFolderSucceeds(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Where hard links are missing (FAT, exFAT), a new file is published by a
+// move that refuses an existing target.
+func TestMoveNewRefusesAnExistingTarget(t *testing.T) {
+	dir := t.TempDir()
+	tmp, target := filepath.Join(dir, TempPrefix+"1"), filepath.Join(dir, "INV-1 Acme.pdf")
+	for _, p := range []string{tmp, target} {
+		if err := os.WriteFile(p, []byte(p), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := moveNew(tmp, target); !errors.Is(err, os.ErrExist) {
+		t.Fatalf("move over an existing file: %v, want fs.ErrExist", err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != target {
+		t.Errorf("the existing file changed to %q", got)
+	}
+	free := filepath.Join(dir, "INV-2 Acme.pdf")
+	if err := moveNew(tmp, free); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(free); string(got) != tmp {
+		t.Errorf("moved file holds %q", got)
+	}
+}

@@ -43,11 +43,28 @@ func replaceFile(tmp, path string) error {
 	return err
 }
 
-// publishNew renames tmp to path only if path does not exist: without
-// MOVEFILE_REPLACE_EXISTING the check and the rename are one step. Unlike a
-// hard link it also works on FAT and exFAT, the file systems of many USB
-// drives.
+// publishNew makes tmp visible as path only if path does not exist. A hard
+// link fails if the target exists, so the check and the publication are
+// one atomic step (as on Unix); the temporary name is then removed. FAT
+// and exFAT, the file systems of many USB drives, have no hard links:
+// there tmp is moved without MOVEFILE_REPLACE_EXISTING, which Windows also
+// refuses when the target exists.
 func publishNew(tmp, path string) error {
+	err := os.Link(tmp, path)
+	if err == nil {
+		if err := os.Remove(tmp); err != nil {
+			return fmt.Errorf("remove %s: %w", tmp, err)
+		}
+		return nil
+	}
+	if !errors.Is(err, windows.ERROR_INVALID_FUNCTION) && !errors.Is(err, windows.ERROR_NOT_SUPPORTED) {
+		return err // fs.ErrExist among them
+	}
+	return moveNew(tmp, path)
+}
+
+// moveNew renames tmp to path unless path exists (fs.ErrExist then).
+func moveNew(tmp, path string) error {
 	err := moveFile(tmp, path, windows.MOVEFILE_WRITE_THROUGH)
 	if errors.Is(err, windows.ERROR_ALREADY_EXISTS) || errors.Is(err, windows.ERROR_FILE_EXISTS) {
 		return fmt.Errorf("%w: %v", fs.ErrExist, err)
