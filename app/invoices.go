@@ -51,6 +51,11 @@ func (s *Session) index() (*search.Index, error) {
 	}
 	x := search.New()
 	err := s.view(func(tx *storage.Tx) error {
+		counts, err := tx.Counters()
+		if err != nil {
+			return err
+		}
+		x.Grow(counts["isum"])
 		// A running import's records join the list at its commit.
 		if err := tx.EachClient(func(c invoice.Client) error {
 			if !s.imports.hidden(c.ID) {

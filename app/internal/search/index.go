@@ -54,6 +54,10 @@ type Doc struct {
 	Kind                           invoice.Kind
 	Status                         invoice.Status
 	alive                          bool
+	// issued and dueDay are IssueDate and DueDate as YYYYMMDD numbers,
+	// for sorting without comparing strings; -1 when a date is not in
+	// that form (the strings are compared then).
+	issued, dueDay int32
 	// due is DueDate parsed once, for the overdue rule; zero when the
 	// summary's date does not parse.
 	due time.Time
@@ -71,9 +75,30 @@ func docOf(s *storage.InvoiceSummary) Doc {
 	if err != nil {
 		due = time.Time{} // never overdue, as invoice.Invoice.IsOverdue
 	}
-	return Doc{due: due, ID: s.ID, Number: s.Number, ClientID: s.ClientID, Currency: s.Currency,
+	return Doc{due: due, issued: dateKey(s.IssueDate), dueDay: dateKey(s.DueDate),
+		ID: s.ID, Number: s.Number, ClientID: s.ClientID, Currency: s.Currency,
 		IssueDate: s.IssueDate, DueDate: s.DueDate, Total: s.Total, Balance: s.Balance,
 		Kind: s.Kind, Status: s.Status, alive: true, Payments: s.Payments, Net: s.Net, Rates: s.Rates, Credits: s.Credits}
+}
+
+// dateKey is a "YYYY-MM-DD" date as the number YYYYMMDD, which orders as
+// the string does; -1 for anything else.
+func dateKey(s string) int32 {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return -1
+	}
+	var n int32
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int32(c-'0')
+	}
+	return n
 }
 
 type clientEntry struct {
@@ -94,6 +119,19 @@ func New() *Index {
 		wordsReady:  ready,
 		wordsBuilt:  true,
 	}
+}
+
+// Grow makes room for n more documents before a load with Add, so that
+// loading a large vault does not grow the slots and the map step by step.
+func (x *Index) Grow(n int) {
+	if n <= 0 {
+		return
+	}
+	if len(x.byID) == 0 {
+		x.byID = make(map[string]int32, n)
+	}
+	x.docs = slices.Grow(x.docs, n)
+	x.pendingText = slices.Grow(x.pendingText, n)
 }
 
 // Add appends a summary while loading, before words are indexed; its text
@@ -349,15 +387,22 @@ func (x *Index) order(key string) []int32 {
 		o = append(o, slot)
 	}
 	d := x.docs
+	// Numbers are compared by numKeys first (16 bytes as two integers)
+	// and only in full where those are equal: numbers share long prefixes
+	// ("INV-2026-0…"), which string comparisons walk again and again.
+	keys := numKeys(d, o)
 	byNumber := func(a, b int32) int {
+		if c := keys[a].compare(keys[b]); c != 0 {
+			return c
+		}
 		return cmp.Or(cmp.Compare(d[a].Number, d[b].Number), cmp.Compare(d[a].ID, d[b].ID))
 	}
 	var f func(a, b int32) int
 	switch key {
-	case "due":
-		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].DueDate, d[b].DueDate), byNumber(a, b)) }
-	case "number":
-		f = byNumber
+	case "due", "number", "date", "":
+		sortByDateAndNumber(d, o, key, keys)
+		x.orders[key] = o
+		return o
 	case "client":
 		f = func(a, b int32) int {
 			return cmp.Or(cmp.Compare(x.clients[d[a].ClientID].fold, x.clients[d[b].ClientID].fold), byNumber(a, b))
@@ -368,16 +413,101 @@ func (x *Index) order(key string) []int32 {
 		f = func(a, b int32) int {
 			return cmp.Or(invoice.CompareDecimal(d[a].Balance, d[b].Balance), byNumber(a, b))
 		}
-	case "status":
+	default: // status
 		f = func(a, b int32) int { return cmp.Or(cmp.Compare(d[a].Status, d[b].Status), byNumber(a, b)) }
-	default: // date
-		f = func(a, b int32) int {
-			return cmp.Or(cmp.Compare(d[a].IssueDate, d[b].IssueDate), byNumber(a, b))
-		}
 	}
 	slices.SortFunc(o, f)
 	x.orders[key] = o
 	return o
+}
+
+// sortEntry is what the date and number orders sort: small and side by
+// side in memory, where the documents (hundreds of bytes each) would be
+// read in random order.
+type sortEntry struct {
+	num  numKey
+	date int32 // issued or dueDay; 0 for the number order
+	slot int32
+}
+
+// sortByDateAndNumber sorts slots by issue date ("date" or ""), due date
+// ("due") or not at all ("number"), then by number and id, as comparing
+// the strings would.
+func sortByDateAndNumber(d []Doc, slots []int32, key string, keys []numKey) {
+	e := make([]sortEntry, len(slots))
+	for i, s := range slots {
+		e[i] = sortEntry{num: keys[s], slot: s}
+		switch key {
+		case "due":
+			e[i].date = d[s].dueDay
+		case "number":
+		default:
+			e[i].date = d[s].issued
+		}
+	}
+	dateOf := func(s int32) string {
+		if key == "due" {
+			return d[s].DueDate
+		}
+		return d[s].IssueDate
+	}
+	slices.SortFunc(e, func(a, b sortEntry) int {
+		if a.date < 0 || b.date < 0 {
+			if c := cmp.Compare(dateOf(a.slot), dateOf(b.slot)); c != 0 {
+				return c
+			}
+		} else if a.date != b.date {
+			return cmp.Compare(a.date, b.date)
+		}
+		if c := a.num.compare(b.num); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(d[a.slot].Number, d[b.slot].Number), cmp.Compare(d[a.slot].ID, d[b.slot].ID))
+	})
+	for i := range e {
+		slots[i] = e[i].slot
+	}
+}
+
+// numKey is 16 bytes of a number as two big-endian integers.
+type numKey struct{ hi, lo uint64 }
+
+func (a numKey) compare(b numKey) int {
+	return cmp.Or(cmp.Compare(a.hi, b.hi), cmp.Compare(a.lo, b.lo))
+}
+
+// numKeys returns, for each slot in slots, the 16 bytes of its number that
+// follow the prefix all those numbers share, as a numKey (a shorter rest
+// is padded with zero bytes). Keys order as the numbers do wherever they
+// differ: a shared prefix does not change an order, the first differing
+// byte decides both, and a number that ends first (padded with zeros) is
+// the smaller or, against a real zero byte, an equal key.
+func numKeys(d []Doc, slots []int32) []numKey {
+	keys := make([]numKey, len(d))
+	if len(slots) == 0 {
+		return keys
+	}
+	prefix := d[slots[0]].Number
+	for _, s := range slots[1:] {
+		n := d[s].Number
+		i := 0
+		for i < len(prefix) && i < len(n) && prefix[i] == n[i] {
+			i++
+		}
+		prefix = prefix[:i]
+	}
+	for _, s := range slots {
+		rest := d[s].Number[len(prefix):]
+		var k [2]uint64
+		for i := range 16 {
+			k[i/8] <<= 8
+			if i < len(rest) {
+				k[i/8] |= uint64(rest[i])
+			}
+		}
+		keys[s] = numKey{k[0], k[1]}
+	}
+	return keys
 }
 
 // prefixRange returns the words of sorted that start with p.

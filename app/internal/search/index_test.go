@@ -1,7 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -100,5 +104,68 @@ func TestEachSeesLiveDocuments(t *testing.T) {
 	calls := 0
 	if err := x.Each(func(*Doc) error { calls++; return stop }); err != stop || calls != 1 {
 		t.Errorf("Each returned %v after %d calls, want the callback's error after 1", err, calls)
+	}
+}
+
+func TestDateKey(t *testing.T) {
+	for in, want := range map[string]int32{"2026-11-24": 20261124, "0000-00-00": 0, "2026-1-24": -1, "2026/11/24": -1, "2026-11-2x": -1, "": -1} {
+		if got := dateKey(in); got != want {
+			t.Errorf("dateKey(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+// The number, date and due-date orders, which compare dates by their
+// dateKeys and numbers by their numKeys first, are exactly those of the plain strings: shared prefixes, numbers
+// that are prefixes of others, zero bytes, equal numbers (then the id
+// decides), loaded in bulk and put one by one.
+func TestOrdersMatchAPlainStringSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	parts := []string{"INV-2026-", "INV-2026-0", "INV-", "CN-2026-", "Q-", "", "\x00", "0", "00", "9", "ä"}
+	dates := []string{"2026-11-24", "2026-11-25", "2026-12-01", "bad"}
+	var sums []storage.InvoiceSummary
+	for i := range 400 {
+		n := parts[r.IntN(len(parts))] + parts[r.IntN(len(parts))] + strconv.Itoa(r.IntN(30))
+		s := summary(fmt.Sprintf("i%03d", i), n, "2026-12-31", "1.00", invoice.KindInvoice, invoice.StatusIssued)
+		s.IssueDate, s.DueDate = dates[r.IntN(len(dates))], dates[r.IntN(len(dates))]
+		sums = append(sums, s)
+	}
+	for _, bulk := range []bool{true, false} {
+		x := New()
+		if bulk {
+			x.Grow(len(sums))
+			for _, s := range sums {
+				x.Add(s)
+			}
+			x.FinishLoad()
+		} else {
+			for _, s := range sums {
+				x.Put(s)
+			}
+		}
+		for _, key := range []string{"number", "date", "due"} {
+			want := slices.Clone(sums)
+			slices.SortFunc(want, func(a, b storage.InvoiceSummary) int {
+				c := cmp.Or(cmp.Compare(a.Number, b.Number), cmp.Compare(a.ID, b.ID))
+				switch key {
+				case "date":
+					c = cmp.Or(cmp.Compare(a.IssueDate, b.IssueDate), c)
+				case "due":
+					c = cmp.Or(cmp.Compare(a.DueDate, b.DueDate), c)
+				}
+				return c
+			})
+			// Ascending: the date order is newest first unless Desc.
+			page := x.Query(Query{Sort: key, Desc: key == "date", Limit: len(sums)}, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+			if len(page.Rows) != len(want) {
+				t.Fatalf("%s: %d rows, want %d", key, len(page.Rows), len(want))
+			}
+			for i, row := range page.Rows {
+				if row.ID != want[i].ID {
+					t.Fatalf("bulk %v, %s order, row %d: %s (%q %q), want %s (%q %q)", bulk, key, i,
+						row.ID, row.IssueDate, row.Number, want[i].ID, want[i].IssueDate, want[i].Number)
+				}
+			}
+		}
 	}
 }
