@@ -55,7 +55,7 @@ func (s *Session) index() (*search.Index, error) {
 		if err != nil {
 			return err
 		}
-		x.Grow(counts["isum"])
+		n := counts["isum"]
 		// A running import's records join the list at its commit.
 		if err := tx.EachClient(func(c invoice.Client) error {
 			if !s.imports.hidden(c.ID) {
@@ -65,12 +65,20 @@ func (s *Session) index() (*search.Index, error) {
 		}); err != nil {
 			return err
 		}
-		return tx.EachInvoiceSummary(func(sum storage.InvoiceSummary) error {
+		// Two goroutines decode a half each (see EachInvoiceSummaryParts).
+		var parts [2]search.Batch
+		parts[0].Grow(n)
+		parts[1].Grow(n/2 + n/8)
+		if err := tx.EachInvoiceSummaryParts(func(part int, sum storage.InvoiceSummary) error {
 			if !s.imports.hidden(sum.ID) {
-				x.Add(sum)
+				parts[part].Add(sum)
 			}
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		x.AddBatches(&parts[0], &parts[1])
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load invoice list: %w", err)

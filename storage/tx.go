@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"safeinvoice/internal/fsutil"
@@ -244,9 +246,21 @@ func (tx *Tx) eachStored(prefix, from string, fn func(key, val []byte) error) (i
 // walk calls fn for every item from it's position on, with its checked
 // payload, and returns how many it walked.
 func (tx *Tx) walk(it *badger.Iterator, fn func(key, val []byte) error) (int, error) {
+	return tx.walkUntil(it, nil, nil, fn)
+}
+
+// walkUntil is walk that ends before the key end (nil: no end) or as soon
+// as stop is set (nil: never).
+func (tx *Tx) walkUntil(it *badger.Iterator, end []byte, stop *atomic.Bool, fn func(key, val []byte) error) (int, error) {
 	n := 0
 	for ; it.Valid(); it.Next() {
 		item := it.Item()
+		if end != nil && bytes.Compare(item.Key(), end) >= 0 {
+			break
+		}
+		if stop != nil && stop.Load() {
+			return n, errStopped
+		}
 		err := item.Value(func(val []byte) error {
 			payload, err := tx.v.macs.open(string(item.Key()), val)
 			if err != nil {
@@ -265,6 +279,10 @@ func (tx *Tx) walk(it *badger.Iterator, fn func(key, val []byte) error) (int, er
 	return n, nil
 }
 
+// errStopped ends a walk whose sibling failed; the sibling's error is the
+// one returned.
+var errStopped = errors.New("walk stopped")
+
 // eachCounted is eachRaw over all the records of one kind (prefix is
 // kind + "/"), which then checks that it walked as many as the kind's
 // counter says: a record lost from the database files is reported as
@@ -274,6 +292,12 @@ func (tx *Tx) eachCounted(prefix string, fn func(key, val []byte) error) error {
 	if err != nil {
 		return err
 	}
+	return tx.checkCount(prefix, n)
+}
+
+// checkCount reports as damage a walk of the records under prefix that
+// found n where the kind's counter says otherwise.
+func (tx *Tx) checkCount(prefix string, n int) error {
 	kind := strings.TrimSuffix(prefix, "/")
 	want, err := tx.counter(kind)
 	if err != nil {

@@ -142,6 +142,55 @@ func (x *Index) Add(sum storage.InvoiceSummary) {
 	x.docs = append(x.docs, docOf(&sum))
 }
 
+// A Batch gathers documents for a load apart from the index, so that
+// several goroutines can each decode their share of a vault's summaries;
+// AddBatches then takes them in. The zero Batch is ready to use; a Batch is
+// not safe for concurrent use.
+type Batch struct {
+	docs  []Doc
+	texts [][2]string
+}
+
+// Grow makes room for n more documents.
+func (b *Batch) Grow(n int) {
+	b.docs = slices.Grow(b.docs, n)
+	b.texts = slices.Grow(b.texts, n)
+}
+
+// Add appends a summary to the batch, as Index.Add would.
+func (b *Batch) Add(sum storage.InvoiceSummary) {
+	b.texts = append(b.texts, [2]string{sum.Number, sum.Text})
+	b.docs = append(b.docs, docOf(&sum))
+}
+
+// AddBatches appends the batches' documents while loading, in the order
+// given, as if each had been added with Add; the batches must not be used
+// afterwards. The first batch's storage becomes the index's when the index
+// is empty: grow it for all the documents to spare a copy.
+func (x *Index) AddBatches(batches ...*Batch) {
+	if len(x.byID) == 0 {
+		total := 0
+		for _, b := range batches {
+			total += len(b.docs)
+		}
+		x.byID = make(map[string]int32, total)
+	}
+	for _, b := range batches {
+		if len(x.docs) == 0 && len(x.pendingText) == 0 {
+			x.docs, x.pendingText = b.docs, b.texts
+			for i := range x.docs {
+				x.byID[x.docs[i].ID] = int32(i)
+			}
+			continue
+		}
+		for i := range b.docs {
+			x.byID[b.docs[i].ID] = int32(len(x.docs))
+			x.docs = append(x.docs, b.docs[i])
+		}
+		x.pendingText = append(x.pendingText, b.texts...)
+	}
+}
+
 // FinishLoad builds the word index of the documents added with add in the
 // background; queries with text wait for it. Summaries put meanwhile are
 // indexed as usual and merged in.

@@ -128,19 +128,40 @@ func TestOrdersMatchAPlainStringSort(t *testing.T) {
 		n := parts[r.IntN(len(parts))] + parts[r.IntN(len(parts))] + strconv.Itoa(r.IntN(30))
 		s := summary(fmt.Sprintf("i%03d", i), n, "2026-12-31", "1.00", invoice.KindInvoice, invoice.StatusIssued)
 		s.IssueDate, s.DueDate = dates[r.IntN(len(dates))], dates[r.IntN(len(dates))]
+		s.Text = fmt.Sprintf("tag%03d", i)
 		sums = append(sums, s)
 	}
-	for _, bulk := range []bool{true, false} {
+	for _, mode := range []string{"add", "batches", "put"} {
+		bulk := mode != "put"
 		x := New()
-		if bulk {
+		switch mode {
+		case "add":
 			x.Grow(len(sums))
 			for _, s := range sums {
 				x.Add(s)
 			}
 			x.FinishLoad()
-		} else {
+		case "batches":
+			var a, b Batch
+			a.Grow(len(sums))
+			for i, s := range sums {
+				if i < 150 {
+					a.Add(s)
+				} else {
+					b.Add(s)
+				}
+			}
+			x.AddBatches(&a, &b)
+			x.FinishLoad()
+		default:
 			for _, s := range sums {
 				x.Put(s)
+			}
+		}
+		for _, i := range []int{0, 149, 150, 399} {
+			p := x.Query(Query{Text: fmt.Sprintf("tag%03d", i)}, time.Now())
+			if p.Matches != 1 || p.Rows[0].ID != sums[i].ID {
+				t.Errorf("%s: the text of summary %d finds %+v", mode, i, p)
 			}
 		}
 		for _, key := range []string{"number", "date", "due"} {
@@ -162,7 +183,7 @@ func TestOrdersMatchAPlainStringSort(t *testing.T) {
 			}
 			for i, row := range page.Rows {
 				if row.ID != want[i].ID {
-					t.Fatalf("bulk %v, %s order, row %d: %s (%q %q), want %s (%q %q)", bulk, key, i,
+					t.Fatalf("%s (bulk %v), %s order, row %d: %s (%q %q), want %s (%q %q)", mode, bulk, key, i,
 						row.ID, row.IssueDate, row.Number, want[i].ID, want[i].IssueDate, want[i].Number)
 				}
 			}
