@@ -32,7 +32,7 @@ func sellerOf(st storage.Settings) einvoice.Seller {
 type eDocument struct {
 	doc    einvoice.Document
 	format einvoice.Format
-	// number and client name the file (pdf.FreeName).
+	// number and client name the file (pdf.FreeNames).
 	number, client string
 	// pdf is, for Factur-X, the document the PDF is rendered from.
 	pdf pdf.Document
@@ -197,17 +197,17 @@ func (s *Session) facturX(r *pdf.Renderer, d eDocument, xml []byte) ([]byte, err
 	return pdf.FacturX(plain, xml, pdf.FacturXMeta{Title: d.pdf.Title(), Created: s.cfg.now()})
 }
 
-// writeNew writes data atomically into dir under the name pdf.FreeName
+// writeNew writes data atomically into dir under the name pdf.FreeNames
 // gives the document, or its first free variant "name (N)ext", never over
 // an existing file.
 func writeNew(dir, number, client, ext string, data []byte) (string, error) {
+	names, err := pdf.FreeNames(dir, number, client, ext)
+	if err != nil {
+		return "", err
+	}
 	for n := 1; n <= 1000; n++ {
-		name, err := pdf.FreeName(dir, number, client, ext, n)
-		if err != nil {
-			return "", err
-		}
-		path := filepath.Join(dir, name)
-		err = fsutil.WriteBytes(path, data, 0o600, true)
+		path := filepath.Join(dir, names.Variant(n))
+		err := fsutil.WriteBytes(path, data, 0o600, true)
 		if errors.Is(err, fsutil.ErrExists) {
 			continue
 		}

@@ -166,12 +166,12 @@ func exportOne(ctx context.Context, r *Renderer, doc Document, dir string) (stri
 	if doc.Client != nil {
 		client = doc.Client.Name
 	}
+	names, err := FreeNames(dir, number, client, fileExt)
+	if err != nil {
+		return "", fmt.Errorf("export %s: %w", doc.Title(), err)
+	}
 	for n := 1; n <= maxVariants; n++ {
-		name, err := FreeName(dir, number, client, fileExt, n)
-		if err != nil {
-			return "", fmt.Errorf("export %s: %w", doc.Title(), err)
-		}
-		path := filepath.Join(dir, name)
+		path := filepath.Join(dir, names.Variant(n))
 		if _, err := os.Lstat(path); err == nil {
 			continue // taken: try the next variant without writing
 		}

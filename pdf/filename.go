@@ -67,14 +67,34 @@ func SafeFileName(number, clientName string) string {
 // client name, to be written in dir: SafeFileName's name with ext,
 // shortened where needed so that the whole path, dir made absolute,
 // stays within MaxPathLength. It fails with ErrPathTooLong when dir leaves
-// less than minStemBytes for the name's stem.
+// less than minStemBytes for the name's stem. To try variant after variant,
+// use FreeNames, which does the work common to them once.
 func FreeName(dir, number, clientName, ext string, n int) (string, error) {
-	limit, err := nameRoom(dir)
+	names, err := FreeNames(dir, number, clientName, ext)
 	if err != nil {
 		return "", err
 	}
-	return finish(fileStem(number, clientName), n, ext, limit), nil
+	return names.Variant(n), nil
 }
+
+// Names are the name variants of one document in one folder (FreeNames).
+type Names struct {
+	stem, ext string
+	limit     int
+}
+
+// FreeNames prepares FreeName's names of a document in dir, with the same
+// error.
+func FreeNames(dir, number, clientName, ext string) (Names, error) {
+	limit, err := nameRoom(dir)
+	if err != nil {
+		return Names{}, err
+	}
+	return Names{stem: fileStem(number, clientName), ext: ext, limit: limit}, nil
+}
+
+// Variant is FreeName's variant n.
+func (ns Names) Variant(n int) string { return finish(ns.stem, n, ns.ext, ns.limit) }
 
 // nameRoom is how many bytes a file name in dir may have so that its full
 // path stays within MaxPathLength UTF-16 units (a UTF-8 name never has more

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -47,13 +46,9 @@ func (tx *Tx) EachInvoiceSummaryParts(fn func(part int, s InvoiceSummary) error)
 			} else {
 				it.Seek(split)
 			}
-			counts[part], errs[part] = tx.walkUntil(it, end, &stop, func(key, val []byte) error {
-				s, err := decodeSummary(val)
-				if err != nil {
-					return fmt.Errorf("%s: %w", key, err)
-				}
+			counts[part], errs[part] = tx.walkUntil(it, end, &stop, decodingSummaries(func(s InvoiceSummary) error {
 				return fn(part, s)
-			})
+			}))
 			if errs[part] != nil {
 				stop.Store(true)
 			}

@@ -236,13 +236,18 @@ func (tx *Tx) PutInvoice(inv invoice.Invoice) error {
 // EachInvoiceSummary calls fn for every invoice summary in id order until
 // fn returns an error.
 func (tx *Tx) EachInvoiceSummary(fn func(InvoiceSummary) error) error {
-	return tx.eachCounted(prefixSummary, func(key, val []byte) error {
+	return tx.eachCounted(prefixSummary, decodingSummaries(fn))
+}
+
+// decodingSummaries adapts fn to a walk over the stored summaries.
+func decodingSummaries(fn func(InvoiceSummary) error) func(key, val []byte) error {
+	return func(key, val []byte) error {
 		s, err := decodeSummary(val)
 		if err != nil {
 			return fmt.Errorf("%s: %w", key, err)
 		}
 		return fn(s)
-	})
+	}
 }
 
 // Invoice returns the invoice with id, or ErrNotFound.

@@ -72,6 +72,19 @@ func WriteFile(path string, perm fs.FileMode, noReplace bool, write func(w io.Wr
 	return SyncDir(dir)
 }
 
+// linkNew makes tmp visible as path only if path does not exist: a hard
+// link fails if the target exists, so the check and the publication are one
+// atomic step; the temporary name is then removed.
+func linkNew(tmp, path string) error {
+	if err := os.Link(tmp, path); err != nil {
+		return err
+	}
+	if err := os.Remove(tmp); err != nil {
+		return fmt.Errorf("remove %s: %w", tmp, err)
+	}
+	return nil
+}
+
 // WriteBytes is WriteFile for data already in memory.
 func WriteBytes(path string, data []byte, perm fs.FileMode, noReplace bool) error {
 	return WriteFile(path, perm, noReplace, func(w io.Writer) error {

@@ -43,18 +43,14 @@ func replaceFile(tmp, path string) error {
 	return err
 }
 
-// publishNew makes tmp visible as path only if path does not exist. A hard
-// link fails if the target exists, so the check and the publication are
-// one atomic step (as on Unix); the temporary name is then removed. FAT
-// and exFAT, the file systems of many USB drives, have no hard links:
-// there tmp is moved without MOVEFILE_REPLACE_EXISTING, which Windows also
-// refuses when the target exists.
+// publishNew makes tmp visible as path only if path does not exist, by a
+// hard link as on Unix (linkNew). FAT and exFAT, the file systems of many
+// USB drives, have no hard links: there tmp is moved without
+// MOVEFILE_REPLACE_EXISTING, which Windows also refuses when the target
+// exists.
 func publishNew(tmp, path string) error {
-	err := os.Link(tmp, path)
+	err := linkNew(tmp, path)
 	if err == nil {
-		if err := os.Remove(tmp); err != nil {
-			return fmt.Errorf("remove %s: %w", tmp, err)
-		}
 		return nil
 	}
 	if !errors.Is(err, windows.ERROR_INVALID_FUNCTION) && !errors.Is(err, windows.ERROR_NOT_SUPPORTED) {
