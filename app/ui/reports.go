@@ -325,6 +325,7 @@ func buildReports(sh *shell) fyne.CanvasObject {
 	}
 	dates := container.NewHBox(asOf.box)
 	kind.OnChanged = func(string) {
+		u.fyneApp.Preferences().SetString(prefLastReport, reportKinds[max(0, kind.SelectedIndex())].kind)
 		if kind.SelectedIndex() == 0 {
 			dates.Objects = []fyne.CanvasObject{asOf.box}
 		} else {
@@ -370,6 +371,11 @@ func buildReports(sh *shell) fyne.CanvasObject {
 	}
 	top := container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(210, kind.MinSize().Height), kind), dates,
 		layout.NewSpacer(), chartCurrency), status)
-	kind.SetSelectedIndex(0) // runs the aging report
+	// The report last looked at, the aged receivables at first; selecting
+	// it runs it.
+	last := slices.IndexFunc(reportKinds, func(k struct{ kind, title string }) bool {
+		return k.kind == u.fyneApp.Preferences().String(prefLastReport)
+	})
+	kind.SetSelectedIndex(max(0, last))
 	return page("Reports", actions, container.NewBorder(top, nil, nil, nil, split))
 }

@@ -114,8 +114,6 @@ func TestReportsScreen(t *testing.T) {
 			t.Errorf("revenue: no %q in %s", want, labels(u))
 		}
 	}
-	test.AssertRendersToMarkup(t, "reports_revenue.xml", u.win.Canvas())
-
 	tap(t, u, "Export CSV…")
 	u.Wait()
 	defer func() {
@@ -141,6 +139,37 @@ func TestReportsScreen(t *testing.T) {
 	if lines := strings.Split(strings.TrimPrefix(string(data), "\ufeff"), "\n"); lines[0] != "month,currency,invoiced_net,invoiced_gross,received" ||
 		lines[1] != "2026-07,EUR,400.00,476.00,0.00" || lines[2] != "2026-08,EUR,0.00,0.00,100.00" {
 		t.Errorf("CSV:\n%s", data)
+	}
+}
+
+// The screen opens on the report last looked at, here the tax summary
+// and the revenue per month of this year.
+func TestReportsScreenOpensOnTheLastReport(t *testing.T) {
+	u := openOnReportsVault(t, "reports")
+	for _, c := range []struct {
+		title, golden string
+		want          []string
+	}{
+		// Per currency and rate, the three invoices' net and VAT (19 % of
+		// 400.00, 50.00 and 80.00).
+		{"Tax summary", "reports_tax.xml", []string{"2026-01-01 to 2026-12-31 · 2 rows", "€450.00", "€85.50", "$80.00", "$15.20"}},
+		{"Revenue per month", "reports_revenue.xml", []string{"2026-01-01 to 2026-12-31 · 4 rows", "2026-07", "€476.00", "€100.00", "Invoiced and received, EUR"}},
+	} {
+		onUI(u, func() { findSelect(t, u, c.title).SetSelected(c.title) })
+		u.Wait()
+		onUI(u, func() { u.shell.open("dashboard") })
+		u.Wait()
+		onUI(u, func() { u.shell.open("reports") })
+		u.Wait()
+		if got := findSelect(t, u, c.title).Selected; got != c.title {
+			t.Errorf("the screen opened on %q, want %q", got, c.title)
+		}
+		for _, want := range c.want {
+			if !hasLabel(u, want) && !hasText(u, want) {
+				t.Errorf("%s: no %q in %s", c.title, want, labels(u))
+			}
+		}
+		test.AssertRendersToMarkup(t, c.golden, u.win.Canvas())
 	}
 }
 

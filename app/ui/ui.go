@@ -29,6 +29,7 @@ const (
 	prefWidth      = "window.width"
 	prefHeight     = "window.height"
 	prefLastScreen = "window.last_screen"
+	prefLastReport = "reports.last_kind" // the report the Reports screen opens on
 	prefLastUser   = "login.last_user"
 )
 
