@@ -54,11 +54,12 @@ const prefixSecret = "secret/"
 
 func isSecret(key []byte) bool { return bytes.HasPrefix(key, []byte(prefixSecret)) }
 
-// Backup writes Badger's backup stream of every version after since to w:
-// the whole vault for since 0, the changes since an earlier backup (pass its
-// Until) otherwise, without the vault's secrets (secret/…), which the
-// restore kit carries. (Badger's own documentation says "since+1"; its iterator
-// in fact skips versions ≤ since, which a test pins down.)
+// Backup writes a Badger backup stream (writeBackupStream) of every
+// version after since to w: the whole vault for since 0, the changes since
+// an earlier backup (pass its Until) otherwise, without the vault's secrets
+// (secret/…), which the restore kit carries. (Badger's own documentation
+// says "since+1"; its iterator in fact skips versions ≤ since, which a test
+// pins down.)
 // Writers wait while it runs, so the returned Snapshot matches the stream.
 func (v *Vault) Backup(w io.Writer, since uint64) (Snapshot, error) {
 	if err := v.checkOpen(); err != nil {
@@ -79,13 +80,9 @@ func (v *Vault) Backup(w io.Writer, since uint64) (Snapshot, error) {
 		return Snapshot{}, err
 	}
 	v.dbMu.RLock()
-	stream := v.db.NewStream()
-	stream.LogPrefix = "backup"
-	stream.SinceTs = since
 	// The vault's secrets travel in the restore kit, not in the stream,
 	// which a backup's extra recipients can read (see RestoreKit).
-	stream.ChooseKey = func(item *badger.Item) bool { return !isSecret(item.Key()) }
-	until, err := stream.Backup(w, since)
+	until, err := writeBackupStream(v.db, w, since, func(key []byte) bool { return !isSecret(key) })
 	v.dbMu.RUnlock()
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("backup stream: %w", err)
