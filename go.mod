@@ -79,3 +79,5 @@ require (
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+replace github.com/phpdave11/gofpdf => ./third_party/gofpdf

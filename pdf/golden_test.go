@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/johnfercher/go-tree/node"
@@ -139,5 +141,40 @@ func TestDeterministicBytes(t *testing.T) {
 				t.Fatalf("%s: two renders differ", f.name)
 			}
 		}
+	}
+}
+
+// Documents rendered at the same time share the fonts parsed once per
+// process (third_party/gofpdf/utf8fontcache.go) and still come out as
+// rendered one at a time.
+func TestConcurrentRendersAreIdentical(t *testing.T) {
+	fs := fixtures(t)
+	want := make([][]byte, len(fs))
+	for i, f := range fs {
+		b, err := Render(f.doc, f.seller, f.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		want[i] = b
+	}
+	errs := make(chan error, 4*len(fs))
+	var wg sync.WaitGroup
+	for range 4 {
+		for i, f := range fs {
+			wg.Go(func() {
+				b, err := Render(f.doc, f.seller, f.opts)
+				if err == nil && !bytes.Equal(b, want[i]) {
+					err = fmt.Errorf("%s: a concurrent render differs", f.name)
+				}
+				if err != nil {
+					errs <- err
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
