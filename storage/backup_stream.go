@@ -24,7 +24,7 @@ var errWriteFailed = errors.New("backup stream: the writer failed")
 
 // streamBatch is how many bytes of keys and values go into one KVList of
 // the stream: large enough that the length prefixes and the writes cost
-// nothing, small enough to stay in the caches.
+// nothing, small enough that the two buffers in turn stay a few megabytes.
 const streamBatch = 4 << 20
 
 // writeBackupStream writes what Badger's Stream.Backup writes for the same
@@ -42,6 +42,9 @@ const streamBatch = 4 << 20
 // The entries differ from Badger's in one bit: the value-pointer bit of
 // Meta (whether the value lived in the value log) is never set, since the
 // value travels inline; DB.Load clears that bit in any case.
+//
+// w is written from a goroutine of writeBackupStream's own, one call at a
+// time, and no longer once it has returned.
 func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key []byte) bool) (uint64, error) {
 	txn := db.NewTransaction(false)
 	defer txn.Discard()

@@ -1833,7 +1833,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// 	styleStr = "BI"
 		// }
 
-		// The font is parsed and identified once per process (see
+		// SafeInvoice: the font is parsed and identified once per process (see
 		// utf8fontcache.go); each document gets its own reader of the file
 		// for its subset and its own set of used runes.
 		def, err := cachedUTF8Font(fontkey, utf8Bytes)
