@@ -131,7 +131,8 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 			ExpiresAt: item.ExpiresAt(),
 		}
 		var meta byte
-		if item.DiscardEarlierVersions() {
+		discard := item.DiscardEarlierVersions()
+		if discard {
 			meta |= metaDiscardEarlierVersions
 		}
 		if item.IsDeletedOrExpired() {
@@ -151,9 +152,9 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 		maxVersion = max(maxVersion, kv.Version)
 		size += len(kv.Key) + len(kv.Value)
 		switch {
-		case item.DiscardEarlierVersions():
+		case discard:
 			// As Badger's stream: a delete marker just below this version.
-			list.Kv = append(list.Kv, &pb.KV{Key: item.KeyCopy(nil), Version: item.Version() - 1, Meta: []byte{metaDelete}})
+			list.Kv = append(list.Kv, &pb.KV{Key: kv.Key, Version: kv.Version - 1, Meta: []byte{metaDelete}})
 			skip = kv.Key
 		case item.IsDeletedOrExpired():
 			skip = kv.Key

@@ -261,8 +261,9 @@ func buildReports(sh *shell) fyne.CanvasObject {
 	split := container.NewVSplit(chartBox, table.table)
 	split.Offset = 0.42
 
+	selectedKind := func() string { return reportKinds[max(0, kind.SelectedIndex())].kind }
 	query := func() app.ReportQuery {
-		q := app.ReportQuery{Kind: reportKinds[max(0, kind.SelectedIndex())].kind}
+		q := app.ReportQuery{Kind: selectedKind()}
 		if q.Kind == app.ReportAging {
 			q.AsOf = asOf.text()
 		} else {
@@ -325,7 +326,7 @@ func buildReports(sh *shell) fyne.CanvasObject {
 	}
 	dates := container.NewHBox(asOf.box)
 	kind.OnChanged = func(string) {
-		u.fyneApp.Preferences().SetString(prefLastReport, reportKinds[max(0, kind.SelectedIndex())].kind)
+		u.fyneApp.Preferences().SetString(prefLastReport, selectedKind())
 		if kind.SelectedIndex() == 0 {
 			dates.Objects = []fyne.CanvasObject{asOf.box}
 		} else {
@@ -373,9 +374,8 @@ func buildReports(sh *shell) fyne.CanvasObject {
 		layout.NewSpacer(), chartCurrency), status)
 	// The report last looked at, the aged receivables at first; selecting
 	// it runs it.
-	last := slices.IndexFunc(reportKinds, func(k struct{ kind, title string }) bool {
-		return k.kind == u.fyneApp.Preferences().String(prefLastReport)
-	})
+	lastKind := u.fyneApp.Preferences().String(prefLastReport)
+	last := slices.IndexFunc(reportKinds, func(k struct{ kind, title string }) bool { return k.kind == lastKind })
 	kind.SetSelectedIndex(max(0, last))
 	return page("Reports", actions, container.NewBorder(top, nil, nil, nil, split))
 }
