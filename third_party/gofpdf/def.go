@@ -540,6 +540,8 @@ type Fpdf struct {
 	fontFiles        map[string]fontFileType    // array of font files
 	diffs            []string                   // array of encoding differences
 	fontFamily       string                     // current font family
+	fontFamilyIn     string                     // SafeInvoice: the family SetFont was last given
+	fontFamilyLower  string                     // SafeInvoice: and its lower case
 	fontStyle        string                     // current font style
 	underline        bool                       // underlining flag
 	strikeout        bool                       // strike out flag

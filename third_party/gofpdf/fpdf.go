@@ -54,7 +54,8 @@ type fmtBuffer struct {
 }
 
 func (b *fmtBuffer) printf(fmtStr string, args ...interface{}) {
-	b.Buffer.WriteString(fmt.Sprintf(fmtStr, args...))
+	// SafeInvoice: formatted into the buffer, not into a string first.
+	fmt.Fprintf(&b.Buffer, fmtStr, args...)
 }
 
 func fpdfNew(orientationStr, unitStr, sizeStr, fontDirStr string, size SizeType) (f *Fpdf) {
@@ -866,15 +867,25 @@ func rgbColorValue(r, g, b int, grayStr, fullStr string) (clr colorType) {
 	clr.ib, clr.b = colorComp(b)
 	clr.mode = colorModeRGB
 	clr.gray = clr.ir == clr.ig && clr.r == clr.b
-	if len(grayStr) > 0 {
-		if clr.gray {
-			clr.str = sprintf("%.3f %s", clr.r, grayStr)
-		} else {
-			clr.str = sprintf("%.3f %.3f %.3f %s", clr.r, clr.g, clr.b, fullStr)
-		}
-	} else {
-		clr.str = sprintf("%.3f %.3f %.3f", clr.r, clr.g, clr.b)
+	// SafeInvoice: the string upstream's sprintf("%.3f ...") made, in one
+	// allocation instead of six (colours are set for every cell).
+	var buf [64]byte
+	s := appendFixed(buf[:0], clr.r, 3)
+	if len(grayStr) == 0 || !clr.gray {
+		s = append(s, ' ')
+		s = appendFixed(s, clr.g, 3)
+		s = append(s, ' ')
+		s = appendFixed(s, clr.b, 3)
 	}
+	if len(grayStr) > 0 {
+		s = append(s, ' ')
+		if clr.gray {
+			s = append(s, grayStr...)
+		} else {
+			s = append(s, fullStr...)
+		}
+	}
+	clr.str = string(s)
 	return
 }
 
@@ -2015,8 +2026,14 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 	var ok bool
 	if familyStr == "" {
 		familyStr = f.fontFamily
+	} else if familyStr == f.fontFamilyIn {
+		// SafeInvoice: the family of the previous call is not lowered
+		// again (an allocation for every cell of a table).
+		familyStr = f.fontFamilyLower
 	} else {
+		f.fontFamilyIn = familyStr
 		familyStr = strings.ToLower(familyStr)
+		f.fontFamilyLower = familyStr
 	}
 	styleStr = strings.ToUpper(styleStr)
 	f.underline = strings.Contains(styleStr, "U")
@@ -2078,7 +2095,7 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 		f.isCurrentUTF8 = false
 	}
 	if f.page > 0 {
-		f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt)
+		f.outFontSelection()
 	}
 	return
 }
@@ -2094,7 +2111,7 @@ func (f *Fpdf) SetFontSize(size float64) {
 	f.fontSizePt = size
 	f.fontSize = size / f.k
 	if f.page > 0 {
-		f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt)
+		f.outFontSelection()
 	}
 }
 
@@ -2104,7 +2121,7 @@ func (f *Fpdf) SetFontUnitSize(size float64) {
 	f.fontSizePt = size * f.k
 	f.fontSize = size
 	if f.page > 0 {
-		f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt)
+		f.outFontSelection()
 	}
 }
 
@@ -2189,23 +2206,40 @@ func (f *Fpdf) Text(x, y float64, txtStr string) {
 			x -= f.GetStringWidth(txtStr)
 		}
 		txt2 = f.escape(utf8toutf16(txtStr, false))
-		for _, uni := range []rune(txtStr) {
+		for _, uni := range txtStr { // SafeInvoice: the runes of []rune(txtStr), without the copy
 			f.currentFont.usedRunes[int(uni)] = int(uni)
 		}
 	} else {
 		txt2 = f.escape(txtStr)
 	}
-	s := sprintf("BT %.2f %.2f Td (%s) Tj ET", x*f.k, (f.h-y)*f.k, txt2)
+	// SafeInvoice: written into the page as upstream's sprintf and
+	// concatenations composed it, without building the strings.
+	b := f.outBuffer()
+	if f.colorFlag {
+		b.WriteString("q ")
+		b.WriteString(f.color.text.str)
+		b.WriteByte(' ')
+	}
+	var num [32]byte
+	b.WriteString("BT ")
+	b.Write(appendFixed(num[:0], x*f.k, 2))
+	b.WriteByte(' ')
+	b.Write(appendFixed(num[:0], (f.h-y)*f.k, 2))
+	b.WriteString(" Td (")
+	b.WriteString(txt2)
+	b.WriteString(") Tj ET")
 	if f.underline && txtStr != "" {
-		s += " " + f.dounderline(x, y, txtStr)
+		b.WriteByte(' ')
+		b.WriteString(f.dounderline(x, y, txtStr))
 	}
 	if f.strikeout && txtStr != "" {
-		s += " " + f.dostrikeout(x, y, txtStr)
+		b.WriteByte(' ')
+		b.WriteString(f.dostrikeout(x, y, txtStr))
 	}
 	if f.colorFlag {
-		s = sprintf("q %s %s Q", f.color.text.str, s)
+		b.WriteString(" Q")
 	}
-	f.out(s)
+	b.WriteByte('\n')
 }
 
 // SetWordSpacing sets spacing between words of following text. See the
@@ -3768,7 +3802,34 @@ func (f *Fpdf) RawWriteBuf(r io.Reader) {
 
 // outf adds a formatted line to the document
 func (f *Fpdf) outf(fmtStr string, args ...interface{}) {
-	f.out(sprintf(fmtStr, args...))
+	// SafeInvoice: formatted into the buffer, not into a string first.
+	b := f.outBuffer()
+	fmt.Fprintf(b, fmtStr, args...)
+	b.WriteByte('\n')
+}
+
+// outBuffer is the buffer out writes to: the current page's while a page
+// is open, the document's otherwise. SafeInvoice: for the writers that
+// append to it directly instead of building a string first.
+func (f *Fpdf) outBuffer() *bytes.Buffer {
+	if f.state == 2 {
+		return f.pages[f.page]
+	}
+	return &f.buffer.Buffer
+}
+
+// outFontSelection writes the selection of the current font and size:
+// the bytes of f.outf("BT /F%s %.2f Tf ET", f.currentFont.i,
+// f.fontSizePt). SafeInvoice: without fmt's allocations, as SetFont is
+// called for every text.
+func (f *Fpdf) outFontSelection() {
+	b := f.outBuffer()
+	b.WriteString("BT /F")
+	b.WriteString(f.currentFont.i)
+	b.WriteByte(' ')
+	var num [32]byte
+	b.Write(appendFixed(num[:0], f.fontSizePt, 2))
+	b.WriteString(" Tf ET\n")
 }
 
 // SetDefaultCatalogSort sets the default value of the catalog sort flag that
@@ -4195,10 +4256,7 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 				} else {
 					cidArray[rangeID].pop()
 					rangeID = prevCid
-					r := untypedKeyMap{
-						valueSet: make([]int, 0),
-						keySet:   make([]interface{}, 0),
-					}
+					r := newWidthRange()
 					cidArray[rangeID] = &r
 					cidArrayKeys = append(cidArrayKeys, rangeID)
 					cidArray[rangeID].put(nil, prevWidth)
@@ -4210,10 +4268,7 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 				if interval {
 					// new range
 					rangeID = cid
-					r := untypedKeyMap{
-						valueSet: make([]int, 0),
-						keySet:   make([]interface{}, 0),
-					}
+					r := newWidthRange()
 					cidArray[rangeID] = &r
 					cidArrayKeys = append(cidArrayKeys, rangeID)
 					cidArray[rangeID].put(nil, width)
@@ -4224,10 +4279,7 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 			}
 		} else {
 			rangeID = cid
-			r := untypedKeyMap{
-				valueSet: make([]int, 0),
-				keySet:   make([]interface{}, 0),
-			}
+			r := newWidthRange()
 			cidArray[rangeID] = &r
 			cidArrayKeys = append(cidArrayKeys, rangeID)
 			cidArray[rangeID].put(nil, width)
@@ -4269,37 +4321,55 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 			isInterval = false
 		}
 	}
-	var w fmtBuffer
+	// SafeInvoice: the bytes of upstream's printf(" %d %d %d") and
+	// printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet)), appended
+	// without fmt (an allocation for every number otherwise).
+	w := make([]byte, 0, 4096)
+	w = append(w, "/W ["...)
 	for _, k := range cidArrayKeys {
 		ws := cidArray[k]
-		if len(arrayCountValues(ws.valueSet)) == 1 {
-			w.printf(" %d %d %d", k, k+len(ws.valueSet)-1, ws.get(0))
+		if allEqual(ws.valueSet) {
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k), 10)
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k+len(ws.valueSet)-1), 10)
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(ws.get(0)), 10)
 		} else {
-			w.printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet))
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k), 10)
+			w = append(w, " [ "...)
+			for i, v := range ws.valueSet {
+				if i > 0 {
+					w = append(w, ' ')
+				}
+				w = strconv.AppendInt(w, int64(v), 10)
+			}
+			w = append(w, " ]\n"...)
 		}
 	}
-	f.out("/W [" + w.String() + " ]")
+	w = append(w, " ]\n"...)
+	f.outBuffer().Write(w)
 }
 
-func implode(sep string, arr []int) string {
-	var s fmtBuffer
-	for i := 0; i < len(arr)-1; i++ {
-		s.printf("%v", arr[i])
-		s.printf(sep)
+// newWidthRange is an empty range of widths for generateCIDFontMap, with
+// room for a few. SafeInvoice: upstream's grew from nothing.
+func newWidthRange() untypedKeyMap {
+	return untypedKeyMap{
+		valueSet: make([]int, 0, 8),
+		keySet:   make([]interface{}, 0, 8),
 	}
-	if len(arr) > 0 {
-		s.printf("%v", arr[len(arr)-1])
-	}
-	return s.String()
 }
 
-// arrayCountValues counts the occurrences of each item in the $mp array.
-func arrayCountValues(mp []int) map[int]int {
-	answer := make(map[int]int)
-	for _, v := range mp {
-		answer[v] = answer[v] + 1
+// allEqual reports whether vs holds one value, perhaps repeated: what
+// len(arrayCountValues(vs)) == 1 tells, without the map.
+func allEqual(vs []int) bool {
+	for _, v := range vs {
+		if v != vs[0] {
+			return false
+		}
 	}
-	return answer
+	return len(vs) > 0
 }
 
 func (f *Fpdf) loadFontFile(name string) ([]byte, error) {

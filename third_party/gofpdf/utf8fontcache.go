@@ -29,7 +29,8 @@ var utf8FontCache struct {
 // fontkey, parsed once: a copy whose utf8File has a reader of its own
 // (GenerateCutFont moves it and replaces the file's tables, so documents
 // cannot share one), and without used runes, which the caller sets. The
-// widths (Cw) and descriptions are shared and only read.
+// widths (Cw), descriptions and the tables a subset is cut from
+// (utf8CutTables) are shared and only read.
 func cachedUTF8Font(fontkey string, utf8Bytes []byte) (fontDefType, error) {
 	utf8FontCache.Lock()
 	defer utf8FontCache.Unlock()
@@ -47,6 +48,11 @@ func cachedUTF8Font(fontkey string, utf8Bytes []byte) (fontDefType, error) {
 		if err := utf8File.parseFile(); err != nil {
 			return fontDefType{}, err
 		}
+		// Parsed here, under the lock, so that the documents' copies
+		// share the tables their subsets read instead of each parsing
+		// them (nil, for a font without a Unicode cmap, is parsed again
+		// by each and gives the same empty subset as upstream).
+		utf8File.cutTables = utf8File.parseCutTables()
 		desc := FontDescType{
 			Ascent:       int(utf8File.Ascent),
 			Descent:      int(utf8File.Descent),

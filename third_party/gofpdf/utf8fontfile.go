@@ -55,6 +55,7 @@ type utf8FontFile struct {
 	DefaultWidth         float64
 	symbolData           map[int]map[string][]int
 	CodeSymbolDictionary map[int]int
+	cutTables            *utf8CutTables // SafeInvoice: see utf8CutTables
 }
 
 type tableDescription struct {
@@ -639,40 +640,71 @@ func (utf *utf8FontFile) generateCMAPTable(cidSymbolPairCollection map[int]int, 
 	return cmapstr
 }
 
-// GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
-func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
+// utf8CutTables are the parts of a font that every subset of it reads:
+// the table directory, the map from runes to glyphs and where each glyph
+// is. SafeInvoice: they are parsed once per font, not once per document
+// (they were most of a one-page invoice's allocations), and only read
+// afterwards, so that documents rendered at the same time share them.
+type utf8CutTables struct {
+	tableDescriptions    map[string]*tableDescription
+	charSymbolDictionary map[int]int
+	symbolPosition       []int
+	locaFormat           int
+	metricsCount         int
+	numSymbols           int
+}
+
+// parseCutTables reads the font's utf8CutTables, or returns nil if the
+// font has no Unicode cmap. It is what GenerateCutFont of upstream gofpdf
+// did first; the glyph widths it also parsed there were not read again.
+func (utf *utf8FontFile) parseCutTables() *utf8CutTables {
 	utf.fileReader.readerPosition = 0
-	utf.symbolPosition = make([]int, 0)
-	utf.charSymbolDictionary = make(map[int]int)
-	utf.tableDescriptions = make(map[string]*tableDescription)
-	utf.outTablesData = make(map[string][]byte)
-	utf.Ascent = 0
-	utf.Descent = 0
 	utf.skip(4)
-	utf.LastRune = 0
 	utf.generateTableDescriptions()
+	t := &utf8CutTables{tableDescriptions: utf.tableDescriptions}
 
 	utf.SeekTable("head")
 	utf.skip(50)
-	LocaFormat := utf.readUint16()
+	t.locaFormat = utf.readUint16()
 
 	utf.SeekTable("hhea")
 	utf.skip(34)
-	metricsCount := utf.readUint16()
-	oldMetrics := metricsCount
+	t.metricsCount = utf.readUint16()
 
 	utf.SeekTable("maxp")
 	utf.skip(4)
-	numSymbols := utf.readUint16()
+	t.numSymbols = utf.readUint16()
 
-	symbolCharDictionary := utf.generateCMAP()
-	if symbolCharDictionary == nil {
+	if utf.generateCMAP() == nil {
 		return nil
 	}
+	t.charSymbolDictionary = utf.charSymbolDictionary
 
-	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
+	utf.parseLOCATable(t.locaFormat, t.numSymbols)
+	t.symbolPosition = utf.symbolPosition
+	return t
+}
 
-	utf.parseLOCATable(LocaFormat, numSymbols)
+// GenerateCutFont fill utf8FontFile from .utf file, only with runes from usedRunes
+func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
+	if utf.cutTables == nil {
+		utf.cutTables = utf.parseCutTables()
+		if utf.cutTables == nil {
+			return nil
+		}
+	}
+	t := utf.cutTables
+	utf.tableDescriptions = t.tableDescriptions
+	utf.charSymbolDictionary = t.charSymbolDictionary
+	utf.symbolPosition = t.symbolPosition
+	utf.outTablesData = make(map[string][]byte)
+	utf.Ascent = 0
+	utf.Descent = 0
+	utf.LastRune = 0
+	LocaFormat := t.locaFormat
+	metricsCount := t.metricsCount
+	oldMetrics := metricsCount
+	numSymbols := t.numSymbols
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 
