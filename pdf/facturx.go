@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -95,7 +96,7 @@ func FacturX(pdf, xml []byte, meta FacturXMeta) ([]byte, error) {
 	objs[filespec] = fmt.Appendf(nil, "<< /Type /Filespec /F (%[1]s) /UF (%[1]s) /Desc (Factur-X invoice) /AFRelationship /Alternative /EF << /F %[2]d 0 R /UF %[2]d 0 R >> >>",
 		FacturXFileName, embedded)
 	objs[metadata] = stream("/Type /Metadata /Subtype /XML", xmp(meta.Title, created), false)
-	objs[profile] = stream("/N 3", assets.SRGBProfile, true)
+	objs[profile] = srgbProfileStream()
 	objs[intent] = fmt.Appendf(nil, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /RegistryName (http://www.color.org) /DestOutputProfile %d 0 R >>", profile)
 	objs[root] = fmt.Appendf(nil, "<< /Type /Catalog /Pages %s 0 R /Metadata %d 0 R /OutputIntents [%d 0 R] /AF [%d 0 R] /Names << /EmbeddedFiles << /Names [(%s) %d 0 R] >> >> /ViewerPreferences << /DisplayDocTitle true >> >>",
 		pages[1], metadata, intent, filespec, FacturXFileName, filespec)
@@ -103,6 +104,11 @@ func FacturX(pdf, xml []byte, meta FacturXMeta) ([]byte, error) {
 		pdfText(meta.Title), pdfDate, pdfDate)
 
 	var out bytes.Buffer
+	size := len(pdf) + 4096 // the new objects' dictionaries and the cross-reference table
+	for _, o := range objs[next-5:] {
+		size += len(o)
+	}
+	out.Grow(size)
 	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offsets := make([]int, len(objs))
 	for n := 1; n < len(objs); n++ {
@@ -196,14 +202,32 @@ func readObjects(pdf []byte) (objs [][]byte, root, info int, err error) {
 	return objs, root, info, nil
 }
 
+// srgbProfileStream is the output intent's ICC profile as a stream
+// object, deflated once: it is the same in every Factur-X invoice.
+var srgbProfileStream = sync.OnceValue(func() []byte {
+	return stream("/N 3", assets.SRGBProfile, true)
+})
+
+// zlibWriters are zlib writers at the best compression, reused: a new one
+// allocates about a megabyte, more than the rest of a Factur-X invoice.
+// Reset makes a writer's output the same as a new one's.
+var zlibWriters = sync.Pool{New: func() any {
+	w, _ := zlib.NewWriterLevel(nil, zlib.BestCompression) // a valid level: no error
+	return w
+}}
+
 // stream is a stream object's body; with compress, its data deflated.
 func stream(dict string, data []byte, compress bool) []byte {
 	filter := ""
 	if compress {
 		var z bytes.Buffer
-		w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-		_, _ = w.Write(data)
+		z.Grow(len(data)/2 + 64)
+		w := zlibWriters.Get().(*zlib.Writer)
+		w.Reset(&z)
+		_, _ = w.Write(data) // a bytes.Buffer: no write error
 		_ = w.Close()
+		w.Reset(nil)
+		zlibWriters.Put(w)
 		data, filter = z.Bytes(), " /Filter /FlateDecode"
 	}
 	var b bytes.Buffer

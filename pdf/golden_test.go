@@ -2,12 +2,14 @@ package pdf
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"safeinvoice/assets"
 	"strings"
 	"sync"
 	"testing"
@@ -69,7 +71,7 @@ func structure(t *testing.T, f fixture) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := build(f.doc, r.seller, r.opts, r.getFonts())
+	m, err := build(f.doc, r.seller, r.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,9 +147,16 @@ func TestDeterministicBytes(t *testing.T) {
 }
 
 // Documents rendered at the same time share the fonts parsed once per
-// process (third_party/gofpdf/utf8fontcache.go) and still come out as
-// rendered one at a time.
+// process (third_party/gofpdf/utf8fontcache.go) and the embedded font
+// file itself, and still come out as rendered one at a time; the font
+// file is not changed by them.
 func TestConcurrentRendersAreIdentical(t *testing.T) {
+	fontSum := sha256.Sum256(assets.FontRegular)
+	defer func() {
+		if sha256.Sum256(assets.FontRegular) != fontSum {
+			t.Error("rendering changed the embedded font file")
+		}
+	}()
 	fs := fixtures(t)
 	want := make([][]byte, len(fs))
 	for i, f := range fs {

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -101,13 +100,12 @@ func RecoveryKit(k KitInfo) ([]byte, error) {
 	if k.Created.IsZero() {
 		k.Created = time.Now()
 	}
-	// gofpdf writes into the font bytes it parses: each use gets a copy.
-	keySize, err := kitKeySize(k.Identity, bytes.Clone(assets.FontRegular))
+	keySize, err := kitKeySize(k.Identity, assets.FontRegular)
 	if err != nil {
 		return nil, err
 	}
 	b := &kitBuilder{k: k, c: newPalette(), keySize: keySize}
-	b.m = maroto.New(b.config(bytes.Clone(assets.FontRegular)))
+	b.m = maroto.New(b.config(assets.FontRegular))
 	b.layout()
 	out, err := b.m.Generate()
 	if err != nil {

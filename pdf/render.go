@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/johnfercher/maroto/v2"
@@ -160,29 +159,6 @@ func (d Document) Title() string {
 type Renderer struct {
 	seller invoice.Party
 	opts   Options
-	// fonts holds private copies of the font file (*fontCopy): gofpdf
-	// appends padding to sub-slices of the font it parses, which writes
-	// into the slice's backing array, so concurrent documents must not
-	// share one (nor use assets.FontRegular itself).
-	fonts sync.Pool
-}
-
-// fontCopy is one private copy of the embedded font file.
-type fontCopy struct{ regular []byte }
-
-// getFonts returns a font copy that no other document is using.
-func (r *Renderer) getFonts() *fontCopy {
-	if f, ok := r.fonts.Get().(*fontCopy); ok {
-		return f
-	}
-	return &fontCopy{regular: bytes.Clone(assets.FontRegular)}
-}
-
-// putFonts makes a copy available again, unless gofpdf changed it.
-func (r *Renderer) putFonts(f *fontCopy) {
-	if bytes.Equal(f.regular, assets.FontRegular) {
-		r.fonts.Put(f)
-	}
 }
 
 // NewRenderer returns a Renderer for seller and opts. The error wraps
@@ -206,14 +182,11 @@ func (r *Renderer) Render(doc Document) ([]byte, error) {
 	if opts.CreationDate.IsZero() {
 		opts.CreationDate = time.Now()
 	}
-	fonts := r.getFonts()
-	m, err := build(doc, r.seller, opts, fonts)
+	m, err := build(doc, r.seller, opts)
 	if err != nil {
-		r.putFonts(fonts)
 		return nil, err
 	}
 	out, err := m.Generate()
-	r.putFonts(fonts)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", doc.Title(), err)
 	}
@@ -312,12 +285,11 @@ type builder struct {
 	t      invoice.Totals
 	n      *numbers
 	c      palette
-	fonts  *fontCopy
 }
 
 // build validates the document and returns the laid-out maroto document,
 // ready for Generate or GetStructure (only one of them: both paginate).
-func build(doc Document, seller invoice.Party, opts Options, fonts *fontCopy) (core.Maroto, error) {
+func build(doc Document, seller invoice.Party, opts Options) (core.Maroto, error) {
 	inv := doc.Invoice
 	if inv == nil {
 		return nil, errors.New("document has no invoice")
@@ -336,7 +308,7 @@ func build(doc Document, seller invoice.Party, opts Options, fonts *fontCopy) (c
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", doc.Title(), err)
 	}
-	b := &builder{doc: doc, inv: inv, seller: seller, opts: opts, t: t, n: n, c: newPalette(), fonts: fonts}
+	b := &builder{doc: doc, inv: inv, seller: seller, opts: opts, t: t, n: n, c: newPalette()}
 	b.m = maroto.New(b.config())
 	if err := b.layout(); err != nil {
 		return nil, fmt.Errorf("%s: %w", doc.Title(), err)
@@ -346,10 +318,10 @@ func build(doc Document, seller invoice.Party, opts Options, fonts *fontCopy) (c
 
 // config is the maroto configuration: embedded fonts only, compression,
 // page numbers and metadata without client data.
-func (b *builder) config() *entity.Config { return docConfig(b.doc.Title(), b.opts, b.fonts, b.c) }
+func (b *builder) config() *entity.Config { return docConfig(b.doc.Title(), b.opts, b.c) }
 
 // docConfig is the configuration every document shares, with its title.
-func docConfig(title string, opts Options, fonts *fontCopy, c palette) *entity.Config {
+func docConfig(title string, opts Options, c palette) *entity.Config {
 	size := pagesize.A4
 	if opts.PaperSize == Letter {
 		size = pagesize.Letter
@@ -362,7 +334,9 @@ func docConfig(title string, opts Options, fonts *fontCopy, c palette) *entity.C
 		WithBottomMargin(marginBottom).
 		WithMaxGridSize(gridSize).
 		WithCustomFonts([]*entity.CustomFont{
-			{Family: fontFamily, Style: fontstyle.Normal, Bytes: fonts.regular},
+			// gofpdf (third_party/gofpdf) copies the font once per
+			// process and never writes into the bytes it is given.
+			{Family: fontFamily, Style: fontstyle.Normal, Bytes: assets.FontRegular},
 		}).
 		WithDefaultFont(&props.Font{Family: fontFamily, Style: fontstyle.Normal, Size: baseSize, Color: c.ink}).
 		WithPageNumber(props.PageNumber{

@@ -73,9 +73,7 @@ func (r *Renderer) RenderReport(rep Report) ([]byte, error) {
 	if opts.CreationDate.IsZero() {
 		opts.CreationDate = time.Now()
 	}
-	fonts := r.getFonts()
-	defer r.putFonts(fonts)
-	m, err := r.buildReport(rep, opts, fonts)
+	m, err := r.buildReport(rep, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +98,7 @@ type reportBuilder struct {
 	formats map[string]*currency.Formatter
 }
 
-func (r *Renderer) buildReport(rep Report, opts Options, fonts *fontCopy) (core.Maroto, error) {
+func (r *Renderer) buildReport(rep Report, opts Options) (core.Maroto, error) {
 	width := 0
 	for _, c := range rep.Columns {
 		if c.Size < 1 {
@@ -116,8 +114,8 @@ func (r *Renderer) buildReport(rep Report, opts Options, fonts *fontCopy) (core.
 			return nil, fmt.Errorf("%w: row %d has %d cells for %d columns", ErrReport, i+1, len(row.Cells), len(rep.Columns))
 		}
 	}
-	b := &reportBuilder{builder: &builder{seller: r.seller, opts: opts, c: newPalette(), fonts: fonts}, rep: rep, formats: map[string]*currency.Formatter{}}
-	b.m = maroto.New(docConfig(rep.title(), opts, fonts, b.c))
+	b := &reportBuilder{builder: &builder{seller: r.seller, opts: opts, c: newPalette()}, rep: rep, formats: map[string]*currency.Formatter{}}
+	b.m = maroto.New(docConfig(rep.title(), opts, b.c))
 	if err := b.m.RegisterFooter(b.reportFooter()); err != nil {
 		return nil, fmt.Errorf("footer: %w", err)
 	}
