@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,7 +64,7 @@ func (s *Session) ExportPDFs(ctx context.Context, dir string, numbers []string, 
 		}
 	}
 	seller, popts := pdfSetup(settings, s.cfg.now())
-	opts := pdf.BatchOptions{Seller: seller, Options: popts, Workers: runtime.GOMAXPROCS(0)}
+	opts := pdf.BatchOptions{Seller: seller, Options: popts}
 	var written []string
 	var exportErr error
 	for start := 0; start < len(ids) || start == 0; start += pdfExportBatch {

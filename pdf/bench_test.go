@@ -200,7 +200,7 @@ func BenchmarkExport1000(b *testing.B) {
 	if rssOK {
 		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
 	}
-	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
+	b.ReportMetric(float64(2*runtime.GOMAXPROCS(0)), "workers") // Export's default
 }
 
 // htmlInvoice is the data of testdata/invoice.html.tmpl: the benchmark

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"safeinvoice/internal/fsutil"
@@ -34,8 +35,10 @@ type BatchOptions struct {
 	// Options apply to every document. With a zero CreationDate, each
 	// document gets the time it was rendered.
 	Options Options
-	// Workers is the number of documents rendered at once;
-	// runtime.GOMAXPROCS(0) when zero or negative.
+	// Workers is the number of documents rendered and written at once;
+	// when zero or negative, twice runtime.GOMAXPROCS(0): a worker
+	// writing its file mostly waits for the disk, and another renders
+	// meanwhile.
 	Workers int
 	// Progress, when not nil, is called after each file is written with
 	// the number of files written so far and the number of documents. It
@@ -54,10 +57,14 @@ type BatchOptions struct {
 // so that the file's stays within MaxPathLength (FreeName; a folder that
 // leaves no room fails with ErrPathTooLong before anything is written),
 // and is written atomically (see
-// fsutil.WriteFile): it appears complete or not at all. An existing file is
+// fsutil.WriteFileDeferDirSync): it appears complete or not at all; the
+// folder is synced once, before Export returns, so that then every file
+// written and its name are on disk. An existing file is
 // never overwritten: when the name is taken, Export uses the first free one
 // of "NAME (2).pdf", "NAME (3).pdf", … up to " (1000)", then fails with
-// ErrNoFreeName. Files are created with FilePerm.
+// ErrNoFreeName. Documents of the batch that share a name get theirs in
+// the order of docs: the first of them the plain name (when it is free),
+// the next " (2)", and so on. Files are created with FilePerm.
 //
 // On the first error, or when ctx is cancelled, Export stops starting new
 // documents, waits for those in progress (at most one render and one write
@@ -84,7 +91,7 @@ func Export(ctx context.Context, docs []Document, dir string, opts BatchOptions)
 	}
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = 2 * runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(docs))
 
@@ -95,6 +102,7 @@ func Export(ctx context.Context, docs []Document, dir string, opts BatchOptions)
 		path string
 		err  error
 	}
+	turns := nameTurns(docs)
 	next := make(chan int)
 	results := make(chan result)
 	var wg sync.WaitGroup
@@ -103,7 +111,8 @@ func Export(ctx context.Context, docs []Document, dir string, opts BatchOptions)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				path, err := exportOne(inner, r, docs[i], dir)
+				path, err := exportOne(inner, r, docs[i], dir, turns[i])
+				close(turns[i].done)
 				results <- result{i, path, err}
 			}
 		}()
@@ -138,25 +147,48 @@ func Export(ctx context.Context, docs []Document, dir string, opts BatchOptions)
 			cancel()
 		}
 	}
+	if done > 0 {
+		// The files' data reached the disk before their names appeared;
+		// one sync of the folder makes the names of all of them durable.
+		if err := fsutil.SyncDir(dir); err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("export folder: %w", err)
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return paths, err
 	}
 	return paths, firstErr
 }
 
-// exportOne renders one document and writes it under a free name in dir.
-func exportOne(ctx context.Context, r *Renderer, doc Document, dir string) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
+// nameTurn orders the documents of a batch that share a file name: a
+// document takes its name only after the one before it with the same name
+// (after, when there is one) has its file or has failed; done is closed
+// when this one has.
+type nameTurn struct {
+	after <-chan struct{}
+	done  chan struct{}
+}
+
+// nameTurns returns the nameTurn of each of docs. Names that differ only
+// in case count as the same, as they do on Windows and macOS.
+func nameTurns(docs []Document) []nameTurn {
+	turns := make([]nameTurn, len(docs))
+	last := make(map[string]int, len(docs))
+	for i, doc := range docs {
+		turns[i].done = make(chan struct{})
+		number, client := docName(doc)
+		key := strings.ToLower(SafeFileName(number, client))
+		if j, ok := last[key]; ok {
+			turns[i].after = turns[j].done
+		}
+		last[key] = i
 	}
-	b, err := r.Render(doc)
-	if err != nil {
-		return "", err
-	}
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	number, client := "", ""
+	return turns
+}
+
+// docName is the invoice number ("Draft" without one) and the client's
+// name that a document's file is named by.
+func docName(doc Document) (number, client string) {
 	if doc.Invoice != nil {
 		number = doc.Invoice.Number
 	}
@@ -166,6 +198,29 @@ func exportOne(ctx context.Context, r *Renderer, doc Document, dir string) (stri
 	if doc.Client != nil {
 		client = doc.Client.Name
 	}
+	return number, client
+}
+
+// exportOne renders one document and writes it under a free name in dir,
+// in its turn among the documents of the same name.
+func exportOne(ctx context.Context, r *Renderer, doc Document, dir string, turn nameTurn) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	b, err := r.Render(doc)
+	if err != nil {
+		return "", err
+	}
+	if turn.after != nil {
+		select {
+		case <-turn.after:
+		case <-ctx.Done():
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	number, client := docName(doc)
 	names, err := FreeNames(dir, number, client, fileExt)
 	if err != nil {
 		return "", fmt.Errorf("export %s: %w", doc.Title(), err)
@@ -175,7 +230,8 @@ func exportOne(ctx context.Context, r *Renderer, doc Document, dir string) (stri
 		if _, err := os.Lstat(path); err == nil {
 			continue // taken: try the next variant without writing
 		}
-		err = fsutil.WriteFile(path, FilePerm, true, func(w io.Writer) error {
+		// The folder is synced once, by Export, when the batch is done.
+		err = fsutil.WriteFileDeferDirSync(path, FilePerm, true, func(w io.Writer) error {
 			if _, err := w.Write(b); err != nil {
 				return fmt.Errorf("write %s: %w", path, err)
 			}

@@ -121,6 +121,31 @@ func TestExportNeverOverwrites(t *testing.T) {
 	}
 }
 
+// TestExportNamesDuplicatesInOrder exports a batch in which documents
+// share names on four workers: the first of each name gets the plain name,
+// the later ones (2), (3), … in the order of the batch, every time.
+func TestExportNamesDuplicatesInOrder(t *testing.T) {
+	a, b := batch(2, "ACME")[0], batch(2, "Beta")[1]
+	docs := []Document{a, b, a, a, b, a}
+	want := []string{
+		"INV-2026-0001 ACME.pdf", "INV-2026-0002 Beta.pdf", "INV-2026-0001 ACME (2).pdf",
+		"INV-2026-0001 ACME (3).pdf", "INV-2026-0002 Beta (2).pdf", "INV-2026-0001 ACME (4).pdf",
+	}
+	opts := BatchOptions{Options: Options{CreationDate: fixedDate}, Seller: testSeller(), Workers: 4}
+	for round := range 5 {
+		dir := t.TempDir()
+		paths, err := Export(context.Background(), docs, dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range paths {
+			if filepath.Base(p) != want[i] {
+				t.Errorf("round %d, document %d: %q, want %q", round, i, filepath.Base(p), want[i])
+			}
+		}
+	}
+}
+
 // TestExportHostileNames exports documents whose client names try to
 // leave the folder or use reserved names: every file lands in the folder.
 func TestExportHostileNames(t *testing.T) {

@@ -31,7 +31,19 @@ var ErrInUse = errors.New("file is in use")
 // write, with the given permission bits. The data becomes visible under path
 // only after write returned nil and the data reached the disk. With noReplace,
 // an existing path is never overwritten and ErrExists is returned instead.
-func WriteFile(path string, perm fs.FileMode, noReplace bool, write func(w io.Writer) error) (err error) {
+func WriteFile(path string, perm fs.FileMode, noReplace bool, write func(w io.Writer) error) error {
+	if err := WriteFileDeferDirSync(path, perm, noReplace, write); err != nil {
+		return err
+	}
+	return SyncDir(filepath.Dir(path))
+}
+
+// WriteFileDeferDirSync is WriteFile without its last step, the sync of
+// the folder: the file is complete or absent at any moment, as with
+// WriteFile, but its name may be lost in a crash until the caller syncs
+// the folder (SyncDir). It is for writers of many files into one folder,
+// which sync it once when they are done instead of once per file.
+func WriteFileDeferDirSync(path string, perm fs.FileMode, noReplace bool, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, TempPrefix+"*")
 	if err != nil {
@@ -69,7 +81,7 @@ func WriteFile(path string, perm fs.FileMode, noReplace bool, write func(w io.Wr
 	} else if err = replaceFile(tmp, path); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", tmp, path, err)
 	}
-	return SyncDir(dir)
+	return nil
 }
 
 // linkNew makes tmp visible as path only if path does not exist: a hard
