@@ -82,7 +82,7 @@ func (v *Vault) Backup(w io.Writer, since uint64) (Snapshot, error) {
 	v.dbMu.RLock()
 	// The vault's secrets travel in the restore kit, not in the stream,
 	// which a backup's extra recipients can read (see RestoreKit).
-	until, err := writeBackupStream(v.db, w, since, func(key []byte) bool { return !isSecret(key) })
+	until, err := writeBackupStream(v.db, w, since, func(key []byte) bool { return !isSecret(key) }, streamBatch)
 	v.dbMu.RUnlock()
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("backup stream: %w", err)

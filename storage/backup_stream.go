@@ -43,9 +43,12 @@ const streamBatch = 4 << 20
 // Meta (whether the value lived in the value log) is never set, since the
 // value travels inline; DB.Load clears that bit in any case.
 //
+// A KVList holds about batch bytes of keys and values (streamBatch; tests
+// choose others to cut the stream at every entry).
+//
 // w is written from a goroutine of writeBackupStream's own, one call at a
 // time, and no longer once it has returned.
-func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key []byte) bool) (uint64, error) {
+func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key []byte) bool, batch int) (uint64, error) {
 	txn := db.NewTransaction(false)
 	defer txn.Discard()
 	it := txn.NewIterator(badger.IteratorOptions{AllVersions: true, SinceTs: since, PrefetchValues: false})
@@ -75,6 +78,14 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 		list       pb.KVList
 		size       int
 		marshal    = proto.MarshalOptions{}
+		// The keys and values of a batch are copied into arena, which
+		// the next batch reuses once this one is encoded, and its
+		// entries are taken from kvs, allocated a thousand at a time:
+		// a vault's hundreds of thousands of entries otherwise are as
+		// many allocations, and their collection slows both goroutines.
+		arena   = make([]byte, 0, batch+batch/4)
+		kvs     []pb.KV
+		oneByte = oneByteSlices()
 	)
 	flush := func() error {
 		if len(list.Kv) == 0 {
@@ -95,7 +106,7 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 		}
 		full <- out
 		clear(list.Kv)
-		list.Kv, size = list.Kv[:0], 0
+		list.Kv, size, arena = list.Kv[:0], 0, arena[:0]
 		return nil
 	}
 	finish := func(err error) (uint64, error) {
@@ -110,6 +121,8 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 	}
 	// skip is the key whose older versions are not written: it was
 	// deleted, or its earlier versions discarded, at a newer one.
+	// It points into the arena, whose bytes stay as they are until the
+	// next copy into it, which comes only after skip is cleared.
 	var skip []byte
 	for it.Rewind(); it.Valid(); it.Next() {
 		item := it.Item()
@@ -124,12 +137,15 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 		if item.Version() < since {
 			return finish(fmt.Errorf("backup: version %d of a key is below %d", item.Version(), since))
 		}
-		kv := &pb.KV{
-			Key:       item.KeyCopy(nil),
-			UserMeta:  []byte{item.UserMeta()},
-			Version:   item.Version(),
-			ExpiresAt: item.ExpiresAt(),
+		if len(kvs) == 0 {
+			kvs = make([]pb.KV, 1000)
 		}
+		kv := &kvs[0]
+		kvs = kvs[1:]
+		kv.Key = item.KeyCopy(arena[len(arena):])
+		arena = grown(arena, kv.Key)
+		kv.UserMeta = oneByte[item.UserMeta()]
+		kv.Version, kv.ExpiresAt = item.Version(), item.ExpiresAt()
 		var meta byte
 		discard := item.DiscardEarlierVersions()
 		if discard {
@@ -141,29 +157,52 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 				meta |= metaDelete
 			}
 		} else {
-			v, err := item.ValueCopy(nil)
+			v, err := item.ValueCopy(arena[len(arena):])
 			if err != nil {
 				return finish(fmt.Errorf("backup: read a value: %w", err))
 			}
 			kv.Value = v
+			arena = grown(arena, v)
 		}
-		kv.Meta = []byte{meta}
+		kv.Meta = oneByte[meta]
 		list.Kv = append(list.Kv, kv)
 		maxVersion = max(maxVersion, kv.Version)
 		size += len(kv.Key) + len(kv.Value)
 		switch {
 		case discard:
 			// As Badger's stream: a delete marker just below this version.
-			list.Kv = append(list.Kv, &pb.KV{Key: kv.Key, Version: kv.Version - 1, Meta: []byte{metaDelete}})
+			list.Kv = append(list.Kv, &pb.KV{Key: kv.Key, Version: kv.Version - 1, Meta: oneByte[metaDelete]})
 			skip = kv.Key
 		case item.IsDeletedOrExpired():
 			skip = kv.Key
 		}
-		if size >= streamBatch {
+		if size >= batch {
 			if err := flush(); err != nil {
 				return finish(err)
 			}
 		}
 	}
 	return finish(flush())
+}
+
+// grown is arena extended by b when b was copied into arena's free
+// capacity (KeyCopy and ValueCopy write into the slice they are given when
+// it has room, and allocate otherwise); otherwise arena unchanged.
+func grown(arena, b []byte) []byte {
+	if len(b) > 0 && cap(arena)-len(arena) >= len(b) && &arena[:len(arena)+1][len(arena)] == &b[0] {
+		return arena[:len(arena)+len(b)]
+	}
+	return arena
+}
+
+// oneByteSlices holds a one-byte slice of each byte value, for the Meta
+// and UserMeta of the stream's entries, which are only read.
+func oneByteSlices() [256][]byte {
+	all := make([]byte, 256)
+	var s [256][]byte
+	for i := range all {
+		all[i] = byte(i)
+		s[i] = all[i : i+1 : i+1]
+	}
+	return s
 }

@@ -82,25 +82,43 @@ func TestBackupStreamMatchesBadgersStream(t *testing.T) {
 		}
 		return tx.Audit("alert.raise", "big", "")
 	})
+	// Values of every size from a few bytes to beyond the value
+	// threshold, so that batches of 64 KB end at many places.
+	for i := range 60 {
+		mustUpdate(t, v, func(tx *Tx) error {
+			key := fmt.Sprintf("%ssize%02d", prefixAlert, i)
+			if err := tx.set(key, []byte(strings.Repeat(string(rune('a'+i%26)), 1+i*i*11))); err != nil {
+				return err
+			}
+			return tx.Audit("alert.raise", key, "")
+		})
+	}
 	check := func(since uint64, some bool) uint64 {
 		t.Helper()
 		want, wantUntil := badgerStream(t, v, since)
-		var got bytes.Buffer
-		until, err := writeBackupStream(v.db, &got, since, func(key []byte) bool { return !isSecret(key) })
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, g := readStream(t, want), readStream(t, got.Bytes())
-		if (len(g) > 0) != some || !slices.Equal(w, g) {
-			t.Fatalf("since %d: %d entries, Badger's stream %d\nfirst different: %v", since, len(g), len(w), firstDiff(w, g))
-		}
-		if until != wantUntil {
-			t.Errorf("since %d: until %d, Badger says %d", since, until, wantUntil)
-		}
-		for _, e := range g {
-			if strings.HasPrefix(e, `"`+prefixSecret) {
-				t.Errorf("a secret in the stream: %.60s", e)
+		w := readStream(t, want)
+		var until uint64
+		// The whole stream in one batch, in several, and cut after
+		// every entry (so that a key's older versions start a batch).
+		for _, batch := range []int{streamBatch, 64 << 10, 1} {
+			var got bytes.Buffer
+			u, err := writeBackupStream(v.db, &got, since, func(key []byte) bool { return !isSecret(key) }, batch)
+			if err != nil {
+				t.Fatal(err)
 			}
+			g := readStream(t, got.Bytes())
+			if (len(g) > 0) != some || !slices.Equal(w, g) {
+				t.Fatalf("since %d, batches of %d bytes: %d entries, Badger's stream %d\nfirst different: %v", since, batch, len(g), len(w), firstDiff(w, g))
+			}
+			if u != wantUntil {
+				t.Errorf("since %d: until %d, Badger says %d", since, u, wantUntil)
+			}
+			for _, e := range g {
+				if strings.HasPrefix(e, `"`+prefixSecret) {
+					t.Errorf("a secret in the stream: %.60s", e)
+				}
+			}
+			until = u
 		}
 		return until
 	}
@@ -112,6 +130,11 @@ func TestBackupStreamMatchesBadgersStream(t *testing.T) {
 	mustUpdate(t, v, func(tx *Tx) error {
 		for i := range 20 {
 			if err := tx.DeleteClient(fmt.Sprintf("c%03d", 200+i)); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 60; i += 3 {
+			if err := tx.txn.Delete([]byte(fmt.Sprintf("%ssize%02d", prefixAlert, i))); err != nil {
 				return err
 			}
 		}
@@ -164,7 +187,7 @@ func TestBackupStreamReturnsTheWritersError(t *testing.T) {
 		})
 	}
 	for _, n := range []int{0, 5 << 20, 9 << 20} {
-		if _, err := writeBackupStream(v.db, &failAfter{n: n}, 0, func([]byte) bool { return true }); !errors.Is(err, errDiskFull) {
+		if _, err := writeBackupStream(v.db, &failAfter{n: n}, 0, func([]byte) bool { return true }, streamBatch); !errors.Is(err, errDiskFull) {
 			t.Errorf("failing after %d bytes: %v", n, err)
 		}
 	}
