@@ -235,6 +235,9 @@ func writeTemp(fsys FS, dir string, write func(io.Writer) error) (string, error)
 		return "", folderError(dir, err)
 	}
 	ew := &errWriter{w: f}
+	if osf, ok := f.(*os.File); ok {
+		ew.f = osf
+	}
 	bw := bufio.NewWriterSize(ew, 1<<20)
 	err = write(bw)
 	if err == nil {
@@ -260,16 +263,32 @@ func writeTemp(fsys FS, dir string, write func(io.Writer) error) (string, error)
 	return f.Name(), nil
 }
 
-// errWriter remembers the first write error of the file.
+// errWriter remembers the first write error of the file. When the file is
+// an *os.File, it starts the writeback of every writebackChunk written, so
+// that the disk writes while the backup is still being made and the final
+// Sync waits for the last chunk only.
 type errWriter struct {
 	w   io.Writer
 	err error
+	f   *os.File
+	// written counts the bytes written, started those whose writeback
+	// has been started.
+	written, started int64
 }
+
+// writebackChunk is how much of a backup is written before its writeback
+// is started.
+const writebackChunk = 8 << 20
 
 func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	if err != nil && e.err == nil {
 		e.err = err
+	}
+	e.written += int64(n)
+	if e.f != nil && e.written-e.started >= writebackChunk {
+		fsutil.StartWriteback(e.f, e.started, e.written-e.started)
+		e.started = e.written
 	}
 	return n, err
 }
