@@ -145,14 +145,16 @@ func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) 
 	// A full backup (the first, or a new chain) needs about the stream's
 	// size free in the folder; a failed write of any backup leaves
 	// nothing (see backup.Write) and says the disk is full.
+	estimate := int64(-1) // not known yet
 	if state.Last == "" {
 		if est, eerr := s.fullBackupEstimate(state); eerr == nil {
+			estimate = est
 			err = fsutil.NeedSpace(dir, uint64(est)+1<<20, "the backup")
 		}
 	}
 	var info BackupInfo
 	if err == nil {
-		info, err = s.writeBackup(ctx, dir, settings, state, key, progress)
+		info, err = s.writeBackup(ctx, dir, settings, state, key, estimate, progress)
 		err = fsutil.DiskFull(dir, err)
 	}
 	now := s.cfg.now().UTC()
@@ -242,14 +244,18 @@ func (s *Session) BackupNow(ctx context.Context, dir string, progress Progress) 
 	return info, nil
 }
 
-func (s *Session) writeBackup(ctx context.Context, dir string, settings storage.Settings, state storage.BackupState, key backup.RecoveryKey, progress Progress) (BackupInfo, error) {
+// writeBackup writes the backup; estimate is the full backup's
+// fullBackupEstimate when the caller has it already, -1 otherwise.
+func (s *Session) writeBackup(ctx context.Context, dir string, settings storage.Settings, state storage.BackupState, key backup.RecoveryKey, estimate int64, progress Progress) (BackupInfo, error) {
 	abs, err := checkBackupDir(dir)
 	if err != nil {
 		return BackupInfo{}, err
 	}
 	parent := s.chainParent(abs, state, key)
-	var estimate int64
-	if parent == nil {
+	switch {
+	case parent != nil:
+		estimate = 0 // an incremental backup: no estimate
+	case estimate < 0:
 		if estimate, err = s.fullBackupEstimate(state); err != nil {
 			return BackupInfo{}, err
 		}
