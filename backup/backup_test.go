@@ -504,3 +504,36 @@ func TestVaultTagIsStableAndShort(t *testing.T) {
 		t.Error("the tag is a plain hash of the id")
 	}
 }
+
+// A large backup file has its writeback started every writebackChunk and
+// still holds exactly what was written.
+func TestLargeFilesHaveTheirWritebackStarted(t *testing.T) {
+	want := make([]byte, 2*writebackChunk+writebackChunk/2)
+	for i := range want {
+		want[i] = byte(i * 31 / 7)
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "large"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ew := &errWriter{w: f, f: f}
+	for off := 0; off < len(want); off += 1 << 20 {
+		if _, err := ew.Write(want[off:min(off+1<<20, len(want))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ew.written != int64(len(want)) || ew.started != 2*writebackChunk {
+		t.Errorf("%d bytes written, writeback started for %d; want %d and %d", ew.written, ew.started, len(want), 2*writebackChunk)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("the file differs from what was written")
+	}
+}
