@@ -208,13 +208,12 @@ var srgbProfileStream = sync.OnceValue(func() []byte {
 	return stream("/N 3", assets.SRGBProfile, true)
 })
 
-// zlibWriters are zlib writers at the best compression, reused: a new one
-// allocates about a megabyte, more than the rest of a Factur-X invoice.
-// Reset makes a writer's output the same as a new one's.
-var zlibWriters = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zlib.BestCompression) // a valid level: no error
-	return w
-}}
+// zlibWriters keeps zlib writers at the best compression for reuse, as
+// many as invoices are usually made at once: a new one allocates about a
+// megabyte, more than the rest of a Factur-X invoice. A channel rather
+// than a sync.Pool, which the garbage collector empties every few
+// invoices. Reset makes a writer's output the same as a new one's.
+var zlibWriters = make(chan *zlib.Writer, 4)
 
 // stream is a stream object's body; with compress, its data deflated.
 func stream(dict string, data []byte, compress bool) []byte {
@@ -222,15 +221,24 @@ func stream(dict string, data []byte, compress bool) []byte {
 	if compress {
 		var z bytes.Buffer
 		z.Grow(len(data)/2 + 64)
-		w := zlibWriters.Get().(*zlib.Writer)
-		w.Reset(&z)
+		var w *zlib.Writer
+		select {
+		case w = <-zlibWriters:
+			w.Reset(&z)
+		default:
+			w, _ = zlib.NewWriterLevel(&z, zlib.BestCompression) // a valid level: no error
+		}
 		_, _ = w.Write(data) // a bytes.Buffer: no write error
 		_ = w.Close()
 		w.Reset(nil)
-		zlibWriters.Put(w)
+		select {
+		case zlibWriters <- w:
+		default: // enough kept
+		}
 		data, filter = z.Bytes(), " /Filter /FlateDecode"
 	}
 	var b bytes.Buffer
+	b.Grow(len(dict) + len(data) + 64)
 	fmt.Fprintf(&b, "<< %s%s /Length %d >>\nstream\n", dict, filter, len(data))
 	b.Write(data)
 	b.WriteString("\nendstream")

@@ -3526,7 +3526,9 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	for box, pb := range f.defPageBoxes {
 		f.pageBoxes[f.page][box] = pb
 	}
-	f.pages = append(f.pages, bytes.NewBufferString(""))
+	// SafeInvoice: room for a page of an invoice (about 40 KB of
+	// operators) from the start, instead of growing to it.
+	f.pages = append(f.pages, bytes.NewBuffer(make([]byte, 0, 64<<10)))
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2

@@ -27,7 +27,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 func round(f float64) int {
@@ -94,21 +93,31 @@ func slicesEqual(a, b []float64) bool {
 // sliceCompress returns a zlib-compressed copy of the specified byte array
 func sliceCompress(data []byte) []byte {
 	var buf bytes.Buffer
-	// SafeInvoice: the compressors are reused (a zlib writer holds about
-	// a megabyte of tables); Reset makes the output the same as a new one's.
-	cmp := zlibWriters.Get().(*zlib.Writer)
-	cmp.Reset(&buf)
+	// SafeInvoice: the compressors are reused (a zlib writer holds
+	// hundreds of kilobytes of tables); Reset makes the output the same
+	// as a new one's.
+	var cmp *zlib.Writer
+	select {
+	case cmp = <-zlibWriters:
+		cmp.Reset(&buf)
+	default:
+		cmp, _ = zlib.NewWriterLevel(&buf, zlib.BestSpeed)
+	}
 	cmp.Write(data)
 	cmp.Close()
 	cmp.Reset(nil)
-	zlibWriters.Put(cmp)
+	select {
+	case zlibWriters <- cmp:
+	default: // enough kept
+	}
 	return buf.Bytes()
 }
 
-var zlibWriters = sync.Pool{New: func() interface{} {
-	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
-	return w
-}}
+// zlibWriters keeps the zlib writers sliceCompress reuses: as many as
+// documents are usually rendered at once. SafeInvoice: a channel rather
+// than a sync.Pool, which the garbage collector empties, so that a new
+// writer is not made for most documents of a batch.
+var zlibWriters = make(chan *zlib.Writer, 8)
 
 // sliceUncompress returns an uncompressed copy of the specified zlib-compressed byte array
 func sliceUncompress(data []byte) (outData []byte, err error) {
