@@ -24,8 +24,9 @@ var errWriteFailed = errors.New("backup stream: the writer failed")
 
 // streamBatch is how many bytes of keys and values go into one KVList of
 // the stream: large enough that the length prefixes and the writes cost
-// nothing, small enough that the two buffers in turn stay a few megabytes.
-const streamBatch = 4 << 20
+// nothing, small enough that the reading and the writing overlap from the
+// first megabyte to the last and the four buffers stay a few megabytes.
+const streamBatch = 1 << 20
 
 // writeBackupStream writes what Badger's Stream.Backup writes for the same
 // snapshot (the same format, so `badger restore` and DB.Load read it): the
@@ -55,11 +56,13 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 	defer it.Close()
 
 	// The batches are encoded here and written by a goroutine of their
-	// own, two buffers taking turns, so that reading the vault and the
-	// writer's work (hashing, encryption, the file's writes) overlap.
-	free, full := make(chan []byte, 2), make(chan []byte, 1)
-	free <- nil
-	free <- nil
+	// own, four buffers taking turns, so that reading the vault and the
+	// writer's work (hashing, encryption, the file's writes) overlap and
+	// either can run ahead of the other by a few batches.
+	free, full := make(chan []byte, 4), make(chan []byte, 3)
+	for range 4 {
+		free <- nil
+	}
 	written, failed := make(chan error, 1), make(chan struct{})
 	go func() {
 		var err error

@@ -178,7 +178,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 func TestBackupStreamReturnsTheWritersError(t *testing.T) {
 	v, _ := newVault(t)
 	big := strings.Repeat("y", 1<<20)
-	for i := range 12 { // 12 MB: three batches
+	for i := range 12 { // 12 MB: twelve batches
 		mustUpdate(t, v, func(tx *Tx) error {
 			if err := tx.set(fmt.Sprintf("%sbig%02d", prefixAlert, i), []byte(big)); err != nil {
 				return err
