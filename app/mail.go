@@ -463,7 +463,7 @@ func (s *Session) invoiceMessage(src messageSource, m MailSettings, to []string,
 	}
 	fill := strings.NewReplacer("{number}", inv.Number, "{total}", t.Total.Number()+" "+inv.Currency, "{due_date}", inv.DueDate,
 		"{business}", st.BusinessName, "{client}", client.Name)
-	subject, body := cmpOr(m.Subject, DefaultMailSubject), cmpOr(m.Body, DefaultMailBody)
+	subject, body := MailTemplate(m)
 	if inv.IsQuote() {
 		subject, body = DefaultQuoteSubject, DefaultQuoteBody
 		client.EInvoice = "" // a quote is no e-invoice
@@ -514,11 +514,19 @@ func (s *Session) invoiceMessage(src messageSource, m MailSettings, to []string,
 	return msg, nil
 }
 
-func cmpOr(a, b string) string {
-	if strings.TrimSpace(a) != "" {
-		return a
+// MailTemplate is the subject and body invoices are sent with: m's own,
+// or the defaults (DefaultMailSubject, DefaultMailBody) where they are
+// blank.
+func MailTemplate(m MailSettings) (subject, body string) {
+	return orDefault(m.Subject, DefaultMailSubject), orDefault(m.Body, DefaultMailBody)
+}
+
+// orDefault is s, or def when s is blank.
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) != "" {
+		return s
 	}
-	return b
+	return def
 }
 
 // oneLine joins the words of s with single spaces.

@@ -53,10 +53,11 @@ func runMailSettings(c *ctx, args []string) error {
 			if m.CA != "" {
 				ca = "system roots and the CA given"
 			}
+			subject, body := app.MailTemplate(m)
 			tw := tabwriter.NewWriter(c.env.Stdout, 0, 0, 2, ' ', 0)
 			for _, kv := range [][2]string{{"host", m.Host}, {"port", fmt.Sprint(m.Port)}, {"security", m.Security},
 				{"from", strings.TrimSpace(m.FromName + " <" + m.From + ">")}, {"username", m.Username}, {"password", pw}, {"trust", ca},
-				{"subject", cmpOr(m.Subject, app.DefaultMailSubject)}, {"body", oneLineValue(cmpOr(m.Body, app.DefaultMailBody))}} {
+				{"subject", subject}, {"body", oneLineValue(body)}} {
 				fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
 			}
 			return tw.Flush()
@@ -231,11 +232,4 @@ func runOutbox(c *ctx, args []string) error {
 		}
 		return tw.Flush()
 	})
-}
-
-func cmpOr(a, b string) string {
-	if strings.TrimSpace(a) != "" {
-		return a
-	}
-	return b
 }
