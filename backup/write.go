@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -229,8 +228,8 @@ func Write(ctx context.Context, dir string, p Params, stream StreamFunc) (Entry,
 	return e, m, nil
 }
 
-// writeTemp writes a temporary file in dir through a buffer, syncs and
-// closes it and returns its path; on error it is removed.
+// writeTemp writes a temporary file in dir, syncs and closes it and
+// returns its path; on error it is removed.
 func writeTemp(fsys FS, dir string, write func(io.Writer) error) (string, error) {
 	f, err := fsys.CreateTemp(dir, fsutil.TempPrefix+"*")
 	if err != nil {
@@ -240,11 +239,8 @@ func writeTemp(fsys FS, dir string, write func(io.Writer) error) (string, error)
 	if osf, ok := f.(*os.File); ok {
 		ew.f = osf
 	}
-	bw := bufio.NewWriterSize(ew, 1<<20)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
+	// No buffer between: age writes its chunks of 64 KB whole.
+	err = write(ew)
 	fsErr := ew.err
 	if err == nil {
 		err = f.Sync()
