@@ -100,12 +100,12 @@ func RecoveryKit(k KitInfo) ([]byte, error) {
 	if k.Created.IsZero() {
 		k.Created = time.Now()
 	}
-	keySize, err := kitKeySize(k.Identity, assets.FontRegular)
+	keySize, err := kitKeySize(k.Identity)
 	if err != nil {
 		return nil, err
 	}
 	b := &kitBuilder{k: k, c: newPalette(), keySize: keySize}
-	b.m = maroto.New(b.config(assets.FontRegular))
+	b.m = maroto.New(b.config())
 	b.layout()
 	out, err := b.m.Generate()
 	if err != nil {
@@ -119,9 +119,9 @@ func RecoveryKit(k KitInfo) ([]byte, error) {
 // only at spaces, and a key broken in two would not come back whole from
 // the text of the PDF, so the key's width is measured with the font's own
 // metrics (keys of wide letters such as W and M are wider than most).
-func kitKeySize(identity string, font []byte) (float64, error) {
+func kitKeySize(identity string) (float64, error) {
 	f := gofpdf.New("P", "mm", "A4", "")
-	f.AddUTF8FontFromBytes(fontFamily, "", font)
+	f.AddUTF8FontFromBytes(fontFamily, "", assets.FontRegular)
 	f.SetFont(fontFamily, "", 1)
 	if err := f.Error(); err != nil {
 		return 0, fmt.Errorf("recovery kit: measure the key: %w", err)
@@ -143,7 +143,7 @@ type kitBuilder struct {
 	keySize float64
 }
 
-func (b *kitBuilder) config(font []byte) *entity.Config {
+func (b *kitBuilder) config() *entity.Config {
 	return config.NewBuilder().
 		WithPageSize(pagesize.A4).
 		WithLeftMargin(marginSide).
@@ -152,7 +152,7 @@ func (b *kitBuilder) config(font []byte) *entity.Config {
 		WithBottomMargin(marginBottom).
 		WithMaxGridSize(gridSize).
 		WithCustomFonts([]*entity.CustomFont{
-			{Family: fontFamily, Style: fontstyle.Normal, Bytes: font},
+			{Family: fontFamily, Style: fontstyle.Normal, Bytes: assets.FontRegular},
 		}).
 		WithDefaultFont(&props.Font{Family: fontFamily, Style: fontstyle.Normal, Size: baseSize, Color: b.c.ink}).
 		WithCompression(true).

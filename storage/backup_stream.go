@@ -145,8 +145,7 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 		}
 		kv := &kvs[0]
 		kvs = kvs[1:]
-		kv.Key = item.KeyCopy(arena[len(arena):])
-		arena = grown(arena, kv.Key)
+		kv.Key, arena = appendTo(arena, item.Key())
 		kv.UserMeta = oneByte[item.UserMeta()]
 		kv.Version, kv.ExpiresAt = item.Version(), item.ExpiresAt()
 		var meta byte
@@ -160,12 +159,13 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 				meta |= metaDelete
 			}
 		} else {
-			v, err := item.ValueCopy(arena[len(arena):])
-			if err != nil {
+			// The value is valid only in the callback: it is copied there.
+			if err := item.Value(func(v []byte) error {
+				kv.Value, arena = appendTo(arena, v)
+				return nil
+			}); err != nil {
 				return finish(fmt.Errorf("backup: read a value: %w", err))
 			}
-			kv.Value = v
-			arena = grown(arena, v)
 		}
 		kv.Meta = oneByte[meta]
 		list.Kv = append(list.Kv, kv)
@@ -188,14 +188,13 @@ func writeBackupStream(db *badger.DB, w io.Writer, since uint64, keep func(key [
 	return finish(flush())
 }
 
-// grown is arena extended by b when b was copied into arena's free
-// capacity (KeyCopy and ValueCopy write into the slice they are given when
-// it has room, and allocate otherwise); otherwise arena unchanged.
-func grown(arena, b []byte) []byte {
-	if len(b) > 0 && cap(arena)-len(arena) >= len(b) && &arena[:len(arena)+1][len(arena)] == &b[0] {
-		return arena[:len(arena)+len(b)]
-	}
-	return arena
+// appendTo copies b to the end of arena and returns the copy and the
+// arena. A copy keeps the array it was made in, also when a later append
+// moves the arena to a larger one.
+func appendTo(arena, b []byte) (copied, grown []byte) {
+	start := len(arena)
+	arena = append(arena, b...)
+	return arena[start:len(arena):len(arena)], arena
 }
 
 // oneByteSlices holds a one-byte slice of each byte value, for the Meta
