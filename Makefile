@@ -66,7 +66,8 @@ FUZZTIME_MORE ?= 10s
 FUZZ_LONG  = invoice:FuzzParseAmount invoice:FuzzParsePattern interchange:FuzzParseJSON interchange:FuzzParseCSV \
              interchange:FuzzParseCatalogueCSV
 FUZZ_SHORT = invoice:FuzzLineNet invoice:FuzzScan auth:FuzzStrength storage:FuzzDecodeSummary \
-             backup:FuzzOpenManifest pdf:FuzzSafeFileName reports:FuzzSum
+             backup:FuzzOpenManifest pdf:FuzzSafeFileName reports:FuzzSum \
+             app/internal/search:FuzzDueTimeIsParseDate
 
 ## fuzz: run every fuzz target for a while (scripts/fuzz-one)
 fuzz:

@@ -37,6 +37,9 @@ func (tx *Tx) EachInvoiceSummaryParts(fn func(part int, s InvoiceSummary) error)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A damaged table panics in Badger's code; on this goroutine
+			// as on the caller's (View), that is the part's error.
+			defer recoverDamage(&errs[part])
 			it := tx.txn.NewIterator(badgerIterOpts(prefixSummary))
 			defer it.Close()
 			var end []byte

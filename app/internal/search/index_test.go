@@ -190,3 +190,23 @@ func TestOrdersMatchAPlainStringSort(t *testing.T) {
 		}
 	}
 }
+
+// The due date the overdue rule sees is the one invoice.ParseDate returns,
+// and none where it refuses the date.
+func FuzzDueTimeIsParseDate(f *testing.F) {
+	for _, s := range []string{"2026-11-24", "2024-02-29", "2026-02-29", "2026-02-28", "1900-01-01", "1899-12-31",
+		"2026-13-01", "2026-00-10", "2026-04-31", "2026-04-30", "2026-12-31", "2026-01-00", "9999-12-31",
+		"2026-1-01", "2026/01/01", "abcd-ef-gh", "", "2026-11-24 ", "+026-11-24", "2026-11-2a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := invoice.ParseDate(s)
+		if err != nil {
+			want = time.Time{}
+		}
+		d := docOf(&storage.InvoiceSummary{DueDate: s})
+		if got := d.dueTime(); !got.Equal(want) || got.Location() != want.Location() {
+			t.Errorf("%q: due %v, ParseDate %v (%v)", s, got, want, err)
+		}
+	})
+}
