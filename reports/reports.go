@@ -9,6 +9,7 @@ package reports
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -79,8 +80,25 @@ type AgingRow struct {
 	Client   string    `json:"client"`
 	ClientID string    `json:"-"`
 	Currency string    `json:"currency"`
-	Buckets  [5]string `json:"buckets"`
+	Buckets  [5]string `json:"-"` // see MarshalJSON
 	Total    string    `json:"total"`
+}
+
+// MarshalJSON writes the row with the CSV's column names as keys
+// ("client", "currency", "current", "1-30", …, "total"), and
+// "currency_total": true on a currency's total row.
+func (r AgingRow) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Client        string `json:"client"`
+		Currency      string `json:"currency"`
+		Current       string `json:"current"`
+		Days30        string `json:"1-30"`
+		Days60        string `json:"31-60"`
+		Days90        string `json:"61-90"`
+		Over90        string `json:"over-90"`
+		Total         string `json:"total"`
+		CurrencyTotal bool   `json:"currency_total,omitempty"`
+	}{r.Client, r.Currency, r.Buckets[0], r.Buckets[1], r.Buckets[2], r.Buckets[3], r.Buckets[4], r.Total, r.ClientID == ""})
 }
 
 // bucket is the aging bucket of an invoice days past due.
@@ -343,8 +361,9 @@ type RevenueRow struct {
 // month is YYYY-MM of a YYYY-MM-DD date.
 func month(date string) string { return date[:min(len(date), 7)] }
 
-// Revenue is the revenue per month from from to to (inclusive), every
-// month of the period that has any, by month and currency.
+// Revenue is the revenue per month from from to to (inclusive), by month
+// and currency: a row for every month of the period in each currency with
+// any revenue in the period (zeros where a month had none).
 func Revenue(entries iter.Seq[*Entry], from, to string) ([]RevenueRow, error) {
 	if err := period(from, to); err != nil {
 		return nil, err
@@ -394,6 +413,24 @@ func Revenue(entries iter.Seq[*Entry], from, to string) ([]RevenueRow, error) {
 			}
 			if err := s[2].add(p.Amount, e.Currency); err != nil {
 				return nil, fmt.Errorf("%s: %w", e.Number, err)
+			}
+		}
+	}
+	// Every month of the period, in every currency that had any revenue
+	// in it: a month without invoices or payments is a row of zeros, not
+	// a gap a reader has to notice.
+	months, err := Months(from, to)
+	if err != nil {
+		return nil, err
+	}
+	codes := map[string]bool{}
+	for k := range rows {
+		codes[k.currency] = true
+	}
+	for code := range codes {
+		for _, m := range months {
+			if _, err := get(m, code); err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -107,13 +107,21 @@ func TestRevenuePerMonth(t *testing.T) {
 		Net: "10.00", Total: "11.90", Payments: []Dated{{"2026-04-15", "11.90"}}}
 	n := Entry{Number: "CN", Kind: invoice.KindCreditNote, Status: invoice.StatusIssued, Currency: "EUR", IssueDate: "2026-04-20",
 		Net: "20.00", Total: "23.80"}
-	rows, err := Revenue(All([]Entry{a, b, n}), "2026-03-01", "2026-04-30")
+	j := Entry{Number: "J", Kind: invoice.KindInvoice, Status: invoice.StatusIssued, Currency: "JPY", IssueDate: "2026-05-02",
+		Net: "1000", Total: "1080"}
+	rows, err := Revenue(All([]Entry{a, b, n, j}), "2026-03-01", "2026-05-31")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// May has nothing in euros and March and April nothing in yen: rows
+	// of zeros, so that every month of the period is there.
 	want := []RevenueRow{
 		{"2026-03", "EUR", "100.00", "119.00", "0.00"},
+		{"2026-03", "JPY", "0", "0", "0"},
 		{"2026-04", "EUR", "-10.00", "-11.90", "61.90"},
+		{"2026-04", "JPY", "0", "0", "0"},
+		{"2026-05", "EUR", "0.00", "0.00", "0.00"},
+		{"2026-05", "JPY", "1000", "1080", "0"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("got  %+v\nwant %+v", rows, want)

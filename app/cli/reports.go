@@ -3,9 +3,13 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"text/tabwriter"
+	"time"
 
 	"safeinvoice/app"
+	"safeinvoice/internal/fsutil"
+	"safeinvoice/invoice"
 )
 
 func runReport(c *ctx, args []string) error {
@@ -30,6 +34,31 @@ func runReport(c *ctx, args []string) error {
 		return usagef("report %s: --from DATE and --to DATE are required", name)
 	case name != "aging" && *asOf != "":
 		return usagef("report %s: takes --from and --to, not --as-of", name)
+	}
+	// The dates are checked before the vault is unlocked, each by its
+	// flag's name.
+	dates := map[string]time.Time{}
+	for _, f := range []struct{ flag, value string }{{"as-of", *asOf}, {"from", *from}, {"to", *to}} {
+		if f.value == "" {
+			continue
+		}
+		d, err := invoice.ParseDate(f.value)
+		if err != nil {
+			return usagef("report %s: --%s %q: %v", name, f.flag, f.value, err)
+		}
+		dates[f.flag] = d
+	}
+	if name != "aging" && dates["to"].Before(dates["from"]) {
+		return usagef("report %s: --to %s is before --from %s", name, *to, *from)
+	}
+	// Neither file is written when either exists.
+	for _, out := range []string{*csvOut, *pdfOut} {
+		if out == "" {
+			continue
+		}
+		if _, err := os.Lstat(out); err == nil {
+			return fmt.Errorf("%s: %w", out, fsutil.ErrExists)
+		}
 	}
 	return c.withSession(func(s *app.Session) error {
 		r, err := s.Report(app.ReportQuery{Kind: name, AsOf: *asOf, From: *from, To: *to})

@@ -53,11 +53,12 @@ func periodDates(name string, today time.Time) (from, to time.Time) {
 // dateField is a date typed as YYYY-MM-DD, or picked from a calendar.
 type dateField struct {
 	entry *entry
+	label string
 	box   fyne.CanvasObject
 }
 
 func newDateField(u *UI, label string) *dateField {
-	d := &dateField{entry: u.newEntry()}
+	d := &dateField{entry: u.newEntry(), label: label}
 	d.entry.SetPlaceHolder("YYYY-MM-DD")
 	d.entry.Validator = func(s string) error { _, err := invoice.ParseDate(strings.TrimSpace(s)); return err }
 	var pick *widget.Button
@@ -271,6 +272,21 @@ func buildReports(sh *shell) fyne.CanvasObject {
 		}
 		return q
 	}
+	var exports []*widget.Button
+	// clear leaves nothing on the screen, and nothing to export, that
+	// belongs to another period than the one the fields show.
+	clear := func(msg string) {
+		status.Importance = widget.DangerImportance
+		status.SetText(msg)
+		report = app.Report{}
+		table.set(table.cols, nil)
+		chartCurrency.Hidden = true
+		chartBox.Hidden = true
+		for _, b := range exports {
+			b.Disable()
+		}
+		split.Refresh()
+	}
 	gen := 0
 	run = func() {
 		gen++
@@ -295,12 +311,13 @@ func buildReports(sh *shell) fyne.CanvasObject {
 			// not in a dialog that would interrupt the typing.
 			status.Importance = widget.MediumImportance
 			if err != nil {
-				status.Importance = widget.DangerImportance
-				status.SetText(sentence(plainError(err)))
-				report = app.Report{} // nothing to export
+				clear(sentence(plainError(err)))
 				return
 			}
 			report = r
+			for _, b := range exports {
+				b.Enable()
+			}
 			table.set(cols, rows)
 			switch {
 			case len(rows) == 0:
@@ -335,11 +352,17 @@ func buildReports(sh *shell) fyne.CanvasObject {
 		dates.Refresh()
 		run()
 	}
-	for _, e := range []*entry{asOf.entry, from.entry, to.entry} {
-		e.OnChanged = func(string) {
-			if !quiet && e.Validate() == nil {
-				run()
+	for _, d := range []*dateField{asOf, from, to} {
+		d.entry.OnChanged = func(string) {
+			if quiet {
+				return
 			}
+			if d.entry.Validate() != nil {
+				gen++ // a report still running is for the date before
+				clear(d.label + ": enter a calendar day as YYYY-MM-DD.")
+				return
+			}
+			run()
 		}
 	}
 
@@ -365,10 +388,13 @@ func buildReports(sh *shell) fyne.CanvasObject {
 	}
 	var actions []fyne.CanvasObject
 	if u.can(auth.PermExportCSV) {
-		actions = append(actions, u.button("Export CSV…", theme.DocumentSaveIcon(), func() { export("csv") }))
+		exports = append(exports, u.button("Export CSV…", theme.DocumentSaveIcon(), func() { export("csv") }))
 	}
 	if u.can(auth.PermExportPDF) {
-		actions = append(actions, u.button("Export PDF…", theme.DocumentPrintIcon(), func() { export("pdf") }))
+		exports = append(exports, u.button("Export PDF…", theme.DocumentPrintIcon(), func() { export("pdf") }))
+	}
+	for _, b := range exports {
+		actions = append(actions, b)
 	}
 	top := container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(210, kind.MinSize().Height), kind), dates,
 		layout.NewSpacer(), chartCurrency), status)

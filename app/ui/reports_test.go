@@ -136,9 +136,46 @@ func TestReportsScreen(t *testing.T) {
 	if err != nil {
 		t.Fatalf("export: %v (%q)", err, dialogText(u))
 	}
-	if lines := strings.Split(strings.TrimPrefix(string(data), "\ufeff"), "\n"); lines[0] != "month,currency,invoiced_net,invoiced_gross,received" ||
-		lines[1] != "2026-07,EUR,400.00,476.00,0.00" || lines[2] != "2026-08,EUR,0.00,0.00,100.00" {
+	// Every month in both currencies, the months without revenue as zeros.
+	if lines := strings.Split(strings.TrimPrefix(string(data), "\ufeff"), "\n"); len(lines) != 12 || lines[0] != "month,currency,invoiced_net,invoiced_gross,received" ||
+		lines[1] != "2026-07,EUR,400.00,476.00,0.00" || lines[2] != "2026-07,USD,0.00,0.00,0.00" ||
+		lines[3] != "2026-08,EUR,0.00,0.00,100.00" || lines[10] != "2026-11,USD,80.00,95.20,0.00" {
 		t.Errorf("CSV:\n%s", data)
+	}
+}
+
+// A date that is not a calendar day takes the previous period's report
+// off the screen and leaves nothing to export until it is put right.
+func TestReportsScreenClearsOnAnInvalidDate(t *testing.T) {
+	u := openOnReportsVault(t, "reports")
+	onUI(u, func() { findSelect(t, u, "Tax summary").SetSelected("Tax summary") })
+	u.Wait()
+	if !hasLabel(u, "2026-01-01 to 2026-12-31 · 2 rows. Tap a heading to sort.") || !hasText(u, "€85.50") {
+		t.Fatalf("tax summary: %s", labels(u))
+	}
+	es := entries(u)
+	onUI(u, func() { es[1].SetText("2026-02-30") })
+	u.Wait()
+	if !hasLabel(u, "To: enter a calendar day as YYYY-MM-DD.") {
+		t.Errorf("invalid date: %s", labels(u))
+	}
+	if hasText(u, "€85.50") || hasLabel(u, "€85.50") {
+		t.Error("the previous period's figures are still shown")
+	}
+	for _, o := range all(u) {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Export") && !b.Disabled() {
+			t.Errorf("%s is enabled with no report", b.Text)
+		}
+	}
+	onUI(u, func() { es[1].SetText("2026-12-31") })
+	u.Wait()
+	if !hasLabel(u, "2026-01-01 to 2026-12-31 · 2 rows. Tap a heading to sort.") || !hasText(u, "€85.50") {
+		t.Errorf("after the date is put right: %s", labels(u))
+	}
+	for _, o := range all(u) {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Export") && b.Disabled() {
+			t.Errorf("%s is disabled with a report", b.Text)
+		}
 	}
 }
 
@@ -153,7 +190,7 @@ func TestReportsScreenOpensOnTheLastReport(t *testing.T) {
 		// Per currency and rate, the three invoices' net and VAT (19 % of
 		// 400.00, 50.00 and 80.00).
 		{"Tax summary", "reports_tax.xml", []string{"2026-01-01 to 2026-12-31 · 2 rows", "€450.00", "€85.50", "$80.00", "$15.20"}},
-		{"Revenue per month", "reports_revenue.xml", []string{"2026-01-01 to 2026-12-31 · 4 rows", "2026-07", "€476.00", "€100.00", "Invoiced and received, EUR"}},
+		{"Revenue per month", "reports_revenue.xml", []string{"2026-01-01 to 2026-12-31 · 24 rows", "2026-07", "€476.00", "€100.00", "Invoiced and received, EUR"}},
 	} {
 		onUI(u, func() { findSelect(t, u, c.title).SetSelected(c.title) })
 		u.Wait()
