@@ -128,8 +128,39 @@ func (s *Session) ListInvoices(q InvoiceQuery) (InvoicePage, error) {
 }
 
 // sentDates maps each invoice e-mailed to the date of its last sent
-// message, from one pass over the outbox.
+// message, from one pass over the outbox at the first call after login or
+// after a delivery was recorded (sentChanged), kept in between: every
+// page of the list needs it. The map is shared: callers only read it.
 func (s *Session) sentDates() (map[string]string, error) {
+	s.sentMu.Lock()
+	dates, gen := s.sent, s.sentGen
+	s.sentMu.Unlock()
+	if dates != nil {
+		return dates, nil
+	}
+	dates, err := s.readSentDates()
+	if err != nil {
+		return nil, err
+	}
+	s.sentMu.Lock()
+	if s.sentGen == gen {
+		s.sent = dates
+	}
+	s.sentMu.Unlock()
+	return dates, nil
+}
+
+// sentChanged drops the kept sent dates after an outbox entry's delivery
+// was recorded (committed or not: the next list reads the outbox again).
+func (s *Session) sentChanged() {
+	s.sentMu.Lock()
+	s.sent = nil
+	s.sentGen++
+	s.sentMu.Unlock()
+}
+
+// readSentDates is sentDates from one pass over the outbox.
+func (s *Session) readSentDates() (map[string]string, error) {
 	dates := map[string]string{}
 	err := s.view(func(tx *storage.Tx) error {
 		return tx.EachOutboxEntry(func(e storage.OutboxEntry) error {

@@ -315,6 +315,7 @@ func (s *Session) deliver(ctx context.Context, sender email.Sender, e OutboxEntr
 		}
 		return tx.Audit("send.failed", e.Number, fmt.Sprintf("to %s, %s: %s", strings.Join(e.To, ", "), e.State, oneLine(e.Reply)))
 	})
+	s.sentChanged()
 	if undone != nil {
 		s.indexInvoice(undone)
 	}

@@ -38,6 +38,10 @@ func mailBooks(t *testing.T) (*Session, invoice.Invoice, *email.Fake, Config) {
 
 func TestSendingAnInvoiceGoesThroughTheOutbox(t *testing.T) {
 	s, inv, fake, _ := mailBooks(t)
+	// Listed before the send (which keeps the list's sent dates), not sent.
+	if page, err := s.ListInvoices(InvoiceQuery{Limit: 10}); err != nil || len(page.Rows) != 1 || page.Rows[0].Sent != "" {
+		t.Fatalf("the list before the send: %+v %v", page.Rows, err)
+	}
 	results, err := s.SendInvoices(t.Context(), []string{inv.Number}, SendOptions{})
 	if err != nil || len(results) != 1 || results[0].Err != nil {
 		t.Fatalf("send: %v %+v", err, results)

@@ -90,6 +90,13 @@ type Session struct {
 	// orders its loading with the updates that writes make to it.
 	idxMu sync.Mutex
 	idx   *search.Index
+	// sent maps each e-mailed invoice to the date of its last sent
+	// message (sentDates), loaded from the outbox at the first list and
+	// dropped when a delivery is recorded; sentGen counts the drops, so
+	// that a load that raced one is not kept. Guarded by sentMu.
+	sentMu  sync.Mutex
+	sent    map[string]string
+	sentGen uint64
 }
 
 // InitParams are what set-up asks for.
