@@ -198,11 +198,11 @@ func Restore(ctx context.Context, cfg Config, p RestoreParams) (RestoreResult, e
 		if err != nil {
 			return RestoreResult{}, err
 		}
-		if err := os.Rename(target, aside); err != nil {
+		if err := fsutil.RenameFolder(target, aside); err != nil {
 			return RestoreResult{}, fmt.Errorf("move the current data directory aside: %w (nothing was changed)", err)
 		}
-		if err := os.Rename(staging, target); err != nil {
-			if rerr := os.Rename(aside, target); rerr != nil {
+		if err := fsutil.RenameFolder(staging, target); err != nil {
+			if rerr := fsutil.RenameFolder(aside, target); rerr != nil {
 				done = true // keep the restored books for the person to move
 				return RestoreResult{}, fmt.Errorf("put the restored books in place: %w; moving the previous data directory back also failed (%v): the previous books are in %s and the restored ones in %s", err, rerr, aside, staging)
 			}
@@ -215,7 +215,7 @@ func Restore(ctx context.Context, cfg Config, p RestoreParams) (RestoreResult, e
 				return RestoreResult{}, fmt.Errorf("replace the empty %s: %w", target, err)
 			}
 		}
-		if err := os.Rename(staging, target); err != nil {
+		if err := fsutil.RenameFolder(staging, target); err != nil {
 			return RestoreResult{}, fmt.Errorf("put the restored books in place: %w", err)
 		}
 	}

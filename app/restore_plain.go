@@ -159,7 +159,7 @@ func RestorePlain(ctx context.Context, p PlainRestoreParams) (PlainRestoreResult
 			return PlainRestoreResult{}, fmt.Errorf("replace the empty %s: %w", target, err)
 		}
 	}
-	if err := os.Rename(staging, target); err != nil {
+	if err := fsutil.RenameFolder(staging, target); err != nil {
 		return PlainRestoreResult{}, fmt.Errorf("put the plain copy in place: %w", err)
 	}
 	done = true

@@ -33,8 +33,9 @@ type File interface {
 type FS interface {
 	// CreateTemp creates a new temporary file in dir, as os.CreateTemp.
 	CreateTemp(dir, pattern string) (File, error)
-	// Rename, Remove and Lstat are those of package os.
+	// Rename moves a file, replacing one at newpath, as fsutil.Rename.
 	Rename(oldpath, newpath string) error
+	// Remove and Lstat are those of package os.
 	Remove(name string) error
 	Lstat(name string) (fs.FileInfo, error)
 	// SyncDir flushes a folder's entries to disk.
@@ -53,8 +54,9 @@ func (OSFS) CreateTemp(dir, pattern string) (File, error) {
 	return f, nil
 }
 
-// Rename implements FS.
-func (OSFS) Rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+// Rename implements FS with fsutil.Rename: on Windows the rename is
+// written through and waits for a file another program holds for a moment.
+func (OSFS) Rename(oldpath, newpath string) error { return fsutil.Rename(oldpath, newpath) }
 
 // Remove implements FS.
 func (OSFS) Remove(name string) error { return os.Remove(name) }

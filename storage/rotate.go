@@ -236,7 +236,7 @@ func settleRotation(dir string, committed bool) error {
 			_ = os.Remove(p) // the user was removed meanwhile
 			continue
 		}
-		if err := os.Rename(p, keyPath(dir, user)); err != nil {
+		if err := fsutil.Rename(p, keyPath(dir, user)); err != nil {
 			return fmt.Errorf("finish key rotation: %w", err)
 		}
 	}

@@ -740,7 +740,7 @@ func settlePasswordChange(dir, user string, committed bool) error {
 		}
 		return fsutil.SyncDir(filepath.Join(dir, slotDir))
 	}
-	if err := os.Rename(next, keyPath(dir, user)); err != nil {
+	if err := fsutil.Rename(next, keyPath(dir, user)); err != nil {
 		return fmt.Errorf("finish the password change of %s: %w", user, err)
 	}
 	return fsutil.SyncDir(filepath.Join(dir, slotDir))

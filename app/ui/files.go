@@ -3,13 +3,14 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+
+	"safeinvoice/internal/fsutil"
 )
 
 // saveDialog asks where to save a new file called name and calls save with
@@ -84,27 +85,29 @@ func (u *UI) openDialog(pick func(path string)) {
 	d.Show()
 }
 
-// writeNewFile writes data to a new file of mode 0600; an existing file is
-// never replaced.
+// writeNewFile writes data to a new file of mode 0600 through
+// fsutil.WriteBytes: atomically (a temporary file in the same folder,
+// flushed, then published), with an access list for the user alone on
+// Windows. An existing file is never replaced; the error then asks for
+// another name and wraps fsutil.ErrExists.
 func writeNewFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s already exists; choose another name", path)
+	err := fsutil.WriteBytes(path, data, 0o600, true)
+	if errors.Is(err, fsutil.ErrExists) {
+		return &existsError{path: path}
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("save %s: %w", path, err)
 	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		_ = os.Remove(path)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
+	return nil
 }
+
+// existsError is writeNewFile's refusal to replace a file: its text is the
+// sentence the window shows, and it wraps fsutil.ErrExists.
+type existsError struct{ path string }
+
+func (e *existsError) Error() string { return e.path + " already exists; choose another name" }
+
+func (e *existsError) Unwrap() error { return fsutil.ErrExists }
 
 // openFile opens path with the system's viewer.
 func (u *UI) openFile(path string) {

@@ -98,7 +98,7 @@ var allowed = map[string][]string{
 	"app":                 {"invoice", "auth", "storage", "backup", "pdf", "interchange", "einvoice", "email", "recurring", "reports", "internal/fsutil", "app/internal/search"},
 	"app/internal/search": {"invoice", "storage"},
 	// Front ends go through app, never to storage, backup or pdf.
-	"app/ui":  {"app", "invoice", "auth", "recurring", "assets"},
+	"app/ui":  {"app", "invoice", "auth", "recurring", "assets", "internal/fsutil"},
 	"app/cli": {"app", "invoice", "auth", "recurring", "internal/fsutil"},
 	"main":    {"app/ui", "app/cli", "internal/localefix"},
 }

@@ -23,9 +23,15 @@ const TempPrefix = ".safeinvoice-tmp-"
 // already exists.
 var ErrExists = errors.New("file already exists")
 
-// ErrInUse is returned by WriteFile when the file to replace stays open in
-// another program that forbids it (Windows: a PDF viewer holding the file).
+// ErrInUse is returned by WriteFile, Rename and RenameFolder when the file
+// to replace (or one in the folder to move) stays open in another program
+// that forbids it (Windows: a PDF viewer holding the file).
 var ErrInUse = errors.New("file is in use")
+
+// ErrReadOnly is returned on Windows by WriteFile and Rename when the file
+// to replace has the read-only attribute, which Windows lets nobody
+// replace until it is cleared.
+var ErrReadOnly = errors.New("file is read-only")
 
 // WriteFile atomically creates or replaces path with the bytes produced by
 // write, with the given permission bits. The data becomes visible under path
@@ -84,17 +90,30 @@ func WriteFileDeferDirSync(path string, perm fs.FileMode, noReplace bool, write 
 	return nil
 }
 
-// linkNew makes tmp visible as path only if path does not exist: a hard
-// link fails if the target exists, so the check and the publication are one
-// atomic step; the temporary name is then removed.
-func linkNew(tmp, path string) error {
-	if err := os.Link(tmp, path); err != nil {
-		return err
-	}
-	if err := os.Remove(tmp); err != nil {
-		return fmt.Errorf("remove %s: %w", tmp, err)
-	}
-	return nil
+// Rename moves the file oldpath to newpath, replacing a file already at
+// newpath in one step: a reader finds the old file or the new one there,
+// never neither. Both names must be on one volume; oldpath must be a file
+// (folders: RenameFolder). On Unix it is os.Rename. On Windows it is
+// MoveFileEx with MOVEFILE_REPLACE_EXISTING and MOVEFILE_WRITE_THROUGH, so
+// the rename has reached the disk when Rename returns; a target that
+// another program holds open is tried again for about two seconds, then
+// the error wraps ErrInUse, and a read-only target is refused at once with
+// ErrReadOnly. Rename does not sync the folder: call SyncDir after it
+// where the new name must survive a crash.
+func Rename(oldpath, newpath string) error {
+	return replaceFile(oldpath, newpath)
+}
+
+// RenameFolder moves the folder oldpath to newpath, which must not exist:
+// Windows cannot put a folder in the place of another, and on Unix
+// rename(2) would put it in the place of an empty one, so callers move an
+// existing folder aside first. On Windows it is MoveFileEx with
+// MOVEFILE_WRITE_THROUGH and without MOVEFILE_REPLACE_EXISTING (an
+// existing newpath is fs.ErrExist), tried again for about two seconds
+// while another program holds a file in the folder open, then the error
+// wraps ErrInUse. It does not sync the parent folder (SyncDir).
+func RenameFolder(oldpath, newpath string) error {
+	return renameFolder(oldpath, newpath)
 }
 
 // WriteBytes is WriteFile for data already in memory.

@@ -109,3 +109,68 @@ func TestRemoveAllRemovesATree(t *testing.T) {
 		t.Errorf("RemoveAll of a missing folder: %v", err)
 	}
 }
+
+func TestRenameReplacesAFile(t *testing.T) {
+	dir := t.TempDir()
+	old, next := filepath.Join(dir, "alice.key"), filepath.Join(dir, "alice.key.next")
+	if err := WriteBytes(old, []byte("old"), 0o600, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteBytes(next, []byte("new"), 0o600, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := Rename(next, old); err != nil {
+		t.Fatalf("rename over an existing file: %v", err)
+	}
+	if got, err := os.ReadFile(old); err != nil || string(got) != "new" {
+		t.Fatalf("after the rename: %q, %v; want new", got, err)
+	}
+	if _, err := os.Stat(next); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the old name is still there: %v", err)
+	}
+	free := filepath.Join(dir, "bob.key")
+	if err := Rename(old, free); err != nil {
+		t.Fatalf("rename to a free name: %v", err)
+	}
+	if got, err := os.ReadFile(free); err != nil || string(got) != "new" {
+		t.Errorf("after the rename to a free name: %q, %v; want new", got, err)
+	}
+	if err := Rename(filepath.Join(dir, "missing"), free); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("rename of a missing file: %v, want fs.ErrNotExist", err)
+	}
+	if got, _ := os.ReadFile(free); string(got) != "new" {
+		t.Errorf("a failed rename changed the target to %q", got)
+	}
+}
+
+func TestRenameFolderMovesAFolderAndNeverReplacesOne(t *testing.T) {
+	dir := t.TempDir()
+	staging, target := filepath.Join(dir, ".books.restoring"), filepath.Join(dir, "books")
+	for _, d := range []string{staging, target} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "MARKER"), []byte(d), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RenameFolder(staging, target); !errors.Is(err, os.ErrExist) {
+		t.Fatalf("move onto a folder that holds files: %v, want fs.ErrExist", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(target, "MARKER")); string(got) != target {
+		t.Errorf("the existing folder's file changed to %q", got)
+	}
+	aside := filepath.Join(dir, "books.before-restore")
+	if err := RenameFolder(target, aside); err != nil {
+		t.Fatalf("move aside: %v", err)
+	}
+	if err := RenameFolder(staging, target); err != nil {
+		t.Fatalf("move into the freed name: %v", err)
+	}
+	if got, err := os.ReadFile(filepath.Join(target, "MARKER")); err != nil || string(got) != staging {
+		t.Errorf("the moved folder holds %q, %v; want %q", got, err, staging)
+	}
+	if got, err := os.ReadFile(filepath.Join(aside, "MARKER")); err != nil || string(got) != target {
+		t.Errorf("the folder moved aside holds %q, %v; want %q", got, err, target)
+	}
+}
