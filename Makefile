@@ -5,6 +5,10 @@
 GO          ?= go
 BIN         ?= safeinvoice
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# FyneApp.toml's Version is the program's: `safeinvoice version` prints it
+# (app/cli.Version, set here) and the packages carry it.
+VERSION     := $(shell sed -n 's/^ *Version = "\(.*\)"$$/\1/p' FyneApp.toml)
+LDFLAGS     := -X safeinvoice/app/cli.Version=$(VERSION)
 export LANG := en_US.UTF-8
 
 .PHONY: all deps deps-test deps-windows build run test check fuzz fmt-check vet staticcheck unit race crash bench clean package smoke windows wine-test
@@ -15,7 +19,7 @@ deps:
 	@scripts/install-deps
 
 build: deps
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 ## run: build and open the window on the default data directory
 run: build
@@ -97,7 +101,7 @@ bench:
 FYNE ?= fyne.io/tools/cmd/fyne@v1.7.4
 package: deps
 	cp FyneApp.toml FyneApp.toml.orig
-	CGO_ENABLED=1 $(GO) run $(FYNE) package -os linux -icon assets/Icon.png -name SafeInvoice -release; \
+	GOFLAGS='-ldflags=-X=safeinvoice/app/cli.Version=$(VERSION)' CGO_ENABLED=1 $(GO) run $(FYNE) package -os linux -icon assets/Icon.png -name SafeInvoice -release; \
 	  rc=$$?; mv FyneApp.toml.orig FyneApp.toml; exit $$rc
 
 ## smoke: the real window under Xvfb, screenshots in SMOKE_OUT

@@ -157,7 +157,10 @@ func TestAReminderPDFAndMessage(t *testing.T) {
 	}
 	c := mustClient(t, s, "Müller & Söhne KG", "ap@mueller.example")
 	inv := dueOn(t, s, c.ID, "2026-10-01", "2026-10-15") // 40 days
+	// The e-mailed reminder is recorded, and the PDF's if it is made.
+	recorded := 1
 	if _, err := exec.LookPath("pdftotext"); err == nil {
+		recorded++
 		path := filepath.Join(t.TempDir(), "reminder.pdf")
 		if _, err := s.WriteReminder(inv.Number, "2026-10-25", path); err != nil { // 10 days: level 1
 			t.Fatal(err)
@@ -194,8 +197,8 @@ func TestAReminderPDFAndMessage(t *testing.T) {
 		t.Fatalf("the message %+v", sent)
 	}
 	inv, _ = s.Invoice(inv.ID)
-	if len(inv.Reminders) != 2 {
-		t.Errorf("reminders recorded %+v", inv.Reminders)
+	if len(inv.Reminders) != recorded {
+		t.Errorf("reminders recorded %+v, want %d", inv.Reminders, recorded)
 	}
 	// A reminder is not the invoice: sending the invoice is not refused
 	// as sent before, and the list does not show it as sent.

@@ -229,6 +229,9 @@ func TestLockoutBacksOffPersistsAndIsReported(t *testing.T) {
 	if s.FailedLogins().Count != 0 {
 		t.Errorf("count after a clean login: %d", s.FailedLogins().Count)
 	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestPolicyExpiryAndThreshold(t *testing.T) {

@@ -180,7 +180,10 @@ func commands() map[string]command {
 	}
 }
 
-// Version is the program's version, set at build time with -ldflags.
+// Version is the program's version. FyneApp.toml is its source: the
+// builds set it from there with -ldflags "-X safeinvoice/app/cli.Version=…"
+// (Makefile, scripts/windows-dist), and TestVersionIsFyneAppVersion keeps
+// this default, which go test and go run use, the same.
 var Version = "0.1.0"
 
 // ctx is what a running command has at hand.
