@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,9 +83,7 @@ func pdfCheckFiles(t *testing.T, dir string, paths []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Windows has no permission bits (the owner-only access list
-		// is internal/fsutil's test).
-		if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
+		if !testkit.OwnerOnly(st) {
 			t.Errorf("%s: mode %v, want 0600", p, st.Mode().Perm())
 		}
 		data, err := os.ReadFile(p)

@@ -57,9 +57,7 @@ func TestInitThenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Windows has no permission bits (the owner-only access list is
-	// internal/fsutil's test).
-	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
+	if !testkit.OwnerOnly(st) {
 		t.Errorf("recovery key mode %v, want 0600", st.Mode().Perm())
 	}
 	data, err := os.ReadFile(keyOut)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"text/tabwriter"
-	"time"
 
 	"safeinvoice/app"
 	"safeinvoice/internal/fsutil"
@@ -36,19 +35,16 @@ func runReport(c *ctx, args []string) error {
 		return usagef("report %s: takes --from and --to, not --as-of", name)
 	}
 	// The dates are checked before the vault is unlocked, each by its
-	// flag's name.
-	dates := map[string]time.Time{}
+	// flag's name; days as YYYY-MM-DD order as their strings do.
 	for _, f := range []struct{ flag, value string }{{"as-of", *asOf}, {"from", *from}, {"to", *to}} {
 		if f.value == "" {
 			continue
 		}
-		d, err := invoice.ParseDate(f.value)
-		if err != nil {
+		if _, err := invoice.ParseDate(f.value); err != nil {
 			return usagef("report %s: --%s %q: %v", name, f.flag, f.value, err)
 		}
-		dates[f.flag] = d
 	}
-	if name != "aging" && dates["to"].Before(dates["from"]) {
+	if name != "aging" && *to < *from {
 		return usagef("report %s: --to %s is before --from %s", name, *to, *from)
 	}
 	// Neither file is written when either exists.

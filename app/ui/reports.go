@@ -273,9 +273,9 @@ func buildReports(sh *shell) fyne.CanvasObject {
 		return q
 	}
 	var exports []*widget.Button
-	// clear leaves nothing on the screen, and nothing to export, that
+	// blank leaves nothing on the screen, and nothing to export, that
 	// belongs to another period than the one the fields show.
-	clear := func(msg string) {
+	blank := func(msg string) {
 		status.Importance = widget.DangerImportance
 		status.SetText(msg)
 		report = app.Report{}
@@ -311,7 +311,7 @@ func buildReports(sh *shell) fyne.CanvasObject {
 			// not in a dialog that would interrupt the typing.
 			status.Importance = widget.MediumImportance
 			if err != nil {
-				clear(sentence(plainError(err)))
+				blank(sentence(plainError(err)))
 				return
 			}
 			report = r
@@ -359,7 +359,7 @@ func buildReports(sh *shell) fyne.CanvasObject {
 			}
 			if d.entry.Validate() != nil {
 				gen++ // a report still running is for the date before
-				clear(d.label + ": enter a calendar day as YYYY-MM-DD.")
+				blank(d.label + ": enter a calendar day as YYYY-MM-DD.")
 				return
 			}
 			run()

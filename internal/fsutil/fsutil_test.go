@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"safeinvoice/internal/testkit"
@@ -28,8 +27,7 @@ func TestWriteFileCreatesAndReplaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Windows has no permission bits (see fsutil_windows_test.go).
-	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
+	if !testkit.OwnerOnly(st) {
 		t.Errorf("mode %v, want 0600", st.Mode().Perm())
 	}
 	assertNoTemp(t, dir)

@@ -80,15 +80,8 @@ func TestWriteFileRestrictsPrivateFilesToTheUser(t *testing.T) {
 	if err := WriteBytes(private, []byte("key"), 0o600, true); err != nil {
 		t.Fatal(err)
 	}
-	sd, err := windows.GetNamedSecurityInfo(private, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)
-	if err != nil {
-		t.Fatal(err)
-	}
-	control, _, err := sd.Control()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if control&windows.SE_DACL_PROTECTED == 0 {
+	sd, protected := accessList(t, private)
+	if !protected {
 		t.Errorf("the access list of %s inherits its folder's (%s)", private, sd)
 	}
 	dacl, _, err := sd.DACL()
@@ -116,11 +109,7 @@ func TestWriteFileRestrictsPrivateFilesToTheUser(t *testing.T) {
 	if err := WriteBytes(export, []byte("pdf"), 0o600, true); err != nil {
 		t.Fatal(err)
 	}
-	sd, err = windows.GetNamedSecurityInfo(export, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if control, _, _ := sd.Control(); control&windows.SE_DACL_PROTECTED == 0 {
+	if sd, protected := accessList(t, export); !protected {
 		t.Errorf("an export inherits its folder's access list: %s", sd)
 	}
 
@@ -130,13 +119,24 @@ func TestWriteFileRestrictsPrivateFilesToTheUser(t *testing.T) {
 	if err := WriteBytes(shared, []byte("notes"), 0o644, true); err != nil {
 		t.Fatal(err)
 	}
-	sd, err = windows.GetNamedSecurityInfo(shared, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)
+	if sd, protected := accessList(t, shared); protected {
+		t.Errorf("a file of mode 0o644 got an access list of its own: %s", sd)
+	}
+}
+
+// accessList is the security descriptor of path's access list, and
+// whether that list is its own (protected) rather than its folder's.
+func accessList(t *testing.T, path string) (*windows.SECURITY_DESCRIPTOR, bool) {
+	t.Helper()
+	sd, err := windows.GetNamedSecurityInfo(path, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if control, _, _ := sd.Control(); control&windows.SE_DACL_PROTECTED != 0 {
-		t.Errorf("a file of mode 0o644 got an access list of its own: %s", sd)
+	control, _, err := sd.Control()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return sd, control&windows.SE_DACL_PROTECTED != 0
 }
 
 func TestFreeSpaceOfTheTemporaryFolder(t *testing.T) {
